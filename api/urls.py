@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "api"
+
+urlpatterns = [
+    path("auth/token/", views.TokenView.as_view(), name="token"),
+    path("me/", views.MeView.as_view(), name="me"),
+    path("regions/", views.RegionListView.as_view(), name="regions"),
+    path("providers/", views.ProviderListView.as_view(), name="providers"),
+    path("institutions/", views.InstitutionListView.as_view(), name="institutions"),
+    path("firms/", views.FirmListView.as_view(), name="firms"),
+    path("centers/", views.CenterListView.as_view(), name="centers"),
+    path("offices/", views.OfficeListView.as_view(), name="offices"),
+]

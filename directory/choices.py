@@ -1,0 +1,120 @@
+"""Enumerations shared by the apps. Codes are the lower-case English codes of API.md."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RegionLevel(models.TextChoices):
+    CITY = "city", _("City")
+    COUNTY = "county", _("County-level")
+
+
+class OrganisationKind(models.TextChoices):
+    AID_CENTER = "aid_center", _("Legal aid center")
+    BUREAU = "bureau", _("Judicial bureau")
+    LAW_FIRM = "law_firm", _("Law firm")
+    GRASSROOTS_OFFICE = "grassroots_office", _("Grassroots legal service office")
+    NOTARY = "notary", _("Notary office")
+    FORENSIC = "forensic", _("Forensic appraisal institution")
+    POLICE = "police", _("Public security organ")
+    PROCURATORATE = "procuratorate", _("Procuratorate")
+    COURT = "court", _("Court")
+    DETENTION = "detention", _("Detention center")
+
+
+AGENCY_KINDS = (
+    OrganisationKind.POLICE,
+    OrganisationKind.PROCURATORATE,
+    OrganisationKind.COURT,
+    OrganisationKind.DETENTION,
+)
+INSTITUTION_KINDS = (OrganisationKind.NOTARY, OrganisationKind.FORENSIC)
+
+
+class ProviderKind(models.TextChoices):
+    LAWYER = "lawyer", _("Lawyer")
+    GRASSROOTS = "grassroots", _("Grassroots legal service worker")
+    STAFF = "staff", _("Aid center staff")
+    VOLUNTEER = "volunteer", _("Volunteer")
+
+
+class MatterType(models.TextChoices):
+    WAGE_ARREARS = "wage_arrears", _("Unpaid wages")
+    WORK_INJURY = "work_injury", _("Work injury")
+    LABOUR_RELATION = "labour_relation", _("Confirming a labour relationship")
+    MAINTENANCE = "maintenance", _("Maintenance")
+    PENSION = "pension", _("Pension")
+    SOCIAL_INSURANCE = "social_insurance", _("Social insurance")
+    SOCIAL_ASSISTANCE = "social_assistance", _("Social assistance")
+    TRAFFIC_INJURY = "traffic_injury", _("Traffic accident injury")
+    MEDICAL_INJURY = "medical_injury", _("Medical accident injury")
+    PRODUCT_INJURY = "product_injury", _("Food, drug or product injury")
+    CIVIL_INCAPACITY = "civil_incapacity", _("Declaring civil incapacity")
+    DOMESTIC_VIOLENCE = "domestic_violence", _("Domestic violence")
+    ABUSE = "abuse", _("Abuse or abandonment")
+    BRAVERY = "bravery", _("Act of bravery")
+    HERO_MARTYR = "hero_martyr", _("Hero and martyr rights")
+    STATE_COMPENSATION = "state_compensation", _("State compensation")
+    RETRIAL_COMPENSATION = "retrial_compensation", _("State compensation after acquittal on retrial")
+    ENVIRONMENTAL = "environmental", _("Environmental damage")
+    CRIMINAL_DEFENCE = "criminal_defence", _("Criminal defence")
+    CRIMINAL_VICTIM = "criminal_victim", _("Criminal victim")
+    OTHER = "other", _("Other")
+
+
+class Role(models.TextChoices):
+    """Roles of DESIGN §1 held through a membership of an organisation.
+
+    ``applicant`` and ``administrator`` need no organisation: an applicant is any citizen's
+    account, an administrator a staff account of the Django admin.
+    """
+
+    CLERK = "clerk", _("Intake clerk")
+    REVIEWER = "reviewer", _("Reviewer")
+    DIRECTOR = "director", _("Center director")
+    PROVIDER = "provider", _("Legal aid provider")
+    FIRM_ADMIN = "firm_admin", _("Firm administrator")
+    INSTITUTION_STAFF = "institution_staff", _("Institution staff")
+    AGENCY_OFFICER = "agency_officer", _("Agency officer")
+    DETENTION_OFFICER = "detention_officer", _("Detention officer")
+    BUREAU_OFFICER = "bureau_officer", _("Bureau officer")
+
+
+# Which organisation kinds each role may be held at: a membership elsewhere is refused.
+ROLE_ORGANISATION_KINDS: dict[str, tuple[str, ...]] = {
+    Role.CLERK: (OrganisationKind.AID_CENTER,),
+    Role.REVIEWER: (OrganisationKind.AID_CENTER,),
+    Role.DIRECTOR: (OrganisationKind.AID_CENTER,),
+    Role.PROVIDER: (
+        OrganisationKind.LAW_FIRM,
+        OrganisationKind.GRASSROOTS_OFFICE,
+        OrganisationKind.AID_CENTER,
+    ),
+    Role.FIRM_ADMIN: (OrganisationKind.LAW_FIRM,),
+    Role.INSTITUTION_STAFF: INSTITUTION_KINDS,
+    Role.AGENCY_OFFICER: (OrganisationKind.POLICE, OrganisationKind.PROCURATORATE, OrganisationKind.COURT),
+    Role.DETENTION_OFFICER: (OrganisationKind.DETENTION,),
+    Role.BUREAU_OFFICER: (OrganisationKind.BUREAU,),
+}
+
+# Role groups that exist without a membership.
+APPLICANT_GROUP = "applicant"
+
+
+class MatterCategory(models.TextChoices):
+    CIVIL = "civil", _("Civil")
+    ADMINISTRATIVE = "administrative", _("Administrative")
+    CRIMINAL = "criminal", _("Criminal")
+    STATE_COMPENSATION = "state_compensation", _("State compensation")
+
+
+class AidForm(models.TextChoices):
+    """Forms of aid (DESIGN §3.2); the subsidy standard is set per form."""
+
+    CONSULTATION = "consultation", _("Consultation")
+    DRAFTING = "drafting", _("Drafting documents")
+    DEFENCE = "defence", _("Criminal defence")
+    REPRESENTATION = "representation", _("Litigation representation")
+    NON_LITIGATION = "non_litigation", _("Non-litigation agency")
+    DUTY_LAWYER = "duty_lawyer", _("Duty lawyer help")
+    LABOUR_ARBITRATION = "labour_arbitration", _("Labour mediation or arbitration agency")

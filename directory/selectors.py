@@ -1,0 +1,129 @@
+"""Reads from the directory, each applying what the user may see (DESIGN §1)."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from guardian.shortcuts import get_objects_for_user
+
+from .choices import APPLICANT_GROUP, OrganisationKind, ProviderKind, Role
+from .models import Membership, Organisation, Provider, ProviderSpecialty, Region
+from .services import ORG_INTERNAL_PERM
+
+
+class UnknownRegion(LookupError):
+    pass
+
+
+def region_by_code(code: str) -> Region:
+    try:
+        return Region.objects.get(code=code)
+    except Region.DoesNotExist as exc:
+        raise UnknownRegion(code) from exc
+
+
+def regions_list() -> QuerySet[Region]:
+    return Region.objects.all()
+
+
+def _region_ids(region: Region) -> list[int]:
+    return region.self_and_descendant_ids()
+
+
+def public_organisations(*, kinds, region: Region | None = None, q: str = "") -> QuerySet[Organisation]:
+    """Active organisations of the given kinds for the public lookup (法律查询服务)."""
+    qs = Organisation.objects.filter(kind__in=list(kinds), active=True).select_related("region")
+    if region is not None:
+        qs = qs.filter(region_id__in=_region_ids(region))
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(address__icontains=q))
+    return qs
+
+
+def public_providers(
+    *, region: Region | None = None, kind: str = "", q: str = "", specialty: str = ""
+) -> QuerySet[Provider]:
+    """Active providers with their professional record only; a constant number of queries."""
+    qs = Provider.objects.filter(active=True, organisation__active=True).select_related(
+        "organisation", "organisation__region"
+    ).prefetch_related(
+        Prefetch("specialties", queryset=ProviderSpecialty.objects.order_by("pk")),
+        "regions_served",
+    )
+    if region is not None:
+        ids = _region_ids(region)
+        qs = qs.filter(Q(organisation__region_id__in=ids) | Q(regions_served__in=ids)).distinct()
+    if kind:
+        qs = qs.filter(kind=kind)
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(organisation__name__icontains=q))
+    if specialty:
+        qs = qs.filter(
+            Exists(ProviderSpecialty.objects.filter(provider=OuterRef("pk"), matter_type=specialty))
+        )
+    return qs
+
+
+def user_memberships(user) -> QuerySet[Membership]:
+    if not user.is_authenticated:
+        return Membership.objects.none()
+    return (
+        Membership.objects.filter(user=user, active=True, organisation__active=True)
+        .select_related("organisation", "organisation__region")
+        .order_by("pk")
+    )
+
+
+def user_roles(user) -> list[str]:
+    """The user's role codes: memberships' roles, ``applicant`` and ``administrator``."""
+    if not user.is_authenticated:
+        return []
+    roles = list(dict.fromkeys(m.role for m in user_memberships(user)))
+    if user.groups.filter(name=APPLICANT_GROUP).exists():
+        roles.append(APPLICANT_GROUP)
+    if user.is_superuser or user.is_staff:
+        roles.append("administrator")
+    return roles
+
+
+def user_primary_organisation(user) -> Organisation | None:
+    membership = user_memberships(user).first()
+    return membership.organisation if membership else None
+
+
+def organisations_visible_internal(user) -> QuerySet[Organisation]:
+    """Organisations whose internal record (members) the user may see.
+
+    Members see their organisation through the organisation group's object permission; bureau
+    officers see the organisations of their region and the regions under it; administrators all.
+    """
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    if user.is_superuser:
+        return Organisation.objects.all()
+    own = get_objects_for_user(
+        user, ORG_INTERNAL_PERM, klass=Organisation, accept_global_perms=False, with_superuser=False
+    )
+    bureau_regions = Region.objects.filter(
+        Q(organisations__memberships__user=user, organisations__memberships__role=Role.BUREAU_OFFICER,
+          organisations__memberships__active=True, organisations__kind=OrganisationKind.BUREAU)
+    )
+    supervised = Organisation.objects.filter(
+        Q(region__in=bureau_regions) | Q(region__parent__in=bureau_regions)
+    )
+    return Organisation.objects.filter(Q(pk__in=own.values("pk")) | Q(pk__in=supervised.values("pk")))
+
+
+def organisation_internal_get(*, user, pk: int) -> Organisation:
+    """The organisation with its members, or ``Organisation.DoesNotExist`` (a 404) if not visible."""
+    return organisations_visible_internal(user).select_related("region").get(pk=pk)
+
+
+def organisation_members(organisation: Organisation) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(organisation=organisation, active=True)
+        .select_related("user")
+        .order_by("role", "user__username")
+    )
+
+
+PROVIDER_KINDS = [k.value for k in ProviderKind]

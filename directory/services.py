@@ -1,0 +1,145 @@
+"""Writes to the directory. Keyword-only, one transaction, an audit row each (DESIGN §8)."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+from guardian.shortcuts import assign_perm, remove_perm
+
+from .models import AuditEvent, Membership, Organisation, Provider, ProviderSpecialty, Region
+
+ORG_INTERNAL_PERM = "directory.view_organisation_internal"
+
+
+def audit_record(*, actor, action: str, obj, old: Any = None, new: Any = None) -> AuditEvent:
+    """Write an audit row; call inside the transaction that makes the change."""
+    return AuditEvent.objects.create(
+        actor=actor if getattr(actor, "pk", None) else None,
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        old=old,
+        new=new,
+    )
+
+
+def role_group(role: str) -> Group:
+    group, _ = Group.objects.get_or_create(name=role)
+    return group
+
+
+def _organisation_members_group(organisation: Organisation) -> Group:
+    """The group of an organisation's members, holding its object permissions.
+
+    Per-organisation groups rather than per-user grants (DESIGN §8.1): one row per
+    organisation, and guardian's queries stay flat however many members it has.
+    """
+    group, created = Group.objects.get_or_create(name=organisation.members_group_name)
+    if created:
+        assign_perm(ORG_INTERNAL_PERM, group, organisation)
+    return group
+
+
+@transaction.atomic
+def organisation_create(
+    *,
+    acting_user,
+    kind: str,
+    name: str,
+    region: Region,
+    credit_code: str = "",
+    address: str = "",
+    phone: str = "",
+    allows_cross_region: bool = True,
+) -> Organisation:
+    organisation = Organisation(
+        kind=kind, name=name, region=region, credit_code=credit_code, address=address, phone=phone,
+        allows_cross_region=allows_cross_region,
+    )
+    organisation.full_clean()
+    organisation.save()
+    _organisation_members_group(organisation)
+    audit_record(actor=acting_user, action="organisation_create", obj=organisation,
+                 new={"kind": kind, "name": name, "region": region.code})
+    return organisation
+
+
+@transaction.atomic
+def provider_create(
+    *,
+    acting_user,
+    name: str,
+    kind: str,
+    organisation: Organisation,
+    licence_no: str = "",
+    practice_start: datetime.date | None = None,
+    specialties: Iterable[str] = (),
+    regions_served: Iterable[Region] = (),
+    minors_experienced: bool = False,
+    user=None,
+) -> Provider:
+    provider = Provider(
+        name=name, kind=kind, organisation=organisation, licence_no=licence_no,
+        practice_start=practice_start, minors_experienced=minors_experienced, user=user,
+    )
+    provider.full_clean()
+    provider.save()
+    provider_set_specialties(provider=provider, specialties=specialties)
+    provider.regions_served.set(list(regions_served))
+    audit_record(actor=acting_user, action="provider_create", obj=provider,
+                 new={"name": name, "kind": kind, "organisation": organisation.pk})
+    return provider
+
+
+def provider_set_specialties(*, provider: Provider, specialties: Iterable[str]) -> None:
+    codes = list(dict.fromkeys(specialties))
+    rows = [ProviderSpecialty(provider=provider, matter_type=code) for code in codes]
+    for row in rows:
+        row.full_clean(exclude=["provider"])
+    ProviderSpecialty.objects.filter(provider=provider).exclude(matter_type__in=codes).delete()
+    existing = set(ProviderSpecialty.objects.filter(provider=provider).values_list("matter_type", flat=True))
+    ProviderSpecialty.objects.bulk_create([r for r in rows if r.matter_type not in existing])
+
+
+@transaction.atomic
+def membership_grant(*, acting_user, user, organisation: Organisation, role: str) -> Membership:
+    """Give ``user`` a role at ``organisation``: the role's group and the organisation's group."""
+    membership = Membership.objects.filter(user=user, organisation=organisation, role=role).first()
+    if membership is None:
+        membership = Membership(user=user, organisation=organisation, role=role)
+        membership.full_clean()
+        membership.save()
+    elif membership.active:
+        return membership
+    else:
+        membership.active = True
+        membership.save(update_fields=["active"])
+    user.groups.add(role_group(role), _organisation_members_group(organisation))
+    audit_record(actor=acting_user, action="membership_grant", obj=membership,
+                 new={"user": user.username, "organisation": organisation.pk, "role": role})
+    return membership
+
+
+@transaction.atomic
+def membership_revoke(*, acting_user, membership: Membership) -> None:
+    membership.active = False
+    membership.save(update_fields=["active"])
+    user = membership.user
+    others = Membership.objects.filter(user=user, active=True).exclude(pk=membership.pk)
+    if not others.filter(role=membership.role).exists():
+        user.groups.remove(role_group(membership.role))
+    if not others.filter(organisation=membership.organisation).exists():
+        user.groups.remove(_organisation_members_group(membership.organisation))
+    audit_record(actor=acting_user, action="membership_revoke", obj=membership,
+                 old={"active": True}, new={"active": False})
+
+
+def organisation_revoke_internal_perm(*, organisation: Organisation) -> None:
+    """Used when an organisation is dissolved: its members lose its internal record."""
+    group = _organisation_members_group(organisation)
+    remove_perm(ORG_INTERNAL_PERM, group, organisation)
+

@@ -1,0 +1,53 @@
+"""Validators for identifiers. Check digits come from python-stdnum, never hand-written."""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from stdnum.cn import ric, uscc
+from stdnum.exceptions import ValidationError as StdnumError
+
+# A PRC lawyer's practising certificate number (律师执业证号) has 17 digits: the kind of practice,
+# the 4-digit code of the licensing province and city, the year of first licensing, the
+# certificate type, the sex and a serial number. Grassroots legal service workers' and staff
+# certificates follow provincial formats: letters, digits and dashes, 6 to 30 characters.
+LAWYER_LICENCE_RE = re.compile(r"^[1-9]\d{4}(19|20)\d{2}\d{8}$")
+OTHER_LICENCE_RE = re.compile(r"^[0-9A-Za-z\-]{6,30}$")
+
+
+def validate_credit_code(value: str) -> None:
+    """Unified social credit code (统一社会信用代码), 18 characters with a check character."""
+    try:
+        uscc.validate(value)
+    except StdnumError as exc:
+        raise ValidationError(
+            _("Enter a valid unified social credit code (18 characters with a correct check character)."),
+            code="invalid_credit_code",
+        ) from exc
+
+
+def validate_resident_id(value: str) -> None:
+    """Resident identity card number (居民身份证号码): 18 characters, birth date and check digit."""
+    try:
+        ric.validate(value)
+    except StdnumError as exc:
+        raise ValidationError(
+            _("Enter a valid resident ID number (18 characters with a correct check digit)."),
+            code="invalid_id_number",
+        ) from exc
+
+
+def validate_lawyer_licence(value: str) -> None:
+    if not LAWYER_LICENCE_RE.match(value or ""):
+        raise ValidationError(
+            _("A lawyer's licence number has 17 digits: region code, year of licensing, type and serial."),
+            code="invalid_licence",
+        )
+
+
+def validate_other_licence(value: str) -> None:
+    if not OTHER_LICENCE_RE.match(value or ""):
+        raise ValidationError(
+            _("A licence number has 6 to 30 letters, digits or dashes."),
+            code="invalid_licence",
+        )

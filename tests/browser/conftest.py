@@ -1,0 +1,72 @@
+"""Browser tests: Playwright for Python driving Debian's chromium (never `playwright install`)."""
+
+import os
+import shutil
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+def _chromium_available() -> bool:
+    return os.path.exists(CHROMIUM) and os.access(CHROMIUM, os.X_OK) or bool(shutil.which("chromium"))
+
+
+def pytest_collection_modifyitems(config, items):
+    if _chromium_available():
+        return
+    skip = pytest.mark.skip(
+        reason=f"browser test skipped: Debian's chromium not found at {CHROMIUM} "
+        "(install it with `apt-get install -y chromium`; .ci/run does)"
+    )
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the test
+    # itself (fixtures) are still synchronous, so allow them.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium"),
+            headless=True,
+            args=CHROMIUM_ARGS,
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(transactional_db):
+    """A transactional test flushes the database afterwards, data migrations' rows included:
+    put the regions and role groups back before each browser test."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("directory.migrations.0002_regions_and_role_groups")
+    migration.forwards(apps, None)

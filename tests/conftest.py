@@ -1,0 +1,23 @@
+import pytest
+
+from directory import services
+from directory.choices import OrganisationKind
+
+from .factories import OrganisationFactory, UserFactory
+
+
+@pytest.fixture
+def make_member(db):
+    """``make_member(role, organisation)`` → a user holding that role there."""
+
+    def make(role: str, organisation, username: str | None = None):
+        user = UserFactory(**({"username": username} if username else {}))
+        services.membership_grant(acting_user=None, user=user, organisation=organisation, role=role)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def zhushan_center(db):
+    return OrganisationFactory(kind=OrganisationKind.AID_CENTER, name="珠山区法律援助中心")
