@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from guardian.shortcuts import get_objects_for_user
 
-from .choices import APPLICANT_GROUP, OrganisationKind, ProviderKind, Role
+from .choices import APPLICANT_GROUP, OrganisationKind, Role
 from .models import Membership, Organisation, Provider, ProviderSpecialty, Region
 from .services import ORG_INTERNAL_PERM
 
@@ -125,5 +125,3 @@ def organisation_members(organisation: Organisation) -> QuerySet[Membership]:
         .order_by("role", "user__username")
     )
 
-
-PROVIDER_KINDS = [k.value for k in ProviderKind]

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib.auth.models import Group
 from django.db import transaction
-from guardian.shortcuts import assign_perm, remove_perm
+from guardian.shortcuts import assign_perm
 
 from .models import AuditEvent, Membership, Organisation, Provider, ProviderSpecialty, Region
 
@@ -136,10 +136,3 @@ def membership_revoke(*, acting_user, membership: Membership) -> None:
         user.groups.remove(_organisation_members_group(membership.organisation))
     audit_record(actor=acting_user, action="membership_revoke", obj=membership,
                  old={"active": True}, new={"active": False})
-
-
-def organisation_revoke_internal_perm(*, organisation: Organisation) -> None:
-    """Used when an organisation is dissolved: its members lose its internal record."""
-    group = _organisation_members_group(organisation)
-    remove_perm(ORG_INTERNAL_PERM, group, organisation)
-
