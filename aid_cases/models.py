@@ -2,7 +2,7 @@
 
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import Region
@@ -30,16 +30,13 @@ class EconomicStandard(EffectiveDatedRule):
 
     rule_key_fields = ("region",)
 
-    class Meta:
+    class Meta(EffectiveDatedRule.Meta):
         ordering = ["region__sort_order", "-valid_from"]
         verbose_name = _("economic hardship standard")
         verbose_name_plural = _("economic hardship standards")
         constraints = [
+            *EffectiveDatedRule.Meta.constraints,
             models.CheckConstraint(condition=Q(monthly_amount__gte=0), name="economic_standard_amount_nonnegative"),
-            models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")),
-                name="economic_standard_dates_ordered",
-            ),
         ]
 
     def __str__(self) -> str:

@@ -2,7 +2,7 @@
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from directory.choices import AidForm, MatterCategory
@@ -22,16 +22,13 @@ class SubsidyStandard(EffectiveDatedRule):
 
     rule_key_fields = ("region", "matter_category", "aid_form")
 
-    class Meta:
+    class Meta(EffectiveDatedRule.Meta):
         ordering = ["region__sort_order", "matter_category", "aid_form", "-valid_from"]
         verbose_name = _("subsidy standard")
         verbose_name_plural = _("subsidy standards")
         constraints = [
+            *EffectiveDatedRule.Meta.constraints,
             models.CheckConstraint(condition=Q(amount__gte=0), name="subsidy_amount_nonnegative"),
-            models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")),
-                name="subsidy_dates_ordered",
-            ),
         ]
 
     def __str__(self) -> str:
