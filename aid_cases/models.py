@@ -1,12 +1,19 @@
-"""Aid applications and their rule tables. The application itself comes with its issue."""
+"""Aid applications, their applicants and documents, and the rule tables they are judged by."""
 
-from django.core.validators import MinValueValidator
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from directory.models import Region
+from directory.choices import MatterCategory, MatterType
+from directory.models import Organisation, Region
 from directory.rules import EffectiveDatedRule
+from directory.validators import validate_resident_id
+
+from .choices import Channel, CountingMode, RepresentativeRelation, Status
 
 
 class EconomicStandard(EffectiveDatedRule):
@@ -41,3 +48,180 @@ class EconomicStandard(EffectiveDatedRule):
 
     def __str__(self) -> str:
         return f"{self.region} {self.monthly_amount} ({self.valid_from})"
+
+
+class PeriodRule(EffectiveDatedRule):
+    """Periods of DESIGN §3.4 and whether they count working or calendar days.
+
+    A row without a region applies wherever no region has its own row.
+    """
+
+    region = models.ForeignKey(Region, verbose_name=_("region"), null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="period_rules", help_text=_("Empty: every region without its own row."))
+    counting_mode = models.CharField(_("counting"), max_length=16, choices=CountingMode.choices,
+                                     default=CountingMode.WORKING)
+    review_days = models.PositiveSmallIntegerField(_("review and decide (days)"), default=7,
+                                                   validators=[MinValueValidator(1), MaxValueValidator(90)])
+    assign_days = models.PositiveSmallIntegerField(_("assign after approval (days)"), default=3,
+                                                   validators=[MinValueValidator(1), MaxValueValidator(90)])
+    notified_assign_days = models.PositiveSmallIntegerField(
+        _("assign a notified defence (days)"), default=3, validators=[MinValueValidator(1), MaxValueValidator(90)])
+    objection_days = models.PositiveSmallIntegerField(_("bureau decides an objection (days)"), default=5,
+                                                      validators=[MinValueValidator(1), MaxValueValidator(90)])
+    supplement_days = models.PositiveSmallIntegerField(_("supplement materials (days)"), default=15,
+                                                       validators=[MinValueValidator(1), MaxValueValidator(180)])
+    provisional_threshold_days = models.PositiveSmallIntegerField(
+        _("provisional aid when a deadline is fewer than (days) away"), default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(90)])
+
+    rule_key_fields = ("region",)
+
+    class Meta(EffectiveDatedRule.Meta):
+        ordering = ["region__sort_order", "-valid_from"]
+        verbose_name = _("period rule")
+        verbose_name_plural = _("period rules")
+
+    def __str__(self) -> str:
+        return f"{self.region or '*'} {self.valid_from} {self.counting_mode}"
+
+
+class CalendarOverride(models.Model):
+    """A local change to the PRC holiday calendar: a rest day made working, or the reverse."""
+
+    date = models.DateField(_("date"), unique=True)
+    is_working_day = models.BooleanField(_("working day"))
+    note = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-date"]
+        verbose_name = _("calendar override")
+        verbose_name_plural = _("calendar overrides")
+
+    def __str__(self) -> str:
+        return f"{self.date} {'+' if self.is_working_day else '-'}"
+
+
+class TrackingCounter(models.Model):
+    """The last tracking-number sequence issued per region and year.
+
+    Incremented inside the submitting transaction under a row lock, so numbers are unique;
+    a rolled-back submission leaves a gap, which is allowed (gap-tolerant).
+    """
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["region", "year"], name="tracking_counter_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.region.code}-{self.year}: {self.last}"
+
+
+class Applicant(models.Model):
+    """The person the aid is for (who may not be the account that files, Art 40)."""
+
+    name = models.CharField(_("name"), max_length=64)
+    id_number = models.CharField(_("resident ID number"), max_length=18, validators=[validate_resident_id],
+                                 db_index=True)
+    phone = models.CharField(_("telephone"), max_length=20)
+    address = models.CharField(_("address"), max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("applicant")
+        verbose_name_plural = _("applicants")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Application(models.Model):
+    tracking_no = models.CharField(_("tracking number"), max_length=40, unique=True)
+    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+")
+    center = models.ForeignKey(Organisation, verbose_name=_("aid center"), on_delete=models.PROTECT,
+                               related_name="applications")
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("filed by"), on_delete=models.PROTECT,
+                                 related_name="filed_applications")
+    applicant = models.ForeignKey(Applicant, verbose_name=_("applicant"), on_delete=models.PROTECT,
+                                  related_name="applications")
+    representative_name = models.CharField(_("representative's name"), max_length=64, blank=True)
+    representative_id_number = models.CharField(_("representative's ID number"), max_length=18, blank=True,
+                                                validators=[validate_resident_id])
+    representative_relation = models.CharField(_("relation"), max_length=32, blank=True,
+                                               choices=RepresentativeRelation.choices)
+    categories = models.JSONField(_("special groups"), default=list, blank=True)
+    is_priority = models.BooleanField(_("special group"), default=False, db_index=True,
+                                      help_text=_("Belongs to a special group prioritised in queues."))
+    matter_category = models.CharField(_("matter category"), max_length=32, choices=MatterCategory.choices)
+    matter_type = models.CharField(_("matter type"), max_length=32, choices=MatterType.choices)
+    matter_summary = models.TextField(_("summary"), max_length=2000)
+    opposing_party = models.CharField(_("opposing party"), max_length=200, blank=True)
+    household_size = models.PositiveSmallIntegerField(_("household size"),
+                                                      validators=[MinValueValidator(1), MaxValueValidator(50)])
+    monthly_income = models.DecimalField(_("household monthly income (yuan)"), max_digits=12, decimal_places=2,
+                                         validators=[MinValueValidator(0)])
+    assets = models.DecimalField(_("household assets (yuan)"), max_digits=14, decimal_places=2, null=True,
+                                 blank=True, validators=[MinValueValidator(0)])
+    fixed_income = models.BooleanField(_("has a fixed source of income"), null=True, blank=True)
+    urgent_deadline = models.DateField(_("limitation period or urgent deadline"), null=True, blank=True)
+    pledged_at = models.DateTimeField(_("integrity pledge given at"))
+    status = models.CharField(_("status"), max_length=32, choices=Status.choices, default=Status.SUBMITTED,
+                              db_index=True)
+    provisional = models.BooleanField(_("provisional aid"), default=False)
+    means_result = models.CharField(_("means test"), max_length=16)
+    means_reasons = models.JSONField(_("means test reasons"), default=list)
+    economic_standard = models.ForeignKey(EconomicStandard, verbose_name=_("standard applied"), null=True,
+                                          blank=True, on_delete=models.PROTECT, related_name="+")
+    period_rule = models.ForeignKey(PeriodRule, verbose_name=_("period rule applied"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    received_on = models.DateField(_("received on"))
+    decision_due = models.DateField(_("decision due"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["-submitted_at", "-pk"]
+        verbose_name = _("aid application")
+        verbose_name_plural = _("aid applications")
+        indexes = [
+            models.Index(fields=["center", "status"]),
+            models.Index(fields=["filed_by", "-submitted_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(household_size__gte=1), name="application_household_positive"),
+            models.CheckConstraint(condition=Q(monthly_income__gte=0), name="application_income_nonnegative"),
+        ]
+
+    def __str__(self) -> str:
+        return self.tracking_no
+
+
+def application_upload_to(instance: ApplicationDocument, filename: str) -> str:
+    # Never the uploader's file name: a generated one, with the checked type's extension.
+    return f"applications/{instance.application_id}/{instance.stored_name}"
+
+
+class ApplicationDocument(models.Model):
+    """An uploaded material: PDF, JPEG or PNG only, size-limited, stored under a generated name."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="uploads")
+    file = models.FileField(_("file"), upload_to=application_upload_to, max_length=200)
+    stored_name = models.CharField(max_length=64, editable=False)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=32)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("uploaded material")
+        verbose_name_plural = _("uploaded materials")
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import applications, views
 
 app_name = "api"
 
@@ -13,4 +13,9 @@ urlpatterns = [
     path("firms/", views.FirmListView.as_view(), name="firms"),
     path("centers/", views.CenterListView.as_view(), name="centers"),
     path("offices/", views.OfficeListView.as_view(), name="offices"),
+    path("applications/", applications.ApplicationListCreate.as_view(), name="applications"),
+    path("applications/<int:pk>/", applications.ApplicationDetail.as_view(), name="application"),
+    path("applications/<int:pk>/documents/", applications.ApplicationDocuments.as_view(),
+         name="application-documents"),
+    path("track/", applications.Track.as_view(), name="track"),
 ]

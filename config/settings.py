@@ -226,11 +226,21 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # one schema name per shared enumeration
+    "ENUM_NAME_OVERRIDES": {
+        "MatterTypeEnum": "directory.choices.MatterType",
+        "MatterCategoryEnum": "directory.choices.MatterCategory",
+        "ProviderKindEnum": "directory.choices.ProviderKind",
+        "ApplicantCategoryEnum": "aid_cases.means.ApplicantCategory",
+    },
 }
 
 # --- project --------------------------------------------------------------------------------
 SITE_TITLE = _("Jingdezhen Legal Aid")
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="jdz-demo-2026")
+# The public origin printed under the QR code of issued documents (no trailing slash);
+# when empty, the origin of the request that issues the document.
+SITE_BASE_URL = env.str("SITE_BASE_URL", default="")
 
 LOGGING = {
     "version": 1,

@@ -67,3 +67,11 @@ class ProviderFactory(DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
         return services.provider_create(acting_user=None, **kwargs)
+
+
+def resident_id(birth: datetime.date, region_code: str = "360203", seq: str = "123") -> str:
+    """A valid 18-character resident ID number with stdnum's check digit."""
+    from stdnum.cn import ric
+
+    body = f"{region_code}{birth:%Y%m%d}{seq}"
+    return body + ric.calc_check_digit(body + "0")  # stdnum reads the first 17 of 18 characters

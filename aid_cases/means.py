@@ -1,0 +1,562 @@
+"""The means test (经济困难审查, DESIGN §3.1) as a pure function over plain values.
+
+No database access and no models here: the caller copies the applicable ``EconomicStandard`` row
+into a :class:`Standard` and the application's household answers into a :class:`Household`, and
+records the :class:`MeansResult` (with the row it used) on the decision.
+
+Order of precedence (Legal Aid Law Arts 32 and 42):
+
+1. ``not_restricted`` (Art 32): certain matter types are not restricted by financial hardship.
+2. ``exempt`` (Art 42): certain applicant groups are spared the means test.
+3. The means test proper: ``eligible`` / ``not_eligible`` / ``unknown`` (data missing).
+
+Money is :class:`decimal.Decimal` throughout; floats are refused. Comparisons are exact (they go
+through :class:`fractions.Fraction`), and only the per-member figure shown to people is rounded.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+from fractions import Fraction
+from typing import Any
+
+from django.db import models
+from django.utils.functional import Promise, lazy
+from django.utils.translation import gettext_lazy as _
+from stdnum.cn import ric
+from stdnum.exceptions import ValidationError as StdnumError
+
+from directory.choices import MatterCategory, MatterType
+
+__all__ = [
+    "APPLICANT_CATEGORIES",
+    "ApplicantCategory",
+    "EXEMPT_CATEGORIES",
+    "ELDERLY_AGE",
+    "FIXED_INCOME_CATEGORIES",
+    "Household",
+    "MAJORITY_AGE",
+    "MIGRANT_WORKER_MATTERS",
+    "MeansResult",
+    "NOT_RESTRICTED_MATTERS",
+    "Reason",
+    "Result",
+    "STANDARD_KINDS",
+    "Standard",
+    "age_on",
+    "birth_date_from_id",
+    "means_test",
+]
+
+
+class Result(StrEnum):
+    ELIGIBLE = "eligible"
+    NOT_ELIGIBLE = "not_eligible"
+    UNKNOWN = "unknown"
+    EXEMPT = "exempt"
+    NOT_RESTRICTED = "not_restricted"
+
+
+class ApplicantCategory(models.TextChoices):
+    """Applicants' special groups (DESIGN §3.1, API.md ``categories``)."""
+
+    LOW_INCOME = "low_income", _("Low-income group")
+    DISABLED = "disabled", _("Person with disabilities")
+    MIGRANT_WORKER = "migrant_worker", _("Migrant worker")
+    ELDERLY = "elderly", _("Elderly person")
+    MINOR = "minor", _("Minor")
+    SINGLE_MOTHER = "single_mother", _("Single mother in hardship")
+    MILITARY_FAMILY = "military_family", _("Military member or family")
+    VETERAN = "veteran", _("Veteran")
+    ENTITLED_PERSON = "entitled_person", _("Other entitled person (优抚对象)")
+    SOCIAL_ASSISTANCE = "social_assistance", _("Social assistance recipient")
+    JUDICIAL_ASSISTANCE = "judicial_assistance", _("Judicial assistance recipient")
+
+
+APPLICANT_CATEGORIES: tuple[str, ...] = tuple(ApplicantCategory.values)
+
+# Art 32: matters for which financial hardship is not a condition at all.
+NOT_RESTRICTED_MATTERS: tuple[str, ...] = (
+    MatterType.HERO_MARTYR,
+    MatterType.BRAVERY,
+    MatterType.RETRIAL_COMPENSATION,
+    MatterType.DOMESTIC_VIOLENCE,
+    MatterType.ABUSE,
+)
+
+# Art 42: groups exempt from the means test for any matter.
+EXEMPT_CATEGORIES: tuple[str, ...] = (
+    ApplicantCategory.SOCIAL_ASSISTANCE,
+    ApplicantCategory.JUDICIAL_ASSISTANCE,
+    ApplicantCategory.MILITARY_FAMILY,
+    ApplicantCategory.VETERAN,
+    ApplicantCategory.ENTITLED_PERSON,
+)
+# Art 42: migrant workers are exempt only when claiming wages or work-injury compensation.
+MIGRANT_WORKER_MATTERS: tuple[str, ...] = (MatterType.WAGE_ARREARS, MatterType.WORK_INJURY)
+# Art 42: exempt only without a fixed source of income.
+FIXED_INCOME_CATEGORIES: tuple[str, ...] = (
+    ApplicantCategory.MINOR,
+    ApplicantCategory.ELDERLY,
+    ApplicantCategory.DISABLED,
+)
+# Priority groups that are still means-tested.
+PRIORITY_ONLY_CATEGORIES: tuple[str, ...] = (ApplicantCategory.LOW_INCOME, ApplicantCategory.SINGLE_MOTHER)
+
+MAJORITY_AGE = 18  # a minor is younger than this
+ELDERLY_AGE = 60  # an elderly person is at least this old
+
+# Labels of EconomicStandard.Kind, repeated here so that this module needs no model.
+STANDARD_KINDS: dict[str, Promise] = {
+    "low_income": _("Local low-income standard"),
+    "minimum_wage": _("Minimum wage standard"),
+}
+
+
+# --------------------------------------------------------------------------- values
+
+
+@dataclass(frozen=True)
+class Standard:
+    """A plain copy of an ``EconomicStandard`` row."""
+
+    id: int | None
+    region: str  # region code
+    kind: str  # "low_income" | "minimum_wage"
+    monthly_amount: Decimal  # per household member per month, yuan
+    asset_cap: Decimal | None
+    valid_from: datetime.date
+
+    @classmethod
+    def from_row(cls, row: Any) -> Standard:
+        """Copy an ``EconomicStandard`` instance (duck-typed: no model import here)."""
+        region = row.region
+        return cls(
+            id=row.pk,
+            region=getattr(region, "code", region),
+            kind=str(row.kind),
+            monthly_amount=row.monthly_amount,
+            asset_cap=row.asset_cap,
+            valid_from=row.valid_from,
+        )
+
+    @property
+    def kind_label(self) -> Promise:
+        return STANDARD_KINDS[self.kind]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "region": self.region,
+            "kind": self.kind,
+            "monthly_amount": _money(self.monthly_amount),
+            "asset_cap": None if self.asset_cap is None else _money(self.asset_cap),
+            "valid_from": self.valid_from.isoformat(),
+        }
+
+
+@dataclass(frozen=True)
+class Household:
+    size: int | None
+    monthly_income: Decimal | None
+    assets: Decimal | None = None
+    fixed_income: bool | None = None  # does the applicant have a fixed source of income?
+
+
+@dataclass(frozen=True)
+class Reason:
+    code: str  # stable machine code
+    message: Promise | str  # lazily translated, with the figures filled in when rendered
+
+    def as_dict(self) -> dict[str, str]:
+        return {"code": self.code, "message": str(self.message)}
+
+
+@dataclass(frozen=True)
+class MeansResult:
+    result: Result
+    reasons: tuple[Reason, ...]
+    standard: Standard | None  # the rule row used (None when none was passed in)
+    per_capita_income: Decimal | None  # 0.01 yuan, ROUND_HALF_UP, for display only
+
+    def as_dict(self) -> dict[str, Any]:
+        """The ``means_test`` block of API.md, messages rendered in the active language."""
+        return {
+            "result": str(self.result),
+            "reasons": [r.as_dict() for r in self.reasons],
+            "standard": None if self.standard is None else self.standard.as_dict(),
+            "per_capita_income": None if self.per_capita_income is None else _money(self.per_capita_income),
+        }
+
+
+# --------------------------------------------------------------------------- messages
+
+
+def _render(msgid: Promise, params: Mapping[str, Any]) -> str:
+    # Translate in the language active at rendering time; lazy labels among the figures too.
+    return str(msgid) % {k: str(v) if isinstance(v, Promise) else v for k, v in params.items()}
+
+
+_render_lazy = lazy(_render, str)
+
+
+def _reason(code: str, msgid: Promise, **params: Any) -> Reason:
+    """A reason whose message is translated when rendered (``%`` on a lazy string would not be)."""
+    return Reason(code=code, message=_render_lazy(msgid, params))
+
+
+def _money(amount: Decimal) -> str:
+    """Yuan with at least two decimals; never hides a significant digit."""
+    whole, _dot, frac = f"{amount.copy_abs() if amount == 0 else amount:f}".partition(".")
+    return f"{whole}.{frac.rstrip('0').ljust(2, '0')}"
+
+
+def _cents_half_up(value: Fraction) -> Decimal:
+    """Round an exact non-negative amount to 0.01 yuan, half up, without an intermediate rounding."""
+    cents = value * 100
+    whole, rest = divmod(cents.numerator, cents.denominator)
+    if 2 * rest >= cents.denominator:
+        whole += 1
+    return Decimal(f"{whole}E-2")  # exact at any size, exponent -2
+
+
+def _label(choices: type[models.TextChoices], code: str) -> Any:
+    return choices(code).label
+
+
+# --------------------------------------------------------------------------- ages
+
+
+def birth_date_from_id(id_number: str) -> datetime.date | None:
+    """The birth date in an 18-character resident ID number (digits 7-14, YYYYMMDD).
+
+    ``None`` unless the number has 17 digits and a correct check character (stdnum's
+    ``calc_check_digit``) and the date exists. As in stdnum's ``compact`` (and the API's validator),
+    surrounding whitespace is ignored and ``x`` is ``X``.
+    """
+    if not isinstance(id_number, str):
+        return None
+    number = ric.compact(id_number)
+    if len(number) != 18 or not number[:17].isascii() or not number[:17].isdigit():
+        return None
+    if number[-1] != ric.calc_check_digit(number):
+        return None
+    try:
+        return ric.get_birth_date(number)
+    except StdnumError:  # InvalidComponent: no such date
+        return None
+
+
+def age_on(birth: datetime.date, day: datetime.date) -> int:
+    """Completed years on ``day``. A 29 February birthday completes on 1 March in common years."""
+    if isinstance(birth, datetime.datetime) or isinstance(day, datetime.datetime):
+        raise TypeError("age_on takes dates, not datetimes")
+    if day < birth:
+        raise ValueError(f"{day} is before the birth date {birth}")
+    before_birthday = (day.month, day.day) < (birth.month, birth.day)
+    return day.year - birth.year - int(before_birthday)
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _check_money(name: str, value: Any, *, optional: bool) -> Decimal | None:
+    if value is None:
+        if optional:
+            return None
+        raise ValueError(f"{name} is required")
+    if isinstance(value, bool) or not isinstance(value, Decimal | int):
+        raise TypeError(f"{name} must be a Decimal (yuan), not {type(value).__name__}")
+    value = Decimal(value)
+    if not value.is_finite():
+        raise ValueError(f"{name} must be a finite amount, not {value}")
+    if value < 0:
+        raise ValueError(f"{name} may not be negative ({value})")
+    return value
+
+
+def _check_household(household: Household) -> tuple[int | None, Decimal | None, Decimal | None]:
+    if not isinstance(household, Household):
+        raise TypeError("household must be a Household")
+    size = household.size
+    if size is not None:
+        if isinstance(size, bool) or not isinstance(size, int):
+            raise TypeError(f"household size must be an int, not {type(size).__name__}")
+        if size <= 0:
+            raise ValueError(f"household size must be positive ({size})")
+    income = _check_money("monthly income", household.monthly_income, optional=True)
+    assets = _check_money("assets", household.assets, optional=True)
+    if household.fixed_income not in (True, False, None):
+        raise TypeError("fixed_income must be True, False or None")
+    return size, income, assets
+
+
+def _check_standard(standard: Standard | None, on: datetime.date) -> None:
+    if standard is None:
+        return
+    if not isinstance(standard, Standard):
+        raise TypeError("standard must be a Standard or None")
+    if standard.kind not in STANDARD_KINDS:
+        raise ValueError(f"unknown kind of standard {standard.kind!r}")
+    _check_money("standard monthly amount", standard.monthly_amount, optional=False)
+    _check_money("standard asset cap", standard.asset_cap, optional=True)
+    if not isinstance(standard.valid_from, datetime.date):
+        raise TypeError("standard valid_from must be a date")
+    if standard.valid_from > on:
+        raise ValueError(f"the standard is valid from {standard.valid_from}, after {on}")
+
+
+def _check_codes(categories: Iterable[str], matter_category: str, matter_type: str) -> frozenset[str]:
+    if isinstance(categories, str):
+        raise ValueError("categories must be a collection of codes, not one string")
+    cats = frozenset(categories)
+    unknown = sorted(str(c) for c in cats - set(APPLICANT_CATEGORIES))
+    if unknown:
+        raise ValueError(f"unknown applicant categories: {', '.join(unknown)}")
+    if matter_category not in MatterCategory.values:
+        raise ValueError(f"unknown matter category {matter_category!r}")
+    if matter_type not in MatterType.values:
+        raise ValueError(f"unknown matter type {matter_type!r}")
+    return cats
+
+
+# --------------------------------------------------------------------------- the test
+
+
+def _age_groups(
+    cats: frozenset[str], id_number: str | None, on: datetime.date
+) -> tuple[set[str], list[Reason]]:
+    """Which of minor/elderly apply, the ID number's birth date prevailing over ticked boxes."""
+    notes: list[Reason] = []
+    groups = {c for c in cats if c in (ApplicantCategory.MINOR, ApplicantCategory.ELDERLY)}
+    birth = birth_date_from_id(id_number) if id_number else None
+    if birth is not None and birth > on:
+        birth = None
+    if birth is None:
+        if id_number:
+            notes.append(_reason(
+                "id_number_unreadable",
+                _("No birth date could be read from the ID number; age was not derived from it."),
+            ))
+        return groups, notes
+
+    age = age_on(birth, on)
+    derived = {
+        ApplicantCategory.MINOR: age < MAJORITY_AGE,
+        ApplicantCategory.ELDERLY: age >= ELDERLY_AGE,
+    }
+    figures = {"birth": birth.isoformat(), "age": age, "day": on.isoformat()}
+    groups = set()
+    for group, applies in derived.items():
+        label = _label(ApplicantCategory, group)
+        if applies:
+            groups.add(group)
+            if group not in cats:
+                notes.append(_reason(
+                    f"{group}_from_id",
+                    _("The ID number gives the birth date %(birth)s: age %(age)s on %(day)s, "
+                      "so the applicant counts as: %(group)s."),
+                    group=label, **figures,
+                ))
+        elif group in cats:
+            notes.append(_reason(
+                f"{group}_contradicted_by_id",
+                _("“%(group)s” was ticked, but the ID number gives the birth date %(birth)s "
+                  "(age %(age)s on %(day)s); the ID number prevails."),
+                group=label, **figures,
+            ))
+    return groups, notes
+
+
+def _exemptions(
+    cats: frozenset[str], matter_type: str, household: Household, id_number: str | None, on: datetime.date
+) -> tuple[list[Reason], list[Reason]]:
+    """(grounds of exemption, notes on claimed grounds that do not apply)."""
+    grounds: list[Reason] = []
+    age_groups, notes = _age_groups(cats, id_number, on)
+
+    for group in EXEMPT_CATEGORIES:
+        if group in cats:
+            grounds.append(_reason(
+                f"art42_{group}",
+                _("Means test waived (Art 42): %(group)s."),
+                group=_label(ApplicantCategory, group),
+            ))
+
+    if ApplicantCategory.MIGRANT_WORKER in cats:
+        matter = _label(MatterType, matter_type)
+        if matter_type in MIGRANT_WORKER_MATTERS:
+            grounds.append(_reason(
+                "art42_migrant_worker",
+                _("Means test waived (Art 42): migrant worker claiming %(matter)s."),
+                matter=matter,
+            ))
+        else:
+            notes.append(_reason(
+                "migrant_worker_matter_not_exempt",
+                _("Migrant worker, but the matter (%(matter)s) is neither unpaid wages nor work injury: "
+                  "not exempt on this ground."),
+                matter=matter,
+            ))
+
+    held = age_groups | ({ApplicantCategory.DISABLED} & cats)
+    for group in FIXED_INCOME_CATEGORIES:
+        if group not in held:
+            continue
+        label = _label(ApplicantCategory, group)
+        if household.fixed_income is False:
+            grounds.append(_reason(
+                f"art42_{group}",
+                _("Means test waived (Art 42): %(group)s without a fixed source of income."),
+                group=label,
+            ))
+        elif household.fixed_income is True:
+            notes.append(_reason(
+                f"{group}_has_fixed_income",
+                _("%(group)s, but the applicant has a fixed source of income: not exempt on this ground."),
+                group=label,
+            ))
+        else:
+            notes.append(_reason(
+                f"{group}_fixed_income_unknown",
+                _("%(group)s, but whether the applicant has a fixed source of income was not answered: "
+                  "not exempt on this ground."),
+                group=label,
+            ))
+
+    for group in PRIORITY_ONLY_CATEGORIES:
+        if group in cats:
+            notes.append(_reason(
+                f"{group}_means_tested",
+                _("%(group)s: a priority group, not an exemption; the means test applies."),
+                group=_label(ApplicantCategory, group),
+            ))
+    return grounds, notes
+
+
+def _income_test(
+    size: int | None, income: Decimal | None, assets: Decimal | None, standard: Standard | None,
+    on: datetime.date,
+) -> tuple[Result, list[Reason], Decimal | None]:
+    verdict: list[Reason] = []
+    notes: list[Reason] = []
+    per_capita = None if size is None or income is None else _cents_half_up(Fraction(income) / size)
+
+    missing = []
+    if size is None:
+        missing.append(_reason(
+            "household_size_missing",
+            _("The household size was not given; the means test cannot be completed."),
+        ))
+    if income is None:
+        missing.append(_reason(
+            "monthly_income_missing",
+            _("The household's monthly income was not given; the means test cannot be completed."),
+        ))
+    if standard is None:
+        missing.append(_reason(
+            "no_standard",
+            _("No economic hardship standard is in force for the region on %(day)s; "
+              "the means test cannot be completed."),
+            day=on.isoformat(),
+        ))
+        return Result.UNKNOWN, missing, per_capita
+
+    cap = standard.asset_cap
+    over_cap = False
+    if cap is not None:
+        if assets is None:
+            notes.append(_reason(
+                "assets_not_declared",
+                _("Assets were not declared, so the asset cap of %(cap)s yuan was not checked; "
+                  "the result rests on income alone."),
+                cap=_money(cap),
+            ))
+        elif assets > cap:
+            over_cap = True
+            verdict.append(_reason(
+                "assets_above_cap",
+                _("Household assets of %(assets)s yuan exceed the asset cap of %(cap)s yuan."),
+                assets=_money(assets), cap=_money(cap),
+            ))
+        else:
+            notes.append(_reason(
+                "assets_within_cap",
+                _("Household assets of %(assets)s yuan are within the asset cap of %(cap)s yuan."),
+                assets=_money(assets), cap=_money(cap),
+            ))
+
+    if size is not None and income is not None:
+        figures = {
+            "income": _money(income), "size": size, "per_capita": _money(per_capita or Decimal(0)),
+            "amount": _money(standard.monthly_amount), "kind": standard.kind_label,
+        }
+        # Exact: income / size <= amount  ⇔  income <= amount × size (size > 0).
+        within = Fraction(income) <= Fraction(standard.monthly_amount) * size
+        if within:
+            (notes if over_cap else verdict).append(_reason(
+                "income_within_standard",
+                _("Household monthly income of %(income)s yuan for %(size)s member(s) is %(per_capita)s "
+                  "yuan per member, within the standard of %(amount)s yuan (%(kind)s)."),
+                **figures,
+            ))
+        else:
+            verdict.append(_reason(
+                "income_above_standard",
+                _("Household monthly income of %(income)s yuan for %(size)s member(s) is %(per_capita)s "
+                  "yuan per member, above the standard of %(amount)s yuan (%(kind)s)."),
+                **figures,
+            ))
+        result = Result.ELIGIBLE if within and not over_cap else Result.NOT_ELIGIBLE
+        return result, verdict + notes, per_capita
+
+    # Income or size missing: assets above the cap already decide; otherwise the result is unknown.
+    if over_cap:
+        return Result.NOT_ELIGIBLE, verdict + missing + notes, per_capita
+    return Result.UNKNOWN, missing + notes, per_capita
+
+
+def means_test(
+    *,
+    categories: Iterable[str],
+    matter_category: str,
+    matter_type: str,
+    household: Household,
+    standard: Standard | None,
+    id_number: str | None = None,
+    on: datetime.date,
+) -> MeansResult:
+    """Judge the means test for one application on day ``on`` (DESIGN §3.1).
+
+    ``standard`` is the hardship standard of the applicant's region in force on ``on`` (or
+    ``None`` when there is none); it is returned in the result whatever the outcome, so the
+    decision records the row in force. Invalid values (unknown codes, a non-positive size,
+    negative money, a standard not yet in force) raise ``ValueError``; floats raise ``TypeError``.
+    """
+    if not isinstance(on, datetime.date) or isinstance(on, datetime.datetime):
+        raise TypeError("on must be a date")
+    cats = _check_codes(categories, matter_category, matter_type)
+    size, income, assets = _check_household(household)
+    _check_standard(standard, on)
+
+    # 1. Art 32: not restricted by financial hardship.
+    if matter_type in NOT_RESTRICTED_MATTERS:
+        reason = _reason(
+            f"art32_{matter_type}",
+            _("Not restricted by financial hardship (Art 32): %(matter)s; no means test applies."),
+            matter=_label(MatterType, matter_type),
+        )
+        return MeansResult(Result.NOT_RESTRICTED, (reason,), standard, None)
+
+    # 2. Art 42: exempt from the means test.
+    grounds, notes = _exemptions(cats, matter_type, household, id_number, on)
+    if grounds:
+        return MeansResult(Result.EXEMPT, tuple(grounds + notes), standard, None)
+
+    # 3. The means test proper.
+    result, reasons, per_capita = _income_test(size, income, assets, standard, on)
+    return MeansResult(result, tuple(reasons + notes), standard, per_capita)

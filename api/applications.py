@@ -1,0 +1,335 @@
+"""Applications API (API.md, Applications): thin views over aid_cases selectors and services."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.core.cache import cache
+from django.core.validators import RegexValidator
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from aid_cases import selectors, services
+from aid_cases.choices import Channel, RepresentativeRelation, Status
+from aid_cases.means import ApplicantCategory
+from aid_cases.models import Application
+from aid_cases.timeline import application_timeline
+from directory.choices import MatterCategory, MatterType
+from directory.models import Region
+from directory.validators import validate_resident_id
+
+phone = RegexValidator(r"^[0-9+\-() ]{5,20}$", gettext_lazy("Enter a telephone number of 5 to 20 digits."))
+
+
+def _django_validator(validator):
+    """Run a Django validator inside DRF, keeping its message as a field error."""
+
+    def run(value):
+        from django.core.exceptions import ValidationError as DjangoValidationError
+
+        try:
+            validator(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
+
+    return run
+
+
+class ApplicantIn(serializers.Serializer):
+    name = serializers.CharField(max_length=64)
+    id_number = serializers.CharField(max_length=18, validators=[_django_validator(validate_resident_id)])
+    phone = serializers.CharField(max_length=20, validators=[phone])
+    address = serializers.CharField(max_length=200)
+
+
+class RepresentativeIn(serializers.Serializer):
+    name = serializers.CharField(max_length=64)
+    id_number = serializers.CharField(max_length=18, validators=[_django_validator(validate_resident_id)])
+    relation = serializers.ChoiceField(choices=RepresentativeRelation.choices)
+
+
+class MatterIn(serializers.Serializer):
+    category = serializers.ChoiceField(choices=[c for c in MatterCategory.choices])
+    type = serializers.ChoiceField(choices=MatterType.choices)
+    summary = serializers.CharField(max_length=2000)
+    opposing_party = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class HouseholdIn(serializers.Serializer):
+    size = serializers.IntegerField(min_value=1, max_value=50)
+    monthly_income = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
+    assets = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True,
+                                      default=None)
+    fixed_income = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+
+class ApplicationIn(serializers.Serializer):
+    channel = serializers.ChoiceField(choices=[Channel.ONLINE, Channel.WINDOW, Channel.HOTLINE])
+    region = serializers.SlugField(max_length=32)
+    applicant = ApplicantIn()
+    representative = RepresentativeIn(required=False, allow_null=True, default=None)
+    categories = serializers.ListField(child=serializers.ChoiceField(choices=ApplicantCategory.choices),
+                                       max_length=len(ApplicantCategory.choices), required=False, default=list)
+    matter = MatterIn()
+    household = HouseholdIn()
+    urgent_deadline = serializers.DateField(required=False, allow_null=True, default=None)
+    pledge = serializers.BooleanField()
+
+    def validate_region(self, value: str) -> Region:
+        region = Region.objects.filter(code=value).first()
+        if region is None:
+            raise serializers.ValidationError(_("Unknown region code “%(code)s”.") % {"code": value})
+        return region
+
+    def validate_pledge(self, value: bool) -> bool:
+        if not value:
+            raise serializers.ValidationError(_("The integrity pledge must be given."))
+        return value
+
+    def validate_urgent_deadline(self, value):
+        if value is not None and value < timezone.localdate():
+            raise serializers.ValidationError(_("The deadline is already past."))
+        return value
+
+    def validate(self, attrs):
+        matter = attrs["matter"]
+        if (matter["category"] == "criminal") != (matter["type"] in ("criminal_defence", "criminal_victim")):
+            raise serializers.ValidationError(
+                {"matter": {"type": [_("The matter type does not belong to this category.")]}}
+            )
+        return attrs
+
+
+class StandardOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    region = serializers.CharField(source="region.code")
+    kind = serializers.CharField()
+    monthly_amount = serializers.DecimalField(max_digits=10, decimal_places=2)
+    asset_cap = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
+    valid_from = serializers.DateField()
+
+
+def means_out(application: Application) -> dict:
+    row = application.economic_standard
+    return {
+        "result": application.means_result,
+        "reasons": [r["message"] for r in application.means_reasons],
+        "standard": StandardOut(row).data if row else None,
+    }
+
+
+def _due(application: Application):
+    if application.status in (Status.SUBMITTED, Status.UNDER_REVIEW):
+        return application.decision_due
+    return None
+
+
+class ApplicationSummaryOut(serializers.ModelSerializer):
+    region = serializers.CharField(source="region.code")
+    applicant_name = serializers.CharField(source="applicant.name")
+    due = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Application
+        fields = ["id", "tracking_no", "status", "region", "applicant_name", "matter_type", "channel",
+                  "submitted_at", "due", "provisional"]
+
+    def get_due(self, obj) -> str | None:
+        due = _due(obj)
+        return due.isoformat() if due else None
+
+
+def application_detail(application: Application, *, user) -> dict:
+    full = selectors.user_sees_personal_data(user, application)
+    applicant = application.applicant
+    from documents.selectors import documents_for_subject  # documents → directory only; read here
+
+    documents = [
+        {"kind": d.kind, "code": d.code, "url": f"/api/v1/documents/{d.code}/"}
+        for d in documents_for_subject(Application._meta.label_lower, str(application.pk))
+    ]
+    return {
+        "id": application.pk,
+        "tracking_no": application.tracking_no,
+        "status": application.status,
+        "region": application.region.code,
+        "channel": application.channel,
+        "applicant": {
+            "name": applicant.name,
+            "id_number": applicant.id_number if full else selectors.mask_id_number(applicant.id_number),
+            "phone": applicant.phone if full else selectors.mask_id_number(applicant.phone),
+            "address": applicant.address if full else "",
+        },
+        "representative": None if not application.representative_name else {
+            "name": application.representative_name,
+            "id_number": application.representative_id_number if full
+            else selectors.mask_id_number(application.representative_id_number),
+            "relation": application.representative_relation,
+        },
+        "categories": application.categories,
+        "matter": {
+            "category": application.matter_category, "type": application.matter_type,
+            "summary": application.matter_summary, "opposing_party": application.opposing_party,
+        },
+        "household": {
+            "size": application.household_size, "monthly_income": f"{application.monthly_income:.2f}",
+            "assets": None if application.assets is None else f"{application.assets:.2f}",
+            "fixed_income": application.fixed_income,
+        },
+        "urgent_deadline": application.urgent_deadline,
+        "means_test": means_out(application),
+        "decision": None,
+        "assignment": None,
+        "fee_waivers": [],
+        "documents": documents,
+        "timeline": application_timeline(application),
+        "due": _due(application),
+        "provisional": application.provisional,
+    }
+
+
+class ApplicationListCreate(generics.ListAPIView):
+    permission_classes = [IsAuthenticated]
+    serializer_class = ApplicationSummaryOut
+
+    def get_queryset(self):
+        qs = selectors.applications_visible_to(self.request.user)
+        wanted = self.request.query_params.get("status")
+        if wanted:
+            if wanted not in Status.values:
+                raise serializers.ValidationError({"status": [_("Unknown status.")]})
+            qs = qs.filter(status=wanted)
+        return qs
+
+    @extend_schema(tags=["applications"], parameters=[OpenApiParameter("status", str)])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(tags=["applications"], request=ApplicationIn, responses={201: dict})
+    def post(self, request):
+        form = ApplicationIn(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        application = submit_with_receipt(request, data)
+        return Response(
+            {
+                "id": application.pk,
+                "tracking_no": application.tracking_no,
+                "status": application.status,
+                "means_test": means_out(application),
+                "decision_due": application.decision_due,
+            },
+            status=status.HTTP_201_CREATED,
+        )
+
+
+def submit_with_receipt(request, data: dict) -> Application:
+    """File the application and issue its receipt (受理回执) in one transaction."""
+    from workflows.letters import base_url_for, receipt_issue
+
+    rep = data.get("representative")
+    with transaction.atomic():
+        application = services.application_submit(
+            acting_user=request.user, channel=data["channel"], region=data["region"],
+            applicant=services.ApplicantData(**data["applicant"]),
+            representative=services.RepresentativeData(**rep) if rep else None,
+            categories=data["categories"],
+            matter=services.MatterData(**data["matter"]),
+            household_size=data["household"]["size"], monthly_income=data["household"]["monthly_income"],
+            assets=data["household"]["assets"], fixed_income=data["household"]["fixed_income"],
+            urgent_deadline=data["urgent_deadline"], pledge=data["pledge"],
+        )
+        receipt_issue(acting_user=request.user, application=application, base_url=base_url_for(request))
+    return application
+
+
+class ApplicationDetail(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(tags=["applications"], responses={200: dict})
+    def get(self, request, pk: int):
+        try:
+            application = selectors.application_get(user=request.user, pk=pk)
+        except Application.DoesNotExist as exc:
+            raise Http404 from exc
+        return Response(application_detail(application, user=request.user))
+
+
+class UploadIn(serializers.Serializer):
+    file = serializers.FileField(allow_empty_file=False, max_length=200)
+    description = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class ApplicationDocuments(APIView):
+    permission_classes = [IsAuthenticated]
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(tags=["applications"], request={"multipart/form-data": UploadIn}, responses={201: dict})
+    def post(self, request, pk: int):
+        try:
+            application = selectors.application_get(user=request.user, pk=pk)
+        except Application.DoesNotExist as exc:
+            raise Http404 from exc
+        form = UploadIn(data=request.data)
+        form.is_valid(raise_exception=True)
+        document = services.application_document_add(
+            acting_user=request.user, application=application, upload=form.validated_data["file"],
+            description=form.validated_data["description"],
+        )
+        return Response(
+            {"id": document.pk, "content_type": document.content_type, "size": document.size},
+            status=status.HTTP_201_CREATED,
+        )
+
+
+TRACK_LIMIT = 10
+TRACK_WINDOW = 60 * 60
+
+
+def _miss_keys(request, tracking_no: str) -> list[str]:
+    address = request.META.get("REMOTE_ADDR", "")
+    number = hashlib.sha256(tracking_no.upper().encode()).hexdigest()[:32]
+    return [f"track-miss:addr:{address}", f"track-miss:no:{number}"]
+
+
+class TrackIn(serializers.Serializer):
+    tracking_no = serializers.CharField(max_length=40)
+    id_tail = serializers.CharField(min_length=4, max_length=4)
+
+
+class Track(APIView):
+    """Public progress query (业务进展网上查询): no personal data; throttled against guessing."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(tags=["applications"], parameters=[OpenApiParameter("tracking_no", str),
+                                                      OpenApiParameter("id_tail", str)], responses={200: dict})
+    def get(self, request):
+        form = TrackIn(data=request.query_params)
+        form.is_valid(raise_exception=True)
+        keys = _miss_keys(request, form.validated_data["tracking_no"])
+        if any(cache.get(key, 0) >= TRACK_LIMIT for key in keys):
+            return Response({"detail": _("Too many failed queries. Please try again later.")},
+                            status=status.HTTP_429_TOO_MANY_REQUESTS)
+        application = selectors.application_by_tracking(**form.validated_data)
+        if application is None:
+            for key in keys:
+                cache.add(key, 0, TRACK_WINDOW)
+                cache.incr(key)
+            raise Http404
+        return Response({
+            "tracking_no": application.tracking_no,
+            "status": application.status,
+            "timeline": [{"at": e["at"], "event": e["event"], "label": e["label"]}
+                         for e in application_timeline(application, with_actor=False)],
+        })

@@ -1,0 +1,91 @@
+"""Permission matrix for applications: role × application → visible (200) or 404 (DESIGN §1)."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from rest_framework.test import APIClient
+
+from aid_cases import services
+from aid_cases.models import EconomicStandard
+from directory.choices import OrganisationKind, Role
+from tests.factories import OrganisationFactory, UserFactory, region, resident_id
+
+pytestmark = pytest.mark.django_db
+
+ORGS = {
+    "center_zhushan": (OrganisationKind.AID_CENTER, "zhushan"),
+    "center_leping": (OrganisationKind.AID_CENTER, "leping"),
+    "bureau_zhushan": (OrganisationKind.BUREAU, "zhushan"),
+    "bureau_city": (OrganisationKind.BUREAU, "jdz"),
+    "firm": (OrganisationKind.LAW_FIRM, "zhushan"),
+    "notary": (OrganisationKind.NOTARY, "jdz"),
+    "police": (OrganisationKind.POLICE, "zhushan"),
+}
+MEMBERS = {
+    "clerk_zhushan": (Role.CLERK, "center_zhushan"),
+    "reviewer_zhushan": (Role.REVIEWER, "center_zhushan"),
+    "director_zhushan": (Role.DIRECTOR, "center_zhushan"),
+    "reviewer_leping": (Role.REVIEWER, "center_leping"),
+    "lawyer": (Role.PROVIDER, "firm"),
+    "firm_admin": (Role.FIRM_ADMIN, "firm"),
+    "notary_staff": (Role.INSTITUTION_STAFF, "notary"),
+    "police_officer": (Role.AGENCY_OFFICER, "police"),
+    "bureau_zhushan": (Role.BUREAU_OFFICER, "bureau_zhushan"),
+    "bureau_city": (Role.BUREAU_OFFICER, "bureau_city"),
+}
+# Who sees the 珠山 application filed online by "owner". Bureaus see objections only (none yet);
+# a provider sees a case only once assigned and accepted (the assignment issue).
+SEES = {"owner", "clerk_zhushan", "reviewer_zhushan", "director_zhushan", "admin"}
+FULL_ID = {"owner", "clerk_zhushan", "reviewer_zhushan", "director_zhushan"}
+
+
+@pytest.fixture
+def world(make_member, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    orgs = {k: OrganisationFactory(kind=kind, name=k, region=region(code)) for k, (kind, code) in ORGS.items()}
+    EconomicStandard.objects.create(region=region("zhushan"), kind="low_income", monthly_amount=Decimal("1200"),
+                                    valid_from=datetime.date(2020, 1, 1))
+    users = {name: make_member(role, orgs[org], username=name) for name, (role, org) in MEMBERS.items()}
+    applicants = Group.objects.get(name="applicant")
+    for name in ("owner", "other_applicant"):
+        users[name] = UserFactory(username=name)
+        users[name].groups.add(applicants)
+    users["admin"] = UserFactory(username="admin", is_superuser=True, is_staff=True)
+    # a global model permission must not widen object visibility
+    users["reviewer_leping"].user_permissions.add(Permission.objects.get(codename="view_application"))
+    id_number = resident_id(datetime.date(1980, 1, 2))
+    application = services.application_submit(
+        acting_user=users["owner"], channel="online", region=region("zhushan"),
+        applicant=services.ApplicantData(name="苏大山", id_number=id_number, phone="13900000000", address="珠山区"),
+        representative=None, categories=[], matter=services.MatterData(category="civil", type="maintenance",
+                                                                       summary="赡养费"),
+        household_size=2, monthly_income=Decimal("1000.00"), pledge=True,
+    )
+    return users, application, id_number
+
+
+@pytest.mark.parametrize("who", sorted([*MEMBERS, "owner", "other_applicant", "admin", "anonymous"]))
+def test_application_matrix(world, who):
+    users, application, id_number = world
+    api = APIClient()
+    if who != "anonymous":
+        api.force_authenticate(users[who])
+    detail = api.get(f"/api/v1/applications/{application.pk}/")
+    listing = api.get("/api/v1/applications/")
+    upload = api.post(f"/api/v1/applications/{application.pk}/documents/", {}, format="multipart")
+    if who == "anonymous":
+        assert detail.status_code == listing.status_code == upload.status_code == 401
+        return
+    ids = [row["id"] for row in listing.json()["results"]]
+    if who in SEES:
+        assert detail.status_code == 200
+        assert ids == [application.pk]
+        assert upload.status_code == 400  # visible: the empty upload is a field error
+        shown = detail.json()["applicant"]["id_number"]
+        assert shown == (id_number if who in FULL_ID else id_number[:4] + "*" * 10 + id_number[-4:])
+    else:
+        assert detail.status_code == 404, who
+        assert ids == []
+        assert upload.status_code == 404
