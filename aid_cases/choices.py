@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Channel(models.TextChoices):
@@ -12,19 +13,19 @@ class Channel(models.TextChoices):
 class Status(models.TextChoices):
     """Application statuses of API.md."""
 
-    SUBMITTED = "submitted", _("Submitted")
-    SUPPLEMENT_REQUESTED = "supplement_requested", _("Supplement requested")
-    UNDER_REVIEW = "under_review", _("Under review")
-    APPROVED = "approved", _("Approved")
-    REFUSED = "refused", _("Refused")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-    OBJECTION = "objection", _("Objection")
-    ASSIGNING = "assigning", _("Assigning")
-    ASSIGNED = "assigned", _("Assigned")
-    IN_PROGRESS = "in_progress", _("In progress")
-    CLOSING = "closing", _("Closing")
-    CLOSED = "closed", _("Closed")
-    TERMINATED = "terminated", _("Terminated")
+    SUBMITTED = "submitted", pgettext_lazy("application status", "Submitted")
+    SUPPLEMENT_REQUESTED = "supplement_requested", pgettext_lazy("application status", "Supplement requested")
+    UNDER_REVIEW = "under_review", pgettext_lazy("application status", "Under review")
+    APPROVED = "approved", pgettext_lazy("application status", "Approved")
+    REFUSED = "refused", pgettext_lazy("application status", "Refused")
+    WITHDRAWN = "withdrawn", pgettext_lazy("application status", "Withdrawn")
+    OBJECTION = "objection", pgettext_lazy("application status", "Objection")
+    ASSIGNING = "assigning", pgettext_lazy("application status", "Assigning")
+    ASSIGNED = "assigned", pgettext_lazy("application status", "Assigned")
+    IN_PROGRESS = "in_progress", pgettext_lazy("application status", "In progress")
+    CLOSING = "closing", pgettext_lazy("application status", "Closing")
+    CLOSED = "closed", pgettext_lazy("application status", "Closed")
+    TERMINATED = "terminated", pgettext_lazy("application status", "Terminated")
 
 
 class RepresentativeRelation(models.TextChoices):
@@ -35,3 +36,33 @@ class RepresentativeRelation(models.TextChoices):
 class CountingMode(models.TextChoices):
     WORKING = "working", _("Working days")
     CALENDAR = "calendar", _("Calendar days")
+
+
+class DecisionKind(models.TextChoices):
+    APPROVE = "approve", _("Grant legal aid")
+    REFUSE = "refuse", _("Refuse legal aid")
+    PROVISIONAL = "provisional", _("Provisional legal aid (Art 44)")
+
+
+class ObjectionTarget(models.TextChoices):
+    REFUSAL = "refusal", _("Refusal")
+    TERMINATION = "termination", _("Termination")
+
+
+class ObjectionOutcome(models.TextChoices):
+    UPHOLD = "uphold", _("Uphold the decision")
+    CORRECT = "correct", _("Order the center to correct it")
+
+
+class TerminationGround(models.TextChoices):
+    """Art 48 grounds, plus a refused provisional review."""
+
+    DECEPTION = "deception", _("Aid obtained by deception")
+    FALSE_EVIDENCE = "false_evidence", _("Concealment or false evidence")
+    ILLEGAL_USE = "illegal_use", _("Aid used for illegal acts")
+    FINANCES_IMPROVED = "finances_improved", _("Finances improved")
+    PROCEEDINGS_ENDED = "proceedings_ended", _("Proceedings ended or withdrawn")
+    OWN_LAWYER = "own_lawyer", _("The recipient hired their own lawyer")
+    RECIPIENT_REQUEST = "recipient_request", _("The recipient asked to stop")
+    PROVISIONAL_REFUSED = "provisional_refused", _("Review after provisional aid refused")
+    OTHER = "other", _("Other legal grounds")

@@ -13,7 +13,16 @@ from directory.models import Organisation, Region
 from directory.rules import EffectiveDatedRule
 from directory.validators import validate_resident_id
 
-from .choices import Channel, CountingMode, RepresentativeRelation, Status
+from .choices import (
+    Channel,
+    CountingMode,
+    DecisionKind,
+    ObjectionOutcome,
+    ObjectionTarget,
+    RepresentativeRelation,
+    Status,
+    TerminationGround,
+)
 
 
 class EconomicStandard(EffectiveDatedRule):
@@ -225,3 +234,89 @@ class ApplicationDocument(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class Decision(models.Model):
+    """A reviewer's decision on an application, with the rule rows it used (DESIGN §3)."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="decisions")
+    kind = models.CharField(_("decision"), max_length=16, choices=DecisionKind.choices)
+    reason = models.TextField(_("reasons"), max_length=2000, blank=True)
+    means_result = models.CharField(_("means test"), max_length=16)
+    economic_standard = models.ForeignKey(EconomicStandard, null=True, blank=True, on_delete=models.PROTECT,
+                                          related_name="+")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("decided at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["decided_at", "pk"]
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+
+    def __str__(self) -> str:
+        return f"{self.application} {self.kind}"
+
+
+class SupplementRequest(models.Model):
+    """The one-time supplement notice (一次性告知): every missing item at once, one per application."""
+
+    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="supplement_request")
+    missing_items = models.JSONField(_("missing items"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_on = models.DateField(_("requested on"))
+    due_on = models.DateField(_("supplement due"))
+    answered_on = models.DateField(_("supplemented on"), null=True, blank=True)
+    note = models.TextField(_("applicant's note"), max_length=2000, blank=True)
+    expired = models.BooleanField(_("expired"), default=False)
+
+    class Meta:
+        verbose_name = _("supplement request")
+        verbose_name_plural = _("supplement requests")
+
+    def __str__(self) -> str:
+        return f"{self.application} supplement"
+
+
+class Objection(models.Model):
+    """An objection against a refusal or termination, decided by the bureau (Art 49)."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="objections")
+    target = models.CharField(_("against"), max_length=16, choices=ObjectionTarget.choices)
+    reason = models.TextField(_("grounds of the objection"), max_length=2000)
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    filed_at = models.DateTimeField(_("filed at"), auto_now_add=True)
+    received_on = models.DateField(_("received on"))
+    due_on = models.DateField(_("decision due"), null=True, blank=True)
+    bureau = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="objections")
+    outcome = models.CharField(_("outcome"), max_length=16, choices=ObjectionOutcome.choices, blank=True)
+    decision_reason = models.TextField(_("reasons of the decision"), max_length=2000, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["filed_at", "pk"]
+        verbose_name = _("objection")
+        verbose_name_plural = _("objections")
+
+    def __str__(self) -> str:
+        return f"{self.application} objection"
+
+
+class Termination(models.Model):
+    """A written decision to terminate aid (Art 48); revoked when an objection is found right."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="terminations")
+    ground = models.CharField(_("ground"), max_length=32, choices=TerminationGround.choices)
+    reason = models.TextField(_("reasons"), max_length=2000)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("decided at"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["decided_at", "pk"]
+        verbose_name = _("termination")
+        verbose_name_plural = _("terminations")
+
+    def __str__(self) -> str:
+        return f"{self.application} termination"

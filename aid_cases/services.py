@@ -17,9 +17,19 @@ from directory.choices import OrganisationKind, Role
 from directory.models import Membership, Organisation, Region
 from directory.services import audit_record
 
-from . import means, rules
-from .choices import Channel, Status
-from .models import Applicant, Application, ApplicationDocument, TrackingCounter
+from . import means, periods, rules
+from .choices import Channel, DecisionKind, ObjectionOutcome, ObjectionTarget, Status, TerminationGround
+from .errors import Conflict
+from .models import (
+    Applicant,
+    Application,
+    ApplicationDocument,
+    Decision,
+    Objection,
+    SupplementRequest,
+    Termination,
+    TrackingCounter,
+)
 from .uploads import checked_upload
 
 STAFF_ROLES = (Role.CLERK, Role.REVIEWER, Role.DIRECTOR)
@@ -181,3 +191,221 @@ def application_document_add(*, acting_user, application: Application, upload, d
     audit_record(actor=acting_user, action="application_document_add", obj=application,
                  new={"document": document.pk, "type": document.content_type, "size": document.size})
     return document
+
+
+# --- review (DESIGN §2 step 2, §3.4) -----------------------------------------------------------
+
+def _record_decision(*, acting_user, application: Application, kind: str, reason: str) -> Decision:
+    decision = Decision(application=application, kind=kind, reason=reason, means_result=application.means_result,
+                        economic_standard=application.economic_standard, decided_by=acting_user)
+    decision.full_clean()
+    decision.save()
+    return decision
+
+
+def _require_reason(reason: str, field: str = "reason") -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({field: [_("Give the reasons.")]})
+    return reason
+
+
+REVIEWABLE = (Status.SUBMITTED, Status.UNDER_REVIEW)
+
+
+def _require_status(application: Application, allowed) -> None:
+    if application.status not in allowed:
+        raise Conflict(_("The application is %(status)s: this action is not possible now.")
+                       % {"status": application.get_status_display()})
+
+
+@transaction.atomic
+def review_approve(*, acting_user, application: Application, reason: str = "") -> Decision:
+    """Grant aid. Approving against a ``not_eligible`` means test needs written reasons."""
+    _require_status(application, REVIEWABLE)
+    if application.means_result == means.Result.NOT_ELIGIBLE:
+        reason = _require_reason(reason)
+    decision = _record_decision(acting_user=acting_user, application=application, kind=DecisionKind.APPROVE,
+                                reason=reason)
+    application_set_status(acting_user=acting_user, application=application, status=Status.APPROVED,
+                           action="review_approve", detail={"decision": decision.pk})
+    return decision
+
+
+@transaction.atomic
+def review_refuse(*, acting_user, application: Application, reason: str) -> Decision:
+    _require_status(application, REVIEWABLE)
+    decision = _record_decision(acting_user=acting_user, application=application, kind=DecisionKind.REFUSE,
+                                reason=_require_reason(reason))
+    application_set_status(acting_user=acting_user, application=application, status=Status.REFUSED,
+                           action="review_refuse", detail={"decision": decision.pk})
+    return decision
+
+
+def provisional_allowed(application: Application, today: datetime.date | None = None) -> bool:
+    """Art 44: a limitation period or deadline fewer than N days away (N from the period rule)."""
+    if application.urgent_deadline is None:
+        return False
+    today = today or timezone.localdate()
+    rule = rules.period_rule_in_force(application.region, today)
+    return (application.urgent_deadline - today).days < rule.provisional_threshold_days
+
+
+@transaction.atomic
+def review_provisional(*, acting_user, application: Application, reason: str = "") -> Decision:
+    _require_status(application, REVIEWABLE)
+    if not provisional_allowed(application):
+        raise ValidationError({"outcome": [_("Provisional aid needs a deadline fewer than 7 days away.")]})
+    decision = _record_decision(acting_user=acting_user, application=application, kind=DecisionKind.PROVISIONAL,
+                                reason=reason)
+    application.provisional = True
+    application.save(update_fields=["provisional", "updated_at"])
+    application_set_status(acting_user=acting_user, application=application, status=Status.APPROVED,
+                           action="review_provisional", detail={"decision": decision.pk})
+    return decision
+
+
+def _clean_items(items) -> list[str]:
+    cleaned = [str(item).strip() for item in (items or []) if str(item).strip()]
+    if not cleaned:
+        raise ValidationError({"missing_items": [_("List every missing item.")]})
+    if len(cleaned) > 30 or any(len(item) > 200 for item in cleaned):
+        raise ValidationError({"missing_items": [_("At most 30 items of at most 200 characters each.")]})
+    return cleaned
+
+
+@transaction.atomic
+def review_request_supplement(*, acting_user, application: Application, missing_items) -> SupplementRequest:
+    """The one-time notice: every missing item at once; a second notice is refused (409)."""
+    _require_status(application, REVIEWABLE)
+    items = _clean_items(missing_items)
+    if SupplementRequest.objects.filter(application=application).exists():
+        raise Conflict(_("A supplement notice was already issued: all missing items must be listed at once."))
+    today = timezone.localdate()
+    rule = rules.period_rule_in_force(application.region, today)
+    request = SupplementRequest(
+        application=application, missing_items=items, requested_by=acting_user, requested_on=today,
+        due_on=rules.due_date(start=today, days=rule.supplement_days, rule=rule),
+    )
+    request.full_clean()
+    request.save()
+    application.decision_due = None  # the review clock stops while the supplement is outstanding
+    application.save(update_fields=["decision_due", "updated_at"])
+    application_set_status(acting_user=acting_user, application=application, status=Status.SUPPLEMENT_REQUESTED,
+                           action="review_request_supplement", detail={"items": len(items),
+                                                                        "due": request.due_on.isoformat()})
+    return request
+
+
+@transaction.atomic
+def supplement_submit(*, acting_user, application: Application, note: str = "") -> SupplementRequest:
+    """The applicant's supplement: the review clock resumes, the paused days not counted."""
+    _require_status(application, (Status.SUPPLEMENT_REQUESTED,))
+    request = application.supplement_request
+    today = timezone.localdate()
+    request.answered_on = today
+    request.note = (note or "")[:2000]
+    request.save(update_fields=["answered_on", "note"])
+    rule = application.period_rule or rules.period_rule_in_force(application.region, application.received_on)
+    application.decision_due = rules.due_date(
+        start=application.received_on, days=rule.review_days, rule=rule,
+        pauses=[periods.Pause(start=request.requested_on, end=today)],
+    )
+    application.save(update_fields=["decision_due", "updated_at"])
+    application_set_status(acting_user=acting_user, application=application, status=Status.UNDER_REVIEW,
+                           action="supplement_submit", detail={"decision_due": application.decision_due.isoformat()})
+    return request
+
+
+@transaction.atomic
+def supplement_expire(*, acting_user, application: Application) -> None:
+    """Not supplemented within the period: the application is deemed withdrawn."""
+    _require_status(application, (Status.SUPPLEMENT_REQUESTED,))
+    request = application.supplement_request
+    request.expired = True
+    request.save(update_fields=["expired"])
+    application_set_status(acting_user=acting_user, application=application, status=Status.WITHDRAWN,
+                           action="supplement_expire", detail={"due": request.due_on.isoformat()})
+
+
+@transaction.atomic
+def review_confirm(*, acting_user, application: Application, confirm: bool, reason: str = "") -> Termination | None:
+    """After provisional aid: confirm it, or refuse, which terminates the aid (Art 48)."""
+    if not application.provisional:
+        raise Conflict(_("This application has no provisional aid to confirm."))
+    if confirm:
+        application.provisional = False
+        application.save(update_fields=["provisional", "updated_at"])
+        audit_record(actor=acting_user, action="confirm_review_confirm", obj=application,
+                     old={"provisional": True}, new={"provisional": False})
+        return None
+    termination = Termination(application=application, ground=TerminationGround.PROVISIONAL_REFUSED,
+                              reason=_require_reason(reason), decided_by=acting_user)
+    termination.full_clean()
+    termination.save()
+    application.provisional = False
+    application.save(update_fields=["provisional", "updated_at"])
+    application_set_status(acting_user=acting_user, application=application, status=Status.TERMINATED,
+                           action="confirm_review_refuse", detail={"termination": termination.pk})
+    return termination
+
+
+# --- objections (Art 49) ------------------------------------------------------------------------
+
+def bureau_for_region(region: Region) -> Organisation:
+    bureau = Organisation.objects.filter(kind=OrganisationKind.BUREAU, region=region, active=True).order_by("pk").first()
+    if bureau is None:
+        raise ValidationError({"region": [_("This region has no judicial bureau to decide objections.")]})
+    return bureau
+
+
+@transaction.atomic
+def objection_submit(*, acting_user, application: Application, reason: str) -> Objection:
+    """The applicant objects to a refusal or a termination; the bureau decides within 5 days."""
+    if application.filed_by_id != acting_user.pk:
+        raise Conflict(_("Only the applicant may object."))
+    targets = {Status.REFUSED: ObjectionTarget.REFUSAL, Status.TERMINATED: ObjectionTarget.TERMINATION}
+    if application.status not in targets:
+        raise Conflict(_("An objection is possible only against a refusal or a termination."))
+    today = timezone.localdate()
+    rule = rules.period_rule_in_force(application.region, today)
+    objection = Objection(
+        application=application, target=targets[application.status], reason=_require_reason(reason),
+        filed_by=acting_user, received_on=today, bureau=bureau_for_region(application.region),
+        due_on=rules.due_date(start=today, days=rule.objection_days, rule=rule),
+    )
+    objection.full_clean()
+    objection.save()
+    application_set_status(acting_user=acting_user, application=application, status=Status.OBJECTION,
+                           action="objection_submit", detail={"objection": objection.pk, "target": objection.target})
+    return objection
+
+
+@transaction.atomic
+def objection_decide(*, acting_user, objection: Objection, outcome: str, reason: str) -> Objection:
+    """Uphold, or order the center to correct: a refusal returns to review, a termination is revoked."""
+    if objection.outcome:
+        raise Conflict(_("This objection has already been decided."))
+    if outcome not in ObjectionOutcome.values:
+        raise ValidationError({"outcome": [_("Choose uphold or correct.")]})
+    objection.outcome = outcome
+    objection.decision_reason = _require_reason(reason)
+    objection.decided_by = acting_user
+    objection.decided_at = timezone.now()
+    objection.save(update_fields=["outcome", "decision_reason", "decided_by", "decided_at"])
+    application = objection.application
+    if outcome == ObjectionOutcome.UPHOLD:
+        back = Status.REFUSED if objection.target == ObjectionTarget.REFUSAL else Status.TERMINATED
+        action = "objection_uphold"
+    elif objection.target == ObjectionTarget.REFUSAL:
+        back, action = Status.UNDER_REVIEW, "objection_correct"
+        today = timezone.localdate()
+        rule = rules.period_rule_in_force(application.region, today)
+        application.decision_due = rules.due_date(start=today, days=rule.review_days, rule=rule)
+        application.save(update_fields=["decision_due", "updated_at"])
+    else:
+        back, action = Status.APPROVED, "objection_correct"
+        Termination.objects.filter(application=application, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    application_set_status(acting_user=acting_user, application=application, status=back, action=action,
+                           detail={"objection": objection.pk})
+    return objection

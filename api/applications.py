@@ -6,7 +6,6 @@ import hashlib
 
 from django.core.cache import cache
 from django.core.validators import RegexValidator
-from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -233,23 +232,46 @@ class ApplicationListCreate(generics.ListAPIView):
 
 
 def submit_with_receipt(request, data: dict) -> Application:
-    """File the application and issue its receipt (受理回执) in one transaction."""
-    from workflows.letters import base_url_for, receipt_issue
+    """File the application, issue its receipt (受理回执) and start its review, in one transaction."""
+    from workflows.letters import base_url_for
+    from workflows.services import application_file
 
     rep = data.get("representative")
-    with transaction.atomic():
-        application = services.application_submit(
-            acting_user=request.user, channel=data["channel"], region=data["region"],
-            applicant=services.ApplicantData(**data["applicant"]),
-            representative=services.RepresentativeData(**rep) if rep else None,
-            categories=data["categories"],
-            matter=services.MatterData(**data["matter"]),
-            household_size=data["household"]["size"], monthly_income=data["household"]["monthly_income"],
-            assets=data["household"]["assets"], fixed_income=data["household"]["fixed_income"],
-            urgent_deadline=data["urgent_deadline"], pledge=data["pledge"],
-        )
-        receipt_issue(acting_user=request.user, application=application, base_url=base_url_for(request))
-    return application
+    return application_file(
+        acting_user=request.user, base_url=base_url_for(request), channel=data["channel"], region=data["region"],
+        applicant=services.ApplicantData(**data["applicant"]),
+        representative=services.RepresentativeData(**rep) if rep else None,
+        categories=data["categories"],
+        matter=services.MatterData(**data["matter"]),
+        household_size=data["household"]["size"], monthly_income=data["household"]["monthly_income"],
+        assets=data["household"]["assets"], fixed_income=data["household"]["fixed_income"],
+        urgent_deadline=data["urgent_deadline"], pledge=data["pledge"],
+    )
+
+
+class ObjectionIn(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class ApplicationObjection(APIView):
+    """The applicant objects to a refusal or a termination: starts the bureau's decide_objection task."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(tags=["applications"], request=ObjectionIn, responses={201: dict})
+    def post(self, request, pk: int):
+        from workflows.services import objection_file
+
+        try:
+            application = selectors.application_get(user=request.user, pk=pk)
+        except Application.DoesNotExist as exc:
+            raise Http404 from exc
+        form = ObjectionIn(data=request.data)
+        form.is_valid(raise_exception=True)
+        objection = objection_file(acting_user=request.user, application=application,
+                                   reason=form.validated_data["reason"])
+        return Response({"id": objection.pk, "status": application.status, "due": objection.due_on},
+                        status=status.HTTP_201_CREATED)
 
 
 class ApplicationDetail(APIView):

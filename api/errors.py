@@ -32,6 +32,10 @@ def django_validation_error_dict(exc: DjangoValidationError) -> dict:
 
 
 def exception_handler(exc, context):
+    from aid_cases.errors import Conflict
+
+    if isinstance(exc, Conflict):
+        return Response({"detail": exc.message}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoValidationError):
         return Response({"errors": django_validation_error_dict(exc)}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, exceptions.ValidationError):

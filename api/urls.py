@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import applications, views
+from . import applications, tasks, views
 
 app_name = "api"
 
@@ -17,5 +17,10 @@ urlpatterns = [
     path("applications/<int:pk>/", applications.ApplicationDetail.as_view(), name="application"),
     path("applications/<int:pk>/documents/", applications.ApplicationDocuments.as_view(),
          name="application-documents"),
+    path("applications/<int:pk>/objection/", applications.ApplicationObjection.as_view(),
+         name="application-objection"),
     path("track/", applications.Track.as_view(), name="track"),
+    path("tasks/", tasks.TaskList.as_view(), name="tasks"),
+    path("tasks/<int:pk>/claim/", tasks.TaskClaim.as_view(), name="task-claim"),
+    path("tasks/<int:pk>/complete/", tasks.TaskComplete.as_view(), name="task-complete"),
 ]

@@ -96,6 +96,8 @@ class Organisation(models.Model):
         permissions = [
             # object-scoped (granted per organisation through its members' group, never globally)
             ("view_organisation_internal", _("Can see the organisation's members and internal record")),
+            ("review_applications", _("Can review the aid center's applications")),
+            ("decide_objections", _("Can decide objections against the region's aid decisions")),
         ]
 
     def __str__(self) -> str:
@@ -117,6 +119,9 @@ class Organisation(models.Model):
     @property
     def members_group_name(self) -> str:
         return f"org:{self.pk}:members"
+
+    def role_group_name(self, role: str) -> str:
+        return f"org:{self.pk}:{role}"
 
 
 class _KindManager(models.Manager):

@@ -10,9 +10,18 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from guardian.shortcuts import assign_perm
 
+from .choices import Role
 from .models import AuditEvent, Membership, Organisation, Provider, ProviderSpecialty, Region
 
 ORG_INTERNAL_PERM = "directory.view_organisation_internal"
+
+# Object permissions a role holds on its own organisation, through the (organisation, role)
+# group: viewflow checks them with user.has_perm(perm, obj=organisation) (DESIGN §8.1).
+ROLE_OBJECT_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    Role.REVIEWER: ("directory.review_applications",),
+    Role.DIRECTOR: ("directory.review_applications",),
+    Role.BUREAU_OFFICER: ("directory.decide_objections",),
+}
 
 
 def audit_record(*, actor, action: str, obj, old: Any = None, new: Any = None) -> AuditEvent:
@@ -29,6 +38,17 @@ def audit_record(*, actor, action: str, obj, old: Any = None, new: Any = None) -
 
 def role_group(role: str) -> Group:
     group, _ = Group.objects.get_or_create(name=role)
+    return group
+
+
+def _organisation_role_group(organisation: Organisation, role: str) -> Group | None:
+    permissions = ROLE_OBJECT_PERMISSIONS.get(role)
+    if not permissions:
+        return None
+    group, created = Group.objects.get_or_create(name=organisation.role_group_name(role))
+    if created:
+        for permission in permissions:
+            assign_perm(permission, group, organisation)
     return group
 
 
@@ -119,6 +139,9 @@ def membership_grant(*, acting_user, user, organisation: Organisation, role: str
         membership.active = True
         membership.save(update_fields=["active"])
     user.groups.add(role_group(role), _organisation_members_group(organisation))
+    role_in_org = _organisation_role_group(organisation, role)
+    if role_in_org is not None:
+        user.groups.add(role_in_org)
     audit_record(actor=acting_user, action="membership_grant", obj=membership,
                  new={"user": user.username, "organisation": organisation.pk, "role": role})
     return membership
@@ -132,6 +155,10 @@ def membership_revoke(*, acting_user, membership: Membership) -> None:
     others = Membership.objects.filter(user=user, active=True).exclude(pk=membership.pk)
     if not others.filter(role=membership.role).exists():
         user.groups.remove(role_group(membership.role))
+    role_in_org = _organisation_role_group(membership.organisation, membership.role)
+    if role_in_org is not None and not others.filter(role=membership.role,
+                                                     organisation=membership.organisation).exists():
+        user.groups.remove(role_in_org)
     if not others.filter(organisation=membership.organisation).exists():
         user.groups.remove(_organisation_members_group(membership.organisation))
     audit_record(actor=acting_user, action="membership_revoke", obj=membership,

@@ -112,12 +112,18 @@ def test_membership_grant_adds_role_and_organisation_groups_and_revoke_removes_t
     user = UserFactory()
     membership = services.membership_grant(acting_user=None, user=user, organisation=zhushan_center,
                                            role=Role.REVIEWER)
-    assert set(user.groups.values_list("name", flat=True)) == {"reviewer", zhushan_center.members_group_name}
+    assert set(user.groups.values_list("name", flat=True)) == {
+        "reviewer", zhushan_center.members_group_name, zhushan_center.role_group_name("reviewer")}
+    # the (center, reviewer) group carries the object permission viewflow checks, on this center only
+    assert user.has_perm("directory.review_applications", zhushan_center)
+    assert not user.has_perm("directory.review_applications")
     # a second grant is a no-op
     services.membership_grant(acting_user=None, user=user, organisation=zhushan_center, role=Role.REVIEWER)
     assert Membership.objects.count() == 1
     services.membership_revoke(acting_user=None, membership=membership)
     assert not user.groups.exists()
+    user = type(user).objects.get(pk=user.pk)  # a fresh permission cache
+    assert not user.has_perm("directory.review_applications", zhushan_center)
     assert list(AuditEvent.objects.filter(object_type="directory.membership").values_list("action", flat=True)) == [
         "membership_revoke", "membership_grant",
     ]

@@ -1,0 +1,67 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from aid_cases.models import EconomicStandard
+from directory.choices import OrganisationKind, Role
+from tests.factories import OrganisationFactory, UserFactory, region, resident_id
+
+ADULT_ID = resident_id(datetime.date(1985, 6, 15))
+
+
+class Actors:
+    """The people of one center's world, each with an API client."""
+
+    def __init__(self, make_member):
+        self.center = OrganisationFactory(kind=OrganisationKind.AID_CENTER, name="珠山区法律援助中心",
+                                          region=region("zhushan"))
+        self.bureau = OrganisationFactory(kind=OrganisationKind.BUREAU, name="珠山区司法局", region=region("zhushan"))
+        other_center = OrganisationFactory(kind=OrganisationKind.AID_CENTER, name="乐平市法律援助中心",
+                                           region=region("leping"))
+        EconomicStandard.objects.create(region=region("zhushan"), kind="low_income",
+                                        monthly_amount=Decimal("1200.00"), valid_from=datetime.date(2020, 1, 1))
+        self.applicant = UserFactory(username="applicant_01")
+        self.applicant.groups.add(Group.objects.get(name="applicant"))
+        self.other_applicant = UserFactory(username="applicant_02")
+        self.reviewer = make_member(Role.REVIEWER, self.center, username="reviewer_zhushan")
+        self.reviewer2 = make_member(Role.REVIEWER, self.center, username="reviewer_zhushan_2")
+        self.director = make_member(Role.DIRECTOR, self.center, username="director_zhushan")
+        self.clerk = make_member(Role.CLERK, self.center, username="clerk_zhushan")
+        self.other_reviewer = make_member(Role.REVIEWER, other_center, username="reviewer_leping")
+        self.bureau_officer = make_member(Role.BUREAU_OFFICER, self.bureau, username="bureau_zhushan")
+
+    def api(self, user) -> APIClient:
+        client = APIClient()
+        if user is not None:
+            client.force_authenticate(user)
+        return client
+
+
+@pytest.fixture
+def actors(db, make_member, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    cache.clear()
+    return Actors(make_member)
+
+
+def application_payload(**overrides):
+    body = {
+        "channel": "online",
+        "region": "zhushan",
+        "applicant": {"name": "吕春花", "id_number": ADULT_ID, "phone": "13907980001", "address": "珠山区新村路1号"},
+        "categories": [],
+        "matter": {"category": "civil", "type": "maintenance", "summary": "子女拒付赡养费", "opposing_party": "王某"},
+        "household": {"size": 2, "monthly_income": "1800.00", "fixed_income": True},
+        "urgent_deadline": None,
+        "pledge": True,
+    }
+    for key, value in overrides.items():
+        if isinstance(value, dict) and isinstance(body.get(key), dict):
+            body[key] = {**body[key], **value}
+        else:
+            body[key] = value
+    return body

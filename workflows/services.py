@@ -1,0 +1,28 @@
+"""Orchestration: domain services, letters and flows together, for the API and the site."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from aid_cases import services
+from aid_cases.models import Application, Objection
+
+from . import letters
+from .flows import AidApplicationFlow, ObjectionFlow
+
+
+def application_file(*, acting_user, base_url: str, **fields) -> Application:
+    """File an application, issue its receipt and start its review process, all or nothing."""
+    with transaction.atomic():
+        application = services.application_submit(acting_user=acting_user, **fields)
+        letters.receipt_issue(acting_user=acting_user, application=application, base_url=base_url)
+        AidApplicationFlow.start.run(application=application)
+    return application
+
+
+def objection_file(*, acting_user, application: Application, reason: str) -> Objection:
+    """The applicant's objection, and the bureau's decide_objection task."""
+    with transaction.atomic():
+        objection = services.objection_submit(acting_user=acting_user, application=application, reason=reason)
+        ObjectionFlow.start.run(objection=objection)
+    return objection
