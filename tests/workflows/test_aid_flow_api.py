@@ -1,6 +1,7 @@
 """The whole application process driven through the API (API.md, Applications and Tasks)."""
 
 import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
@@ -239,7 +240,7 @@ def test_task_due_date_matches_the_periods_table_across_a_holiday(actors, monkey
     # Filed on Thursday 2026-09-24 (the receipt day does not count): Friday 09-25 is the Mid-Autumn Festival,
     # 10-01..10-07 the National Day holiday, Saturday 10-10 a substituted working day. The 7 working days are
     # 09-28, 09-29, 09-30, 10-08, 10-09, 10-10 and 10-12.
-    filed_at = timezone.make_aware(datetime.datetime(2026, 9, 24, 10, 0))
+    filed_at = datetime.datetime(2026, 9, 24, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
     monkeypatch.setattr("django.utils.timezone.now", lambda: filed_at)
     filed = file(actors)
     expected = rules.due_date(start=datetime.date(2026, 9, 24), days=7,
