@@ -6,7 +6,7 @@ from django.db.models import Q, QuerySet
 
 from directory.choices import Role
 
-from .models import Application
+from .models import Application, Objection
 
 CENTER_STAFF_ROLES = (Role.CLERK, Role.REVIEWER, Role.DIRECTOR)
 
@@ -32,7 +32,18 @@ def applications_visible_to(user) -> QuerySet[Application]:
     centers = _staff_center_ids(user)
     if centers:
         condition |= Q(center_id__in=centers)
+    bureaus = _bureau_ids(user)
+    if bureaus:
+        # a bureau sees the applications whose objections it decides (Art 49)
+        condition |= Q(pk__in=Objection.objects.filter(bureau_id__in=bureaus).values("application_id"))
     return qs.filter(condition)
+
+
+def _bureau_ids(user) -> list[int]:
+    return list(
+        user.memberships.filter(role=Role.BUREAU_OFFICER, active=True, organisation__active=True)
+        .values_list("organisation_id", flat=True)
+    )
 
 
 def application_get(*, user, pk: int) -> Application:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-
-from django.core.cache import cache
 from django.core.validators import RegexValidator
 from django.http import Http404
 from django.utils import timezone
@@ -17,7 +14,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from aid_cases import selectors, services
+from aid_cases import selectors, services, tracking
 from aid_cases.choices import Channel, RepresentativeRelation, Status
 from aid_cases.means import ApplicantCategory
 from aid_cases.models import Application
@@ -147,6 +144,13 @@ class ApplicationSummaryOut(serializers.ModelSerializer):
         return due.isoformat() if due else None
 
 
+def decision_out(application: Application) -> dict | None:
+    decision = application.decisions.order_by("-decided_at", "-pk").first()
+    if decision is None:
+        return None
+    return {"outcome": decision.kind, "reason": decision.reason, "decided_at": decision.decided_at}
+
+
 def application_detail(application: Application, *, user) -> dict:
     full = selectors.user_sees_personal_data(user, application)
     applicant = application.applicant
@@ -186,7 +190,7 @@ def application_detail(application: Application, *, user) -> dict:
         },
         "urgent_deadline": application.urgent_deadline,
         "means_test": means_out(application),
-        "decision": None,
+        "decision": decision_out(application),
         "assignment": None,
         "fee_waivers": [],
         "documents": documents,
@@ -313,16 +317,6 @@ class ApplicationDocuments(APIView):
         )
 
 
-TRACK_LIMIT = 10
-TRACK_WINDOW = 60 * 60
-
-
-def _miss_keys(request, tracking_no: str) -> list[str]:
-    address = request.META.get("REMOTE_ADDR", "")
-    number = hashlib.sha256(tracking_no.upper().encode()).hexdigest()[:32]
-    return [f"track-miss:addr:{address}", f"track-miss:no:{number}"]
-
-
 class TrackIn(serializers.Serializer):
     tracking_no = serializers.CharField(max_length=40)
     id_tail = serializers.CharField(min_length=4, max_length=4)
@@ -339,15 +333,12 @@ class Track(APIView):
     def get(self, request):
         form = TrackIn(data=request.query_params)
         form.is_valid(raise_exception=True)
-        keys = _miss_keys(request, form.validated_data["tracking_no"])
-        if any(cache.get(key, 0) >= TRACK_LIMIT for key in keys):
+        try:
+            application = tracking.track_lookup(address=request.META.get("REMOTE_ADDR", ""), **form.validated_data)
+        except tracking.Throttled:
             return Response({"detail": _("Too many failed queries. Please try again later.")},
                             status=status.HTTP_429_TOO_MANY_REQUESTS)
-        application = selectors.application_by_tracking(**form.validated_data)
         if application is None:
-            for key in keys:
-                cache.add(key, 0, TRACK_WINDOW)
-                cache.incr(key)
             raise Http404
         return Response({
             "tracking_no": application.tracking_no,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import applications, tasks, views
+from . import applications, documents, tasks, views
 
 app_name = "api"
 
@@ -20,6 +20,7 @@ urlpatterns = [
     path("applications/<int:pk>/objection/", applications.ApplicationObjection.as_view(),
          name="application-objection"),
     path("track/", applications.Track.as_view(), name="track"),
+    path("documents/<str:code>/", documents.DocumentDownload.as_view(), name="document"),
     path("tasks/", tasks.TaskList.as_view(), name="tasks"),
     path("tasks/<int:pk>/claim/", tasks.TaskClaim.as_view(), name="task-claim"),
     path("tasks/<int:pk>/complete/", tasks.TaskComplete.as_view(), name="task-complete"),

@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from . import application_views as av
 from . import views
 
 urlpatterns = [
@@ -9,4 +10,11 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("lookup/", views.lookup, name="lookup"),
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"),
+    path("apply/", av.apply, name="apply"),
+    path("apply/preview/", av.apply_preview, name="apply_preview"),
+    path("my/applications/", av.my_applications, name="my_applications"),
+    path("applications/<int:pk>/", av.application_detail, name="application_detail"),
+    path("tasks/", av.task_list, name="task_list"),
+    path("tasks/<int:pk>/", av.task_detail, name="task_detail"),
+    path("track/", av.track, name="track"),
 ]

@@ -16,6 +16,8 @@ from viewflow.workflow.lock import after_lock_released
 
 from aid_cases import services
 from aid_cases.choices import ObjectionOutcome, ObjectionTarget, Status
+from aid_cases.models import Application
+from aid_cases.selectors import applications_visible_to
 
 from . import letters, views
 from .models import AidApplicationProcess, ObjectionProcess
@@ -29,7 +31,34 @@ def _end_of_day(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min))
 
 
-class AidApplicationFlow(flow.Flow):
+class CaseVisibilityMixin:
+    """viewflow shows every process to anyone with the global view permission (DESIGN §8.1).
+
+    Here a process is visible only when its application is, by our selectors; lists of
+    processes (``obj is None``) are for administrators only, and managing (cancel, undo,
+    reassign) is for administrators only, whatever permissions a group holds.
+    """
+
+    def has_view_permission(self, user, obj=None) -> bool:
+        if not user.is_authenticated:
+            return False
+        if obj is None:
+            return user.is_superuser
+        application = _application_of(obj)
+        return application is not None and applications_visible_to(user).filter(pk=application.pk).exists()
+
+    def has_manage_permission(self, user, obj=None) -> bool:
+        return user.is_authenticated and user.is_superuser
+
+
+def _application_of(process):
+    artifact = getattr(process, "artifact", None)
+    if isinstance(artifact, Application):
+        return artifact
+    return getattr(artifact, "application", None)
+
+
+class AidApplicationFlow(CaseVisibilityMixin, flow.Flow):
     process_class = AidApplicationProcess
     lock_impl = lock.select_for_update_lock
     process_title = _("Legal aid application")
@@ -78,7 +107,7 @@ class AidApplicationFlow(flow.Flow):
         services.supplement_expire(acting_user=None, application=activation.process.application)
 
 
-class ObjectionFlow(flow.Flow):
+class ObjectionFlow(CaseVisibilityMixin, flow.Flow):
     """The bureau decides an objection against a refusal or a termination (Art 49)."""
 
     process_class = ObjectionProcess

@@ -249,3 +249,31 @@ def test_task_due_date_matches_the_periods_table_across_a_holiday(actors, monkey
     assert expected == datetime.date(2026, 10, 12)
     assert filed["decision_due"] == "2026-10-12"
     assert review_task(actors, filed["id"])["due"] == "2026-10-12"
+
+
+def test_documents_download_only_for_those_who_see_the_case(actors):
+    filed = file(actors)
+    detail = actors.api(actors.applicant).get(f"/api/v1/applications/{filed['id']}/").json()
+    url = detail["documents"][0]["url"]
+    for user in (actors.applicant, actors.reviewer):
+        response = actors.api(user).get(url)
+        assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+        assert b"".join(response.streaming_content).startswith(b"%PDF")
+    for user in (actors.other_applicant, actors.other_reviewer, actors.bureau_officer):
+        assert actors.api(user).get(url).status_code == 404
+    assert actors.api(None).get(url).status_code == 401
+    assert actors.api(actors.applicant).get("/api/v1/documents/AAAA-BBBB-CCCC/").status_code == 404
+    # the public verification page confirms the code without personal data
+    code = detail["documents"][0]["code"]
+    page = actors.api(None).get(f"/verify/{code}")
+    assert page.status_code == 200 and "吕春花" not in page.content.decode()
+    assert "珠山区法律援助中心" in page.content.decode()
+
+
+def test_bureau_sees_the_application_once_it_has_an_objection(actors):
+    filed = file(actors, household={"size": 1, "monthly_income": "5000.00"})
+    assert actors.api(actors.bureau_officer).get(f"/api/v1/applications/{filed['id']}/").status_code == 404
+    complete(actors, actors.reviewer, review_task(actors, filed["id"])["id"], outcome="refuse", reason="收入超标")
+    actors.api(actors.applicant).post(f"/api/v1/applications/{filed['id']}/objection/", {"reason": "不服"},
+                                      format="json")
+    assert actors.api(actors.bureau_officer).get(f"/api/v1/applications/{filed['id']}/").status_code == 200

@@ -86,3 +86,23 @@ def test_task_lists_cost_the_same_queries_for_1_and_many(actors, django_assert_m
         response = api.get("/api/v1/tasks/", {"scope": "queue"})
     assert response.json()["count"] == 16
     assert len(many.captured_queries) == len(one.captured_queries)
+
+
+def test_viewflow_process_permissions_follow_case_visibility(actors, people):
+    """A global permission never shows another center's process (DESIGN §8.1)."""
+    from django.contrib.auth.models import Permission
+    from viewflow.workflow.models import Process
+
+    from workflows.flows import AidApplicationFlow
+
+    filed = file(actors)
+    process = Process.objects.get(artifact_object_id=filed["id"]).coerced
+    flow_instance = AidApplicationFlow.instance
+    # give the other center's reviewer every global permission on processes
+    people["other_reviewer"].user_permissions.add(*Permission.objects.filter(content_type__app_label="workflow"))
+    for who in ROLES:
+        user = type(people[who]).objects.get(pk=people[who].pk)
+        expected = who in {"applicant", "reviewer", "director", "clerk", "admin"}
+        assert flow_instance.has_view_permission(user, process) is expected, who
+        assert flow_instance.has_view_permission(user) is (who == "admin"), who
+        assert flow_instance.has_manage_permission(user, process) is (who == "admin"), who

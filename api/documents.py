@@ -1,0 +1,27 @@
+"""``GET /api/v1/documents/{code}/``: an issued PDF, to those who may see its case; else 404."""
+
+from __future__ import annotations
+
+from django.http import FileResponse, Http404
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.views import APIView
+
+from aid_cases import selectors as application_selectors
+from aid_cases.models import Application
+from documents.selectors import document_by_code
+
+
+class DocumentDownload(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(tags=["documents"], responses={(200, "application/pdf"): OpenApiResponse(description="PDF")})
+    def get(self, request, code: str):
+        document = document_by_code(code)
+        if document is None or document.subject_type != Application._meta.label_lower:
+            raise Http404
+        visible = application_selectors.applications_visible_to(request.user).filter(pk=document.subject_id)
+        if not visible.exists():
+            raise Http404
+        return FileResponse(document.pdf.open("rb"), content_type="application/pdf",
+                            filename=f"{document.display_code}.pdf")

@@ -1,0 +1,125 @@
+"""Forms of the application pages: the citizen's request and the clerk's window/hotline record."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.validators import RegexValidator
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from aid_cases.choices import Channel, RepresentativeRelation
+from aid_cases.means import ApplicantCategory
+from directory.choices import MatterCategory, MatterType
+from directory.models import Region
+from directory.validators import validate_resident_id
+
+phone = RegexValidator(r"^[0-9+\-() ]{5,20}$", _("Enter a telephone number of 5 to 20 digits."))
+CRIMINAL_TYPES = ("criminal_defence", "criminal_victim")
+
+
+class ApplicationForm(forms.Form):
+    region = forms.ModelChoiceField(
+        label=_("Region where the matter is handled"), queryset=Region.objects.filter(level="county"),
+        to_field_name="code", empty_label=None, error_messages={"invalid_choice": _("Unknown region.")},
+        help_text=_("The aid center of the region where the court or agency sits, or the dispute arose."),
+    )
+    applicant_name = forms.CharField(label=_("Applicant's name"), max_length=64)
+    applicant_id_number = forms.CharField(label=_("Applicant's resident ID number"), max_length=18,
+                                          validators=[validate_resident_id],
+                                          widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"}))
+    applicant_phone = forms.CharField(label=_("Telephone"), max_length=20, validators=[phone],
+                                      widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}))
+    applicant_address = forms.CharField(label=_("Address"), max_length=200)
+    representative_name = forms.CharField(
+        label=_("Representative's name"), max_length=64, required=False,
+        help_text=_("Only when applying for a minor or a person without full capacity (Art 40)."))
+    representative_id_number = forms.CharField(label=_("Representative's ID number"), max_length=18, required=False,
+                                               validators=[validate_resident_id])
+    representative_relation = forms.ChoiceField(label=_("Relation"), required=False,
+                                                choices=[("", "—"), *RepresentativeRelation.choices])
+    categories = forms.MultipleChoiceField(label=_("Special groups (tick all that apply)"), required=False,
+                                           choices=ApplicantCategory.choices, widget=forms.CheckboxSelectMultiple)
+    matter_category = forms.ChoiceField(label=_("Kind of matter"), choices=MatterCategory.choices)
+    matter_type = forms.ChoiceField(label=_("Matter"), choices=MatterType.choices)
+    matter_summary = forms.CharField(label=_("What happened, and what you ask for"), max_length=2000,
+                                     widget=forms.Textarea(attrs={"rows": 5}))
+    opposing_party = forms.CharField(label=_("Opposing party"), max_length=200, required=False)
+    household_size = forms.IntegerField(label=_("People in the household"), min_value=1, max_value=50,
+                                        widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
+    monthly_income = forms.DecimalField(label=_("Household income per month (yuan)"), min_value=0, max_digits=12,
+                                        decimal_places=2, widget=forms.NumberInput(attrs={"inputmode": "decimal",
+                                                                                          "step": "0.01"}))
+    assets = forms.DecimalField(label=_("Household assets (yuan, optional)"), min_value=0, max_digits=14,
+                                decimal_places=2, required=False,
+                                widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}))
+    fixed_income = forms.TypedChoiceField(
+        label=_("Does the applicant have a fixed source of income?"), required=False, empty_value=None,
+        coerce=lambda v: {"yes": True, "no": False}.get(v),
+        choices=[("yes", _("Yes")), ("no", _("No")), ("", _("Not sure"))], widget=forms.RadioSelect,
+    )
+    urgent_deadline = forms.DateField(
+        label=_("Limitation period or urgent deadline (optional)"), required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("If a time limit expires within 7 days, aid can be provided first and reviewed afterwards."),
+    )
+    pledge = forms.BooleanField(
+        label=_("I pledge that the information and materials I provide are true, complete and valid, and I "
+                "accept the legal consequences of any false statement (个人诚信承诺)."),
+        error_messages={"required": _("The integrity pledge must be given.")},
+    )
+
+    def clean_urgent_deadline(self):
+        value = self.cleaned_data.get("urgent_deadline")
+        if value and value < timezone.localdate():
+            raise forms.ValidationError(_("The deadline is already past."))
+        return value
+
+    def clean(self):
+        data = super().clean()
+        category, kind = data.get("matter_category"), data.get("matter_type")
+        if category and kind and (category == "criminal") != (kind in CRIMINAL_TYPES):
+            self.add_error("matter_type", _("The matter type does not belong to this category."))
+        rep = [data.get("representative_name"), data.get("representative_id_number"),
+               data.get("representative_relation")]
+        if any(rep) and not all(rep):
+            self.add_error("representative_name", _("Give the representative's name, ID number and relation."))
+        return data
+
+    def service_fields(self) -> dict:
+        """The keyword arguments of aid_cases.services.application_submit."""
+        from aid_cases import services
+
+        d = self.cleaned_data
+        return {
+            "region": d["region"],
+            "applicant": services.ApplicantData(name=d["applicant_name"], id_number=d["applicant_id_number"],
+                                                phone=d["applicant_phone"], address=d["applicant_address"]),
+            "representative": services.RepresentativeData(
+                name=d["representative_name"], id_number=d["representative_id_number"],
+                relation=d["representative_relation"]) if d.get("representative_name") else None,
+            "categories": list(d["categories"]),
+            "matter": services.MatterData(category=d["matter_category"], type=d["matter_type"],
+                                          summary=d["matter_summary"], opposing_party=d["opposing_party"]),
+            "household_size": d["household_size"], "monthly_income": d["monthly_income"], "assets": d["assets"],
+            "fixed_income": d["fixed_income"], "urgent_deadline": d["urgent_deadline"], "pledge": d["pledge"],
+        }
+
+
+class StaffApplicationForm(ApplicationForm):
+    """A clerk records a walk-in or hotline request on the applicant's behalf."""
+
+    channel = forms.ChoiceField(label=_("Channel"), choices=[(Channel.WINDOW, Channel.WINDOW.label),
+                                                             (Channel.HOTLINE, Channel.HOTLINE.label)])
+
+    field_order = ["channel"]
+
+
+class ObjectionForm(forms.Form):
+    reason = forms.CharField(label=_("Why you disagree with the decision"), max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class TrackForm(forms.Form):
+    tracking_no = forms.CharField(label=_("Tracking number"), max_length=40,
+                                  widget=forms.TextInput(attrs={"placeholder": "JDZ-ZHUSHAN-2026-000123"}))
+    id_tail = forms.CharField(label=_("Last 4 characters of the ID number"), min_length=4, max_length=4)
