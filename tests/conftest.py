@@ -1,9 +1,11 @@
 import pytest
+from django.core.cache import cache
 
 from directory import services
 from directory.choices import OrganisationKind
 
 from .factories import OrganisationFactory, UserFactory
+from .world import Actors
 
 
 @pytest.fixture
@@ -21,3 +23,10 @@ def make_member(db):
 @pytest.fixture
 def zhushan_center(db):
     return OrganisationFactory(kind=OrganisationKind.AID_CENTER, name="珠山区法律援助中心")
+
+
+@pytest.fixture
+def actors(db, make_member, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    cache.clear()
+    return Actors(make_member)

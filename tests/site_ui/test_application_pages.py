@@ -9,7 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from aid_cases.models import Application, ApplicationDocument
-from tests.workflows.conftest import ADULT_ID, actors  # noqa: F401 - the fixture
+from tests.world import ADULT_ID
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,7 @@ from pypdf import PdfReader
 from aid_cases import rules
 from aid_cases.models import Application
 from documents.models import IssuedDocument
-
-from .conftest import application_payload
+from tests.world import application_payload
 
 pytestmark = pytest.mark.django_db
 

@@ -13,10 +13,9 @@ from django.utils import timezone
 from aid_cases.errors import Conflict
 from aid_cases.models import Application, Decision
 from directory.models import AuditEvent
+from tests.world import ADULT_ID
 from workflows import tasks
 from workflows.services import application_file
-
-from .conftest import ADULT_ID
 
 pytestmark = [
     pytest.mark.postgres,

@@ -1,9 +1,9 @@
+"""A center's world for process tests: its people, each with an API client, and a filing payload."""
+
 import datetime
 from decimal import Decimal
 
-import pytest
 from django.contrib.auth.models import Group
-from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from aid_cases.models import EconomicStandard
@@ -39,13 +39,6 @@ class Actors:
         if user is not None:
             client.force_authenticate(user)
         return client
-
-
-@pytest.fixture
-def actors(db, make_member, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    cache.clear()
-    return Actors(make_member)
 
 
 def application_payload(**overrides):
