@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from directory.choices import Role
+from directory.models import Organisation
 
 from .models import Application, Objection
 
@@ -32,6 +33,9 @@ def applications_visible_to(user) -> QuerySet[Application]:
     centers = _staff_center_ids(user)
     if centers:
         condition |= Q(center_id__in=centers)
+        # a city center configured to oversee the county-level centers of its city
+        overseen = Organisation.objects.filter(pk__in=centers, sees_subregion_cases=True).values("region_id")
+        condition |= Q(center__region__parent_id__in=overseen)
     bureaus = _bureau_ids(user)
     if bureaus:
         # a bureau sees the applications whose objections it decides (Art 49)

@@ -77,6 +77,12 @@ class Organisation(models.Model):
     phone = models.CharField(_("public telephone"), max_length=20, blank=True, validators=[phone_validator])
     # A center may assign providers of other regions (DESIGN §4: resources flow across regions).
     allows_cross_region = models.BooleanField(_("allows cross-region assignment"), default=True)
+    # The city center may be set to see (and review) the cases of the county-level centers under it.
+    sees_subregion_cases = models.BooleanField(
+        _("sees the cases of the regions under it"), default=False,
+        help_text=_("For a city-level aid center: its staff also see the applications of the county-level "
+                    "centers of its city."),
+    )
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:

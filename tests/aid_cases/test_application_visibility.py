@@ -89,3 +89,16 @@ def test_application_matrix(world, who):
         assert detail.status_code == 404, who
         assert ids == []
         assert upload.status_code == 404
+
+
+def test_city_center_sees_county_cases_only_when_configured(world, make_member):
+    users, application, id_number = world
+    city_center = OrganisationFactory(kind=OrganisationKind.AID_CENTER, name="景德镇市法律援助中心", region=region("jdz"))
+    city_reviewer = make_member(Role.REVIEWER, city_center, username="reviewer_city")
+    api = APIClient()
+    api.force_authenticate(city_reviewer)
+    assert api.get(f"/api/v1/applications/{application.pk}/").status_code == 404
+    city_center.sees_subregion_cases = True
+    city_center.save()
+    assert api.get(f"/api/v1/applications/{application.pk}/").status_code == 200
+    assert [r["id"] for r in api.get("/api/v1/applications/").json()["results"]] == [application.pk]

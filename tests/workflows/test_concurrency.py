@@ -112,3 +112,12 @@ def test_double_complete_one_winner_one_conflict_no_lost_update(actors):
     changes = AuditEvent.objects.filter(object_id=str(application.pk), action__in=["review_approve", "review_refuse"])
     assert changes.count() == 1
     assert application.updated_at <= timezone.now()
+
+
+def test_simultaneous_filings_get_distinct_tracking_numbers(actors):
+    results = _race(*[lambda: _file(actors) for _ in range(4)])
+    assert [kind for kind, _ in results] == ["ok"] * 4, results
+    numbers = sorted(Application.objects.values_list("tracking_no", flat=True))
+    assert len(set(numbers)) == 4
+    year = timezone.localdate().year
+    assert numbers == [f"JDZ-ZHUSHAN-{year}-{n:06d}" for n in range(1, 5)]
