@@ -25,6 +25,7 @@ messages: $(VENV)/.installed-run
 run: $(VENV)/.installed-run messages
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEV_ENV) $(BIN)/python manage.py seed_demo
+	$(DEV_ENV) $(BIN)/python manage.py seed_demo_cases
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 ## test: install with the test extras and run the whole suite (browser tests skip without chromium)

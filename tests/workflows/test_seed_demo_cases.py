@@ -1,0 +1,29 @@
+import io
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from aid_cases.models import Application
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_cases_cover_the_review_states_and_run_once(settings, tmp_path):
+    settings.DEBUG = True
+    settings.MEDIA_ROOT = tmp_path
+    call_command("seed_demo", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("seed_demo_cases", stdout=out)
+    statuses = sorted(Application.objects.values_list("status", flat=True))
+    assert statuses == sorted(["submitted", "approved", "supplement_requested", "objection", "approved"])
+    assert Application.objects.filter(provisional=True).count() == 1
+    assert "reviewer_zhushan has 2 task(s)" in out.getvalue()  # the new one and the provisional confirmation
+    call_command("seed_demo_cases", stdout=io.StringIO())
+    assert Application.objects.count() == 5
+
+
+def test_demo_cases_refuse_without_debug(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError):
+        call_command("seed_demo_cases", stdout=io.StringIO())
