@@ -73,6 +73,8 @@ def report(results: list[dict]) -> None:
     for r in results:
         phases = ", ".join(f"{name} {first}→{last}" for name, (first, last) in r["phases"].items())
         print(f"{r['backend']}: statements per request, first→last application: {phases}")
+        print(f"{r['backend']}: applications/s in the first tenth {r['first_stretch_rate']:.1f}, "
+              f"in the last tenth {r['last_stretch_rate']:.1f}")
         print(f"{r['backend']}: setup (migrate, reference rows) {r['setup_seconds']:.1f} s, not counted")
 
 
@@ -210,7 +212,8 @@ def measure(backend: str, n: int) -> int:
     per_app: list[dict[str, int]] = []
     control = 0
     report_every = max(1, n // 10)
-    started = time.perf_counter()
+    started = last_report = time.perf_counter()
+    interval_rates: list[float] = []
     for i in range(n):
         reset_queries()  # the query log keeps 9,000 entries; a full log counts 0 (DESIGN §8.4)
         counts = {}
@@ -231,10 +234,13 @@ def measure(backend: str, n: int) -> int:
         for ctx in (filing, listing, completing):
             control += sum(1 for q in ctx.captured_queries if q["sql"].lstrip().upper().startswith(CONTROL))
         per_app.append(counts)
-        if (i + 1) % report_every == 0:
-            elapsed = time.perf_counter() - started
-            print(f"{backend}: {i + 1}/{n} in {elapsed:.1f} s ({(i + 1) / elapsed:.1f}/s), "
-                  f"{sum(counts.values())} statements for the last one")
+        if (i + 1) % report_every == 0 or i + 1 == n:
+            now = time.perf_counter()
+            done_here = (i + 1) % report_every or report_every
+            interval_rates.append(done_here / (now - last_report))
+            last_report = now
+            print(f"{backend}: {i + 1}/{n} in {now - started:.1f} s, {interval_rates[-1]:.1f}/s in this stretch, "
+                  f"{sum(counts.values())} statements for the last one", flush=True)
     seconds = time.perf_counter() - started
     reset_queries()
 
@@ -249,6 +255,7 @@ def measure(backend: str, n: int) -> int:
         "avg_statements": sum(totals) / n, "avg_control": control / n, "avg_data": (sum(totals) - control) / n,
         "first": totals[0], "last": totals[-1], "min": min(totals), "max": max(totals),
         "phases": {p: (per_app[0][p], per_app[-1][p]) for p in phases},
+        "first_stretch_rate": interval_rates[0], "last_stretch_rate": interval_rates[-1],
     }
     print(f"{backend}: N={n}, {seconds:.1f} s, {n / seconds:.1f} applications/s (filed + decided), "
           f"{result['avg_statements']:.1f} statements/application, first {totals[0]}, last {totals[-1]}")

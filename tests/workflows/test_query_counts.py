@@ -23,10 +23,9 @@ from aid_cases import services
 from aid_cases.models import Application
 from directory.models import Region
 from tests.factories import resident_id
+from tests.world import application_payload
 from workflows import tasks
 from workflows.services import application_file
-
-from .conftest import application_payload
 
 pytestmark = pytest.mark.django_db
 
