@@ -52,6 +52,12 @@ def application_payload(**overrides):
         "urgent_deadline": None,
         "pledge": True,
     }
+    return merged(body, **overrides)
+
+
+def merged(body: dict, **overrides) -> dict:
+    """``body`` with ``overrides``; a dict override updates the nested block instead of replacing it."""
+    body = dict(body)
     for key, value in overrides.items():
         if isinstance(value, dict) and isinstance(body.get(key), dict):
             body[key] = {**body[key], **value}

@@ -14,11 +14,12 @@ from rest_framework.test import APIClient
 from aid_cases.models import Applicant, Application, ApplicationDocument, EconomicStandard
 from directory.choices import OrganisationKind, Role
 from directory.models import AuditEvent, Organisation
-from tests.factories import OrganisationFactory, UserFactory, region, resident_id
+from tests.factories import OrganisationFactory, UserFactory, region
+from tests.world import ADULT_ID, application_payload, merged
 
 pytestmark = pytest.mark.django_db
 
-ADULT_ID = resident_id(datetime.date(1985, 6, 15))
+
 
 
 @pytest.fixture(autouse=True)
@@ -46,25 +47,18 @@ def client_for(user) -> APIClient:
     return api
 
 
+# a migrant worker's wage claim, with a representative block sent as null
+MIGRANT_WAGE_CLAIM = merged(
+    application_payload(),
+    representative=None,
+    categories=["migrant_worker"],
+    matter={"type": "wage_arrears", "summary": "工地拖欠工资三个月", "opposing_party": "某建筑公司"},
+    household={"size": 3, "monthly_income": "2400.00", "assets": "0.00"},
+)
+
+
 def payload(**overrides):
-    body = {
-        "channel": "online",
-        "region": "zhushan",
-        "applicant": {"name": "吕春花", "id_number": ADULT_ID, "phone": "13907980001", "address": "珠山区新村路1号"},
-        "representative": None,
-        "categories": ["migrant_worker"],
-        "matter": {"category": "civil", "type": "wage_arrears", "summary": "工地拖欠工资三个月",
-                   "opposing_party": "某建筑公司"},
-        "household": {"size": 3, "monthly_income": "2400.00", "assets": "0.00", "fixed_income": True},
-        "urgent_deadline": None,
-        "pledge": True,
-    }
-    for key, value in overrides.items():
-        if isinstance(value, dict) and isinstance(body.get(key), dict):
-            body[key] = {**body[key], **value}
-        else:
-            body[key] = value
-    return body
+    return merged(MIGRANT_WAGE_CLAIM, **overrides)
 
 
 def test_citizen_files_an_exempt_migrant_worker_wage_claim(citizen):
