@@ -165,24 +165,10 @@ def application_detail(request, pk: int):
 
 
 def task_list(request):
-    inbox = list(tasks.tasks_inbox(request.user))
-    queue = list(tasks.tasks_queue(request.user))
-    subjects = tasks.subjects_for(inbox + queue)
-    today = timezone.localdate()
-
-    def rows(items):
-        out = []
-        for task in items:
-            subject = subjects[task.pk]
-            row = tasks.task_row(task, subject, today)
-            application = subject if isinstance(subject, Application) else getattr(subject, "application", None)
-            row["priority"] = bool(application and application.is_priority)
-            row["tracking_no"] = application.tracking_no if application else ""
-            out.append(row)
-        # special groups first, then the earliest due date (DESIGN §3.1: special groups prioritised)
-        return sorted(out, key=lambda r: (not r["priority"], r["due"] or today.replace(year=9999), r["id"]))
-
-    return render(request, "aid_cases/tasks.html", {"inbox": rows(inbox), "queue": rows(queue)})
+    return render(request, "aid_cases/tasks.html", {
+        "inbox": tasks.task_rows(tasks.tasks_inbox(request.user)),
+        "queue": tasks.task_rows(tasks.tasks_queue(request.user)),
+    })
 
 
 def task_detail(request, pk: int):

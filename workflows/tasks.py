@@ -176,7 +176,7 @@ def subjects_for(tasks) -> dict[int, object]:
         if type_id == application_type.pk:
             rows = Application.objects.filter(pk__in=ids).select_related("supplement_request")
         else:
-            rows = Objection.objects.filter(pk__in=ids)
+            rows = Objection.objects.filter(pk__in=ids).select_related("application")
         found.update({(type_id, row.pk): row for row in rows})
     return {t.pk: found.get((t.process.artifact_content_type_id, t.process.artifact_object_id)) for t in tasks}
 
@@ -198,6 +198,22 @@ def task_row(task: Task, subject, today: datetime.date | None = None) -> dict:
         "due": due,
         "overdue": bool(due and due < today and task.status in OPEN),
     }
+
+
+def task_rows(queryset, today: datetime.date | None = None) -> list[dict]:
+    """Rows for a work list: special groups first (DESIGN §3.1), then the earliest due date."""
+    today = today or timezone.localdate()
+    items = list(queryset)
+    subjects = subjects_for(items)
+    rows = []
+    for task in items:
+        subject = subjects[task.pk]
+        row = task_row(task, subject, today)
+        application = subject if isinstance(subject, Application) else getattr(subject, "application", None)
+        row["priority"] = bool(application and application.is_priority)
+        row["tracking_no"] = application.tracking_no if application else ""
+        rows.append(row)
+    return sorted(rows, key=lambda r: (not r["priority"], r["due"] or datetime.date.max, r["id"]))
 
 
 # --- writes ---------------------------------------------------------------------------------

@@ -173,3 +173,20 @@ def test_overdue_review_is_flagged(actors, monkeypatch):
     html = client_for(actors.reviewer).get("/tasks/").content.decode()
     assert application.tracking_no in html and "已逾期" in html
 
+
+
+def test_task_page_costs_the_same_queries_for_1_and_many(actors):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    file_via_form(actors)
+    reviewer = client_for(actors.reviewer)
+    reviewer.get("/tasks/")
+    with CaptureQueriesContext(connection) as one:
+        reviewer.get("/tasks/")
+    for _ in range(10):
+        file_via_form(actors)
+    with CaptureQueriesContext(connection) as many:
+        html = reviewer.get("/tasks/").content.decode()
+    assert html.count('href="/tasks/') >= 11
+    assert len(many.captured_queries) == len(one.captured_queries)
