@@ -68,7 +68,7 @@ class AidApplicationFlow(CaseVisibilityMixin, flow.Flow):
     restart = flow.StartHandle(this.start_process).Next(this.review)
 
     review = (
-        flow.View(views.TaskFormView.as_view())
+        flow.View(views.task_page)
         .Annotation(title=_("Review the application"))
         .Permission(REVIEW_PERMISSION, obj=lambda process: process.application.center)
         .Next(this.review_outcome)
@@ -80,7 +80,7 @@ class AidApplicationFlow(CaseVisibilityMixin, flow.Flow):
         .Default(this.end)
     )
     supplement = (
-        flow.View(views.TaskFormView.as_view())
+        flow.View(views.task_page)
         .Annotation(title=_("Supplement the materials"))
         .Assign(lambda act: act.process.application.filed_by)
         .OnTimeout(this.supplement_deadline, this.withdraw, title=_("Supplement period over"))
@@ -88,7 +88,7 @@ class AidApplicationFlow(CaseVisibilityMixin, flow.Flow):
     )
     withdraw = flow.Function(this.withdraw_application).Next(this.end)
     confirm_review = (
-        flow.View(views.TaskFormView.as_view())
+        flow.View(views.task_page)
         .Annotation(title=_("Confirm the review after provisional aid"))
         .Permission(REVIEW_PERMISSION, obj=lambda process: process.application.center)
         .Next(this.end)
@@ -116,7 +116,7 @@ class ObjectionFlow(CaseVisibilityMixin, flow.Flow):
 
     start = flow.StartHandle(this.start_process).Next(this.decide_objection)
     decide_objection = (
-        flow.View(views.TaskFormView.as_view())
+        flow.View(views.task_page)
         .Annotation(title=_("Decide the objection"))
         .Permission(OBJECTION_PERMISSION, obj=lambda process: process.objection.bureau)
         .Next(this.after_decision)

@@ -106,3 +106,10 @@ def test_viewflow_process_permissions_follow_case_visibility(actors, people):
         assert flow_instance.has_view_permission(user, process) is expected, who
         assert flow_instance.has_view_permission(user) is (who == "admin"), who
         assert flow_instance.has_manage_permission(user, process) is (who == "admin"), who
+
+
+def test_viewflow_task_links_lead_to_the_site_task_page(actors, rf):
+    from workflows.views import task_page
+
+    response = task_page(rf.get("/"), process_pk=1, task_pk=42)
+    assert response.status_code == 302 and response["Location"] == "/tasks/42/"
