@@ -208,6 +208,13 @@ class Application(models.Model):
     def __str__(self) -> str:
         return self.tracking_no
 
+    @property
+    def category_labels(self) -> list[str]:
+        from .means import ApplicantCategory
+
+        labels = dict(ApplicantCategory.choices)
+        return [str(labels.get(code, code)) for code in self.categories]
+
 
 def application_upload_to(instance: ApplicationDocument, filename: str) -> str:
     # Never the uploader's file name: a generated one, with the checked type's extension.
