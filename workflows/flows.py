@@ -19,7 +19,7 @@ from aid_cases.choices import ObjectionOutcome, ObjectionTarget, Status
 from aid_cases.models import Application
 from aid_cases.selectors import applications_visible_to
 
-from . import letters, views
+from . import views
 from .models import AidApplicationProcess, ObjectionProcess
 
 REVIEW_PERMISSION = "directory.review_applications"
@@ -141,4 +141,4 @@ class ObjectionFlow(CaseVisibilityMixin, flow.Flow):
         after_lock_released(lambda: AidApplicationFlow.restart.run(application=application))
 
 
-__all__ = ["AidApplicationFlow", "ObjectionFlow", "letters"]
+__all__ = ["AidApplicationFlow", "ObjectionFlow"]
