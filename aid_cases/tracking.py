@@ -31,6 +31,10 @@ def track_lookup(*, address: str, tracking_no: str, id_tail: str) -> Application
     application = selectors.application_by_tracking(tracking_no=tracking_no.strip(), id_tail=id_tail.strip())
     if application is None:
         for key in keys:
-            cache.add(key, 0, TRACK_WINDOW)
-            cache.incr(key)
+            # add() opens the window at the first miss; incr() keeps its expiry (a fixed window)
+            if not cache.add(key, 1, TRACK_WINDOW):
+                try:
+                    cache.incr(key)
+                except ValueError:  # expired between add() and incr()
+                    cache.set(key, 1, TRACK_WINDOW)
     return application
