@@ -190,3 +190,22 @@ def test_task_page_costs_the_same_queries_for_1_and_many(actors):
         html = reviewer.get("/tasks/").content.decode()
     assert html.count('href="/tasks/') >= 11
     assert len(many.captured_queries) == len(one.captured_queries)
+
+
+def test_provisional_aid_then_refused_confirmation_through_the_task_views(actors):
+    soon = (timezone.localdate() + datetime.timedelta(days=2)).isoformat()
+    application = file_via_form(actors, urgent_deadline=soon)
+    reviewer = client_for(actors.reviewer)
+    task_id = first_task_id(reviewer.get("/tasks/").content.decode())
+    assert reviewer.post(f"/tasks/{task_id}/", {"outcome": "provisional"}).status_code == 302
+    application.refresh_from_db()
+    assert application.status == "approved" and application.provisional
+    confirm_id = first_task_id(reviewer.get("/tasks/").content.decode())
+    page = reviewer.get(f"/tasks/{confirm_id}/").content.decode()
+    assert "先行援助后审查确认" in page
+    assert reviewer.post(f"/tasks/{confirm_id}/", {"confirm": "false", "reason": ""}).status_code == 400
+    assert reviewer.post(f"/tasks/{confirm_id}/", {"confirm": "false", "reason": "经核查收入超标"}).status_code == 302
+    application.refresh_from_db()
+    assert application.status == "terminated" and not application.provisional
+    page = client_for(actors.applicant).get(f"/applications/{application.pk}/").content.decode()
+    assert "终止法律援助决定书" in page and "提出异议" in page
