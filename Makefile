@@ -21,8 +21,12 @@ $(VENV)/.installed-test: setup.cfg pyproject.toml | $(BIN)/python
 messages: $(VENV)/.installed-run
 	$(BIN)/python -m config.catalogs
 
+# a development checkout: later `manage.py` calls run with DEBUG on (the environment still wins)
+.env:
+	printf 'DJANGO_DEBUG=1\n' > .env
+
 ## run: install, migrate, load the demo data and serve http://127.0.0.1:8000 on SQLite
-run: $(VENV)/.installed-run messages
+run: $(VENV)/.installed-run messages .env
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEV_ENV) $(BIN)/python manage.py seed_demo
 	$(DEV_ENV) $(BIN)/python manage.py seed_demo_cases
