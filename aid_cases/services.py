@@ -13,7 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from directory.choices import OrganisationKind, Role
+from directory.choices import OrganisationKind, Role, matter_type_fits
 from directory.models import Membership, Organisation, Region
 from directory.services import audit_record
 
@@ -125,6 +125,8 @@ def application_submit(
     """File an application: means test, decision due date and tracking number at once."""
     if not pledge:
         raise ValidationError({"pledge": [_("The integrity pledge must be given.")]})
+    if not matter_type_fits(matter.category, matter.type):
+        raise ValidationError({"matter_type": [_("The matter type does not belong to this category.")]})
     center = center_for_region(region)
     _check_channel(acting_user=acting_user, channel=channel, center=center)
     now = timezone.now()

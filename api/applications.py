@@ -19,7 +19,7 @@ from aid_cases.choices import Channel, RepresentativeRelation, Status
 from aid_cases.means import ApplicantCategory
 from aid_cases.models import Application
 from aid_cases.timeline import application_timeline
-from directory.choices import MatterCategory, MatterType
+from directory.choices import MatterCategory, MatterType, matter_type_fits
 from directory.models import Region
 from directory.validators import validate_resident_id
 
@@ -98,7 +98,7 @@ class ApplicationIn(serializers.Serializer):
 
     def validate(self, attrs):
         matter = attrs["matter"]
-        if (matter["category"] == "criminal") != (matter["type"] in ("criminal_defence", "criminal_victim")):
+        if not matter_type_fits(matter["category"], matter["type"]):
             raise serializers.ValidationError(
                 {"matter": {"type": [_("The matter type does not belong to this category.")]}}
             )

@@ -118,3 +118,11 @@ class AidForm(models.TextChoices):
     NON_LITIGATION = "non_litigation", _("Non-litigation agency")
     DUTY_LAWYER = "duty_lawyer", _("Duty lawyer help")
     LABOUR_ARBITRATION = "labour_arbitration", _("Labour mediation or arbitration agency")
+
+
+CRIMINAL_MATTER_TYPES = frozenset({MatterType.CRIMINAL_DEFENCE, MatterType.CRIMINAL_VICTIM})
+
+
+def matter_type_fits(category: str, matter_type: str) -> bool:
+    """Criminal matter types belong to the criminal category, and only to it (DESIGN §3.2)."""
+    return (category == MatterCategory.CRIMINAL) == (matter_type in CRIMINAL_MATTER_TYPES)

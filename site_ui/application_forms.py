@@ -9,12 +9,11 @@ from django.utils.translation import gettext_lazy as _
 
 from aid_cases.choices import Channel, RepresentativeRelation
 from aid_cases.means import ApplicantCategory
-from directory.choices import MatterCategory, MatterType
+from directory.choices import MatterCategory, MatterType, matter_type_fits
 from directory.models import Region
 from directory.validators import validate_resident_id
 
 phone = RegexValidator(r"^[0-9+\-() ]{5,20}$", _("Enter a telephone number of 5 to 20 digits."))
-CRIMINAL_TYPES = ("criminal_defence", "criminal_victim")
 
 
 class ApplicationForm(forms.Form):
@@ -77,7 +76,7 @@ class ApplicationForm(forms.Form):
     def clean(self):
         data = super().clean()
         category, kind = data.get("matter_category"), data.get("matter_type")
-        if category and kind and (category == "criminal") != (kind in CRIMINAL_TYPES):
+        if category and kind and not matter_type_fits(category, kind):
             self.add_error("matter_type", _("The matter type does not belong to this category."))
         rep = [data.get("representative_name"), data.get("representative_id_number"),
                data.get("representative_relation")]

@@ -102,3 +102,21 @@ def test_city_center_sees_county_cases_only_when_configured(world, make_member):
     city_center.save()
     assert api.get(f"/api/v1/applications/{application.pk}/").status_code == 200
     assert [r["id"] for r in api.get("/api/v1/applications/").json()["results"]] == [application.pk]
+
+
+def test_the_service_refuses_a_matter_type_outside_its_category(world):
+    from django.core.exceptions import ValidationError
+
+    from aid_cases.models import Application
+
+    users, application, id_number = world
+    with pytest.raises(ValidationError) as exc:
+        services.application_submit(
+            acting_user=users["owner"], channel="online", region=region("zhushan"),
+            applicant=services.ApplicantData(name="苏大山", id_number=id_number, phone="13900000000", address="珠山区"),
+            representative=None, categories=[],
+            matter=services.MatterData(category="criminal", type="wage_arrears", summary="x"),
+            household_size=2, monthly_income=Decimal("1000.00"), pledge=True,
+        )
+    assert "matter_type" in exc.value.message_dict
+    assert Application.objects.count() == 1
