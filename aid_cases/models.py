@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from directory.choices import MatterCategory, MatterType
 from directory.models import Organisation, Region
 from directory.rules import EffectiveDatedRule
-from directory.validators import validate_resident_id
+from directory.validators import validate_phone, validate_resident_id
 
 from .choices import (
     Channel,
@@ -134,7 +134,7 @@ class Applicant(models.Model):
     name = models.CharField(_("name"), max_length=64)
     id_number = models.CharField(_("resident ID number"), max_length=18, validators=[validate_resident_id],
                                  db_index=True)
-    phone = models.CharField(_("telephone"), max_length=20)
+    phone = models.CharField(_("telephone"), max_length=20, validators=[validate_phone])
     address = models.CharField(_("address"), max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -7,10 +7,15 @@ functions stay testable without a database and a decision can record which rows 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
+
+from django.db.models import F, Q
+from django.utils.translation import ngettext
 
 from directory.models import Region
 
 from . import means, periods
+from .choices import CountingMode
 from .models import CalendarOverride, EconomicStandard, PeriodRule
 
 DEFAULT_PERIODS = PeriodRule(review_days=7, assign_days=3, notified_assign_days=3, objection_days=5,
@@ -18,7 +23,10 @@ DEFAULT_PERIODS = PeriodRule(review_days=7, assign_days=3, notified_assign_days=
 
 
 def economic_standard_in_force(region: Region, day: datetime.date) -> EconomicStandard | None:
-    return EconomicStandard.in_force(day, region=region)
+    row = EconomicStandard.in_force(day, region=region)
+    if row is not None:
+        row.region = region  # the caller's object: reading row.region.code costs no query
+    return row
 
 
 def as_standard(row: EconomicStandard | None) -> means.Standard | None:
@@ -31,12 +39,17 @@ def as_standard(row: EconomicStandard | None) -> means.Standard | None:
 
 
 def period_rule_in_force(region: Region, day: datetime.date) -> PeriodRule:
-    """The region's own row, else the row for every region, else the statutory defaults (unsaved)."""
-    return (
-        PeriodRule.in_force(day, region=region)
-        or PeriodRule.in_force(day, region__isnull=True)
-        or DEFAULT_PERIODS
+    """The region's own row, else the row for every region, else the statutory defaults (unsaved).
+
+    One query: both candidate rows come back, the region's own first.
+    """
+    row = (
+        PeriodRule.objects.filter(Q(region=region) | Q(region__isnull=True), valid_from__lte=day)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        .order_by(F("region").asc(nulls_last=True), "-valid_from")
+        .first()
     )
+    return row or DEFAULT_PERIODS
 
 
 def work_calendar() -> periods.WorkCalendar:
@@ -45,9 +58,29 @@ def work_calendar() -> periods.WorkCalendar:
 
 
 def due_date(
-    *, start: datetime.date, days: int, rule: PeriodRule, pauses=(), calendar: periods.WorkCalendar | None = None
+    *, start: datetime.date, days: int, rule: PeriodRule, pauses: Sequence[periods.Pause] = (),
+    calendar: periods.WorkCalendar | None = None,
 ) -> datetime.date | None:
     return periods.add_period(
         start, days, mode=periods.CountingMode(rule.counting_mode), calendar=calendar or work_calendar(),
         pauses=pauses,
     )
+
+
+def period_text(days: int, counting_mode: str) -> str:
+    """A period as letters and pages print it, from the rule row: "5个工作日" or "5日"."""
+    if counting_mode == CountingMode.WORKING:
+        return ngettext("%(days)s working day", "%(days)s working days", days) % {"days": days}
+    return ngettext("%(days)s day", "%(days)s days", days) % {"days": days}
+
+
+def objection_period_text(region: Region, day: datetime.date) -> str:
+    """How long the bureau has to decide an objection (Art 49), as the rule in force on ``day`` says."""
+    rule = period_rule_in_force(region, day)
+    return period_text(rule.objection_days, rule.counting_mode)
+
+
+__all__ = [
+    "DEFAULT_PERIODS", "as_standard", "due_date", "economic_standard_in_force", "objection_period_text",
+    "period_rule_in_force", "period_text", "work_calendar",
+]

@@ -6,17 +6,9 @@ from django.db.models import Q, QuerySet
 
 from directory.choices import Role
 from directory.models import Organisation
+from directory.selectors import user_center_ids
 
 from .models import Application, Objection
-
-CENTER_STAFF_ROLES = (Role.CLERK, Role.REVIEWER, Role.DIRECTOR)
-
-
-def _staff_center_ids(user) -> list[int]:
-    return list(
-        user.memberships.filter(role__in=CENTER_STAFF_ROLES, active=True, organisation__active=True)
-        .values_list("organisation_id", flat=True)
-    )
 
 
 def applications_visible_to(user) -> QuerySet[Application]:
@@ -30,7 +22,7 @@ def applications_visible_to(user) -> QuerySet[Application]:
     if user.is_superuser:
         return qs
     condition = Q(filed_by=user)
-    centers = _staff_center_ids(user)
+    centers = user_center_ids(user)
     if centers:
         condition |= Q(center_id__in=centers)
         # a city center configured to oversee the county-level centers of its city
@@ -44,10 +36,7 @@ def applications_visible_to(user) -> QuerySet[Application]:
 
 
 def _bureau_ids(user) -> list[int]:
-    return list(
-        user.memberships.filter(role=Role.BUREAU_OFFICER, active=True, organisation__active=True)
-        .values_list("organisation_id", flat=True)
-    )
+    return user_center_ids(user, roles=(Role.BUREAU_OFFICER,))
 
 
 def application_get(*, user, pk: int) -> Application:
@@ -59,7 +48,7 @@ def user_sees_personal_data(user, application: Application) -> bool:
     """Full ID numbers only for the applicant's own account and the handling center's staff."""
     if application.filed_by_id == user.pk:
         return True
-    return application.center_id in _staff_center_ids(user)
+    return application.center_id in user_center_ids(user)
 
 
 def mask_id_number(value: str) -> str:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from django.core.validators import RegexValidator
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -19,58 +17,45 @@ from aid_cases.choices import Channel, RepresentativeRelation, Status
 from aid_cases.means import ApplicantCategory
 from aid_cases.models import Application
 from aid_cases.timeline import application_timeline
-from directory.choices import MatterCategory, MatterType, matter_type_fits
-from directory.models import Region
-from directory.validators import validate_resident_id
+from core.site import site_base_url
+from directory.choices import MatterCategory, MatterType
+from workflows.services import application_file, objection_file
 
-phone = RegexValidator(r"^[0-9+\-() ]{5,20}$", gettext_lazy("Enter a telephone number of 5 to 20 digits."))
-
-
-def _django_validator(validator):
-    """Run a Django validator inside DRF, keeping its message as a field error."""
-
-    def run(value):
-        from django.core.exceptions import ValidationError as DjangoValidationError
-
-        try:
-            validator(value)
-        except DjangoValidationError as exc:
-            raise serializers.ValidationError(exc.messages) from exc
-
-    return run
+from .errors import django_validation_error_dict
 
 
 class ApplicantIn(serializers.Serializer):
     name = serializers.CharField(max_length=64)
-    id_number = serializers.CharField(max_length=18, validators=[_django_validator(validate_resident_id)])
-    phone = serializers.CharField(max_length=20, validators=[phone])
+    id_number = serializers.CharField(max_length=18)
+    phone = serializers.CharField(max_length=20)
     address = serializers.CharField(max_length=200)
 
 
 class RepresentativeIn(serializers.Serializer):
     name = serializers.CharField(max_length=64)
-    id_number = serializers.CharField(max_length=18, validators=[_django_validator(validate_resident_id)])
+    id_number = serializers.CharField(max_length=18)
     relation = serializers.ChoiceField(choices=RepresentativeRelation.choices)
 
 
 class MatterIn(serializers.Serializer):
-    category = serializers.ChoiceField(choices=[c for c in MatterCategory.choices])
+    category = serializers.ChoiceField(choices=MatterCategory.choices)
     type = serializers.ChoiceField(choices=MatterType.choices)
     summary = serializers.CharField(max_length=2000)
     opposing_party = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
 class HouseholdIn(serializers.Serializer):
-    size = serializers.IntegerField(min_value=1, max_value=50)
-    monthly_income = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
-    assets = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True,
-                                      default=None)
+    size = serializers.IntegerField()
+    monthly_income = serializers.DecimalField(max_digits=12, decimal_places=2)
+    assets = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True, default=None)
     fixed_income = serializers.BooleanField(required=False, allow_null=True, default=None)
 
 
 class ApplicationIn(serializers.Serializer):
-    channel = serializers.ChoiceField(choices=[Channel.ONLINE, Channel.WINDOW, Channel.HOTLINE])
-    region = serializers.SlugField(max_length=32)
+    """Parses a filing. What makes it acceptable is ``aid_cases.services.application_submit``'s to say."""
+
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    region = serializers.CharField(max_length=32)
     applicant = ApplicantIn()
     representative = RepresentativeIn(required=False, allow_null=True, default=None)
     categories = serializers.ListField(child=serializers.ChoiceField(choices=ApplicantCategory.choices),
@@ -80,29 +65,31 @@ class ApplicationIn(serializers.Serializer):
     urgent_deadline = serializers.DateField(required=False, allow_null=True, default=None)
     pledge = serializers.BooleanField()
 
-    def validate_region(self, value: str) -> Region:
-        region = Region.objects.filter(code=value).first()
-        if region is None:
-            raise serializers.ValidationError(_("Unknown region code “%(code)s”.") % {"code": value})
-        return region
 
-    def validate_pledge(self, value: bool) -> bool:
-        if not value:
-            raise serializers.ValidationError(_("The integrity pledge must be given."))
-        return value
+# The service names its errors after the models' fields; the API nests them as its body is nested.
+_NESTED_ERRORS = {
+    "applicant_name": ("applicant", "name"), "applicant_id_number": ("applicant", "id_number"),
+    "applicant_phone": ("applicant", "phone"), "applicant_address": ("applicant", "address"),
+    "representative_name": ("representative", "name"),
+    "representative_id_number": ("representative", "id_number"),
+    "representative_relation": ("representative", "relation"),
+    "matter_category": ("matter", "category"), "matter_type": ("matter", "type"),
+    "matter_summary": ("matter", "summary"), "opposing_party": ("matter", "opposing_party"),
+    "household_size": ("household", "size"), "monthly_income": ("household", "monthly_income"),
+    "assets": ("household", "assets"), "fixed_income": ("household", "fixed_income"),
+}
 
-    def validate_urgent_deadline(self, value):
-        if value is not None and value < timezone.localdate():
-            raise serializers.ValidationError(_("The deadline is already past."))
-        return value
 
-    def validate(self, attrs):
-        matter = attrs["matter"]
-        if not matter_type_fits(matter["category"], matter["type"]):
-            raise serializers.ValidationError(
-                {"matter": {"type": [_("The matter type does not belong to this category.")]}}
-            )
-        return attrs
+def filing_errors(exc: DjangoValidationError) -> dict:
+    """The service's field errors in the shape of the request body (``{"matter": {"type": [...]}}``)."""
+    nested: dict = {}
+    for field, messages in django_validation_error_dict(exc).items():
+        path = _NESTED_ERRORS.get(field)
+        if path is None:
+            nested[field] = messages
+        else:
+            nested.setdefault(path[0], {})[path[1]] = messages
+    return nested
 
 
 class StandardOut(serializers.Serializer):
@@ -237,12 +224,17 @@ class ApplicationListCreate(generics.ListAPIView):
 
 def submit_with_receipt(request, data: dict) -> Application:
     """File the application, issue its receipt (受理回执) and start its review, in one transaction."""
-    from workflows.letters import base_url_for
-    from workflows.services import application_file
-
     rep = data.get("representative")
-    return application_file(
-        acting_user=request.user, base_url=base_url_for(request), channel=data["channel"], region=data["region"],
+    try:
+        return application_file(
+            acting_user=request.user, base_url=site_base_url(request), **_service_fields(data, rep))
+    except DjangoValidationError as exc:
+        raise serializers.ValidationError(filing_errors(exc)) from exc
+
+
+def _service_fields(data: dict, rep: dict | None) -> dict:
+    return dict(
+        channel=data["channel"], region=data["region"],
         applicant=services.ApplicantData(**data["applicant"]),
         representative=services.RepresentativeData(**rep) if rep else None,
         categories=data["categories"],
@@ -254,7 +246,8 @@ def submit_with_receipt(request, data: dict) -> Application:
 
 
 class ObjectionIn(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000)
+    # Whether reasons are given, and how long they may be, the service decides.
+    reason = serializers.CharField(required=False, allow_blank=True, allow_null=True, default="")
 
 
 class ApplicationObjection(APIView):
@@ -264,8 +257,6 @@ class ApplicationObjection(APIView):
 
     @extend_schema(tags=["applications"], request=ObjectionIn, responses={201: dict})
     def post(self, request, pk: int):
-        from workflows.services import objection_file
-
         try:
             application = selectors.application_get(user=request.user, pk=pk)
         except Application.DoesNotExist as exc:

@@ -12,6 +12,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from core.errors import Conflict
+
 NON_FIELD = "non_field_errors"
 
 
@@ -32,8 +34,6 @@ def django_validation_error_dict(exc: DjangoValidationError) -> dict:
 
 
 def exception_handler(exc, context):
-    from aid_cases.errors import Conflict
-
     if isinstance(exc, Conflict):
         return Response({"detail": exc.message}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoValidationError):

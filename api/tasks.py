@@ -1,4 +1,4 @@
-"""Tasks API (API.md, Tasks): inbox and queue, claim, complete."""
+"""Tasks API (API.md, Tasks): inbox and queue, claim, complete — for every flow, through workflows.tasks."""
 
 from __future__ import annotations
 
@@ -6,31 +6,37 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.site import site_base_url
 from workflows import tasks
-from workflows.letters import base_url_for
 
 from .pagination import Pagination
+
+
+class TaskListQuery(serializers.Serializer):
+    scope = serializers.ChoiceField(choices=["inbox", "queue"], required=False, default="inbox")
+    application_id = serializers.IntegerField(required=False, min_value=1)
+    name = serializers.CharField(required=False, max_length=64)
 
 
 class TaskList(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(tags=["tasks"], parameters=[OpenApiParameter("scope", str, enum=["inbox", "queue"])],
-                   responses={200: dict})
+    @extend_schema(tags=["tasks"], parameters=[
+        OpenApiParameter("scope", str, enum=["inbox", "queue"]), OpenApiParameter("application_id", int),
+        OpenApiParameter("name", str)], responses={200: dict})
     def get(self, request):
-        scope = request.query_params.get("scope", "inbox")
-        if scope not in ("inbox", "queue"):
-            raise serializers.ValidationError({"scope": [_("Choose inbox or queue.")]})
-        qs = tasks.tasks_inbox(request.user) if scope == "inbox" else tasks.tasks_queue(request.user)
-        paginator: PageNumberPagination = Pagination()
-        page = paginator.paginate_queryset(qs, request, view=self)
-        subjects = tasks.subjects_for(page)
-        return paginator.get_paginated_response([tasks.task_row(t, subjects[t.pk]) for t in page])
+        query = TaskListQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        qs = tasks.tasks_inbox(request.user) if params["scope"] == "inbox" else tasks.tasks_queue(request.user)
+        qs = tasks.tasks_filter(qs, application_id=params.get("application_id"), name=params.get("name"))
+        paginator = Pagination()
+        page = tasks.with_subjects(paginator.paginate_queryset(qs, request, view=self))
+        return paginator.get_paginated_response([tasks.task_row(t) for t in page])
 
 
 class TaskClaim(APIView):
@@ -42,8 +48,7 @@ class TaskClaim(APIView):
             task = tasks.task_claim(user=request.user, task_id=pk)
         except tasks.TaskNotFound as exc:
             raise Http404 from exc
-        subject = tasks.subjects_for([task])[task.pk]
-        return Response(tasks.task_row(task, subject))
+        return Response(tasks.task_row(tasks.with_subjects([task])[0]))
 
 
 class TaskComplete(APIView):
@@ -55,7 +60,7 @@ class TaskComplete(APIView):
             raise serializers.ValidationError(_("Send the task's fields as a JSON object."))
         try:
             names = tasks.task_complete(user=request.user, task_id=pk, data=request.data,
-                                        base_url=base_url_for(request))
+                                        base_url=site_base_url(request))
         except tasks.TaskNotFound as exc:
             raise Http404 from exc
         return Response({"next": names})

@@ -97,6 +97,9 @@ ROLE_ORGANISATION_KINDS: dict[str, tuple[str, ...]] = {
     Role.BUREAU_OFFICER: (OrganisationKind.BUREAU,),
 }
 
+# The staff of an aid center: they record window and hotline requests and see the center's cases.
+CENTER_STAFF_ROLES: tuple[str, ...] = (Role.CLERK, Role.REVIEWER, Role.DIRECTOR)
+
 # Role groups that exist without a membership.
 APPLICANT_GROUP = "applicant"
 

@@ -6,12 +6,12 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .audit import audit_action_choices
 from .choices import (
     AGENCY_KINDS,
     INSTITUTION_KINDS,
@@ -26,10 +26,7 @@ from .validators import (
     validate_credit_code,
     validate_lawyer_licence,
     validate_other_licence,
-)
-
-phone_validator = RegexValidator(
-    r"^[0-9+\-() ]{5,20}$", _("Enter a telephone number of 5 to 20 digits, spaces or dashes.")
+    validate_phone,
 )
 
 
@@ -74,7 +71,7 @@ class Organisation(models.Model):
         help_text=_("Required for law firms."),
     )
     address = models.CharField(_("address"), max_length=200, blank=True)
-    phone = models.CharField(_("public telephone"), max_length=20, blank=True, validators=[phone_validator])
+    phone = models.CharField(_("public telephone"), max_length=20, blank=True, validators=[validate_phone])
     # A center may assign providers of other regions (DESIGN §4: resources flow across regions).
     allows_cross_region = models.BooleanField(_("allows cross-region assignment"), default=True)
     # The city center may be set to see (and review) the cases of the county-level centers under it.
@@ -343,7 +340,7 @@ class AuditEvent(models.Model):
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True,
                               on_delete=models.SET_NULL, related_name="+")
-    action = models.CharField(_("action"), max_length=64)
+    action = models.CharField(_("action"), max_length=64, choices=audit_action_choices)
     object_type = models.CharField(_("object type"), max_length=64)
     object_id = models.CharField(_("object id"), max_length=64)
     old = models.JSONField(_("old value"), null=True, blank=True)

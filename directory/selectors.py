@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 from guardian.shortcuts import get_objects_for_user
 
-from .choices import APPLICANT_GROUP, OrganisationKind, Role
+from .choices import APPLICANT_GROUP, CENTER_STAFF_ROLES, OrganisationKind, Role
 from .models import Membership, Organisation, Provider, ProviderSpecialty, Region
 from .services import ORG_INTERNAL_PERM
 
@@ -19,6 +21,54 @@ def region_by_code(code: str) -> Region:
         return Region.objects.get(code=code)
     except Region.DoesNotExist as exc:
         raise UnknownRegion(code) from exc
+
+
+def region_for_input(code: str, *, field: str = "region") -> Region:
+    """The region a caller named by its code; an unknown code is a ``ValidationError`` on ``field``.
+
+    The one place where a region typed into a form or sent to the API is resolved.
+    """
+    try:
+        return region_by_code(str(code or ""))
+    except UnknownRegion as exc:
+        raise ValidationError({field: [_("Unknown region code “%(code)s”.") % {"code": code}]}) from exc
+
+
+def center_for_region(region: Region) -> Organisation:
+    """The aid center with jurisdiction (Art 38): the region's own active center."""
+    center = (
+        Organisation.objects.filter(kind=OrganisationKind.AID_CENTER, region=region, active=True)
+        .order_by("pk")
+        .first()
+    )
+    if center is None:
+        raise ValidationError({"region": [_("This region has no legal aid center.")]})
+    center.region = region  # the caller's object: reading center.region costs no query
+    return center
+
+
+def center_for_region_code(code: str) -> Organisation:
+    """The competent center of the region named by ``code``, with its region, in one query.
+
+    An unknown code, or a region without a center, is a ``ValidationError`` on ``region``.
+    """
+    center = (
+        Organisation.objects.filter(kind=OrganisationKind.AID_CENTER, region__code=str(code or ""), active=True)
+        .select_related("region")
+        .order_by("pk")
+        .first()
+    )
+    if center is None:
+        return center_for_region(region_for_input(code))  # says which of the two it is
+    return center
+
+
+def bureau_for_region(region: Region) -> Organisation:
+    """The judicial bureau that established the region's center: it decides objections (Art 49)."""
+    bureau = Organisation.objects.filter(kind=OrganisationKind.BUREAU, region=region, active=True).order_by("pk").first()
+    if bureau is None:
+        raise ValidationError({"region": [_("This region has no judicial bureau to decide objections.")]})
+    return bureau
 
 
 def regions_list() -> QuerySet[Region]:
@@ -71,6 +121,27 @@ def user_memberships(user) -> QuerySet[Membership]:
         .select_related("organisation", "organisation__region")
         .order_by("pk")
     )
+
+
+def user_center_ids(user, roles=CENTER_STAFF_ROLES) -> list[int]:
+    """The active organisations where the user holds one of ``roles`` (by default: center staff)."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        Membership.objects.filter(user=user, role__in=roles, active=True, organisation__active=True)
+        .values_list("organisation_id", flat=True)
+    )
+
+
+def user_is_center_staff(user, center: Organisation | None = None) -> bool:
+    """Whether the user works at an aid center (at ``center``, when given): clerk, reviewer or director."""
+    if not user.is_authenticated:
+        return False
+    memberships = Membership.objects.filter(user=user, role__in=CENTER_STAFF_ROLES, active=True,
+                                            organisation__active=True)
+    if center is not None:
+        memberships = memberships.filter(organisation=center)
+    return memberships.exists()
 
 
 def user_roles(user) -> list[str]:

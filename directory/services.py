@@ -6,10 +6,14 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.db.models import Model
 from guardian.shortcuts import assign_perm
 
+from core.transactions import service_transaction
+
+from .audit import AuditAction
 from .choices import Role
 from .models import AuditEvent, Membership, Organisation, Provider, ProviderSpecialty, Region
 
@@ -24,11 +28,16 @@ ROLE_OBJECT_PERMISSIONS: dict[str, tuple[str, ...]] = {
 }
 
 
-def audit_record(*, actor, action: str, obj, old: Any = None, new: Any = None) -> AuditEvent:
-    """Write an audit row; call inside the transaction that makes the change."""
+def audit_record(*, actor: AbstractBaseUser | None, action: AuditAction, obj: Model, old: Any = None,
+                 new: Any = None) -> AuditEvent:
+    """Write an audit row; call inside the transaction that makes the change.
+
+    ``action`` must be a member of ``AuditAction``: a code without a label would reach the timeline
+    raw, so an unknown one raises ``ValueError`` here rather than showing on a citizen's screen.
+    """
     return AuditEvent.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
-        action=action,
+        action=AuditAction(action),
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),
         old=old,
@@ -64,7 +73,7 @@ def _organisation_members_group(organisation: Organisation) -> Group:
     return group
 
 
-@transaction.atomic
+@service_transaction()
 def organisation_create(
     *,
     acting_user,
@@ -83,12 +92,12 @@ def organisation_create(
     organisation.full_clean()
     organisation.save()
     _organisation_members_group(organisation)
-    audit_record(actor=acting_user, action="organisation_create", obj=organisation,
+    audit_record(actor=acting_user, action=AuditAction.ORGANISATION_CREATE, obj=organisation,
                  new={"kind": kind, "name": name, "region": region.code})
     return organisation
 
 
-@transaction.atomic
+@service_transaction()
 def provider_create(
     *,
     acting_user,
@@ -110,7 +119,7 @@ def provider_create(
     provider.save()
     provider_set_specialties(provider=provider, specialties=specialties)
     provider.regions_served.set(list(regions_served))
-    audit_record(actor=acting_user, action="provider_create", obj=provider,
+    audit_record(actor=acting_user, action=AuditAction.PROVIDER_CREATE, obj=provider,
                  new={"name": name, "kind": kind, "organisation": organisation.pk})
     return provider
 
@@ -125,7 +134,7 @@ def provider_set_specialties(*, provider: Provider, specialties: Iterable[str]) 
     ProviderSpecialty.objects.bulk_create([r for r in rows if r.matter_type not in existing])
 
 
-@transaction.atomic
+@service_transaction()
 def membership_grant(*, acting_user, user, organisation: Organisation, role: str) -> Membership:
     """Give ``user`` a role at ``organisation``: the role's group and the organisation's group."""
     membership = Membership.objects.filter(user=user, organisation=organisation, role=role).first()
@@ -142,12 +151,12 @@ def membership_grant(*, acting_user, user, organisation: Organisation, role: str
     role_in_org = _organisation_role_group(organisation, role)
     if role_in_org is not None:
         user.groups.add(role_in_org)
-    audit_record(actor=acting_user, action="membership_grant", obj=membership,
+    audit_record(actor=acting_user, action=AuditAction.MEMBERSHIP_GRANT, obj=membership,
                  new={"user": user.username, "organisation": organisation.pk, "role": role})
     return membership
 
 
-@transaction.atomic
+@service_transaction()
 def membership_revoke(*, acting_user, membership: Membership) -> None:
     membership.active = False
     membership.save(update_fields=["active"])
@@ -161,5 +170,5 @@ def membership_revoke(*, acting_user, membership: Membership) -> None:
         user.groups.remove(role_in_org)
     if not others.filter(organisation=membership.organisation).exists():
         user.groups.remove(_organisation_members_group(membership.organisation))
-    audit_record(actor=acting_user, action="membership_revoke", obj=membership,
+    audit_record(actor=acting_user, action=AuditAction.MEMBERSHIP_REVOKE, obj=membership,
                  old={"active": True}, new={"active": False})

@@ -4,6 +4,7 @@ import datetime
 import re
 
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import ValidationError as StdnumError
@@ -14,6 +15,14 @@ from stdnum.exceptions import ValidationError as StdnumError
 # certificates follow provincial formats: letters, digits and dashes, 6 to 30 characters.
 LAWYER_LICENCE_RE = re.compile(r"^[1-9]\d{4}(19|20)\d{2}\d{8}$")
 OTHER_LICENCE_RE = re.compile(r"^[0-9A-Za-z\-]{6,30}$")
+
+
+# A telephone as people write it: a mobile (13907980001), a landline with its area code and dashes
+# (0798-8221234), or an international number. The one definition, for the model fields and the
+# services that check what the forms and the API pass on.
+validate_phone = RegexValidator(
+    r"^[0-9+\-() ]{5,20}$", _("Enter a telephone number of 5 to 20 digits, spaces or dashes.")
+)
 
 
 def validate_credit_code(value: str) -> None:

@@ -3,37 +3,32 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.validators import RegexValidator
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aid_cases.choices import Channel, RepresentativeRelation
 from aid_cases.means import ApplicantCategory
-from directory.choices import MatterCategory, MatterType, matter_type_fits
-from directory.models import Region
-from directory.validators import validate_resident_id
-
-phone = RegexValidator(r"^[0-9+\-() ]{5,20}$", _("Enter a telephone number of 5 to 20 digits."))
+from directory.choices import MatterCategory, MatterType
+from directory.selectors import regions_list
 
 
 class ApplicationForm(forms.Form):
-    region = forms.ModelChoiceField(
-        label=_("Region where the matter is handled"), queryset=Region.objects.filter(level="county"),
-        to_field_name="code", empty_label=None, error_messages={"invalid_choice": _("Unknown region.")},
+    """Parses the request; whether it can be filed is ``aid_cases.services.application_submit``'s to say,
+    and its errors come back onto these fields (they bear the service's names)."""
+
+    region = forms.CharField(
+        label=_("Region where the matter is handled"), widget=forms.Select,
         help_text=_("The aid center of the region where the court or agency sits, or the dispute arose."),
     )
     applicant_name = forms.CharField(label=_("Applicant's name"), max_length=64)
     applicant_id_number = forms.CharField(label=_("Applicant's resident ID number"), max_length=18,
-                                          validators=[validate_resident_id],
                                           widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"}))
-    applicant_phone = forms.CharField(label=_("Telephone"), max_length=20, validators=[phone],
+    applicant_phone = forms.CharField(label=_("Telephone"), max_length=20,
                                       widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}))
     applicant_address = forms.CharField(label=_("Address"), max_length=200)
     representative_name = forms.CharField(
         label=_("Representative's name"), max_length=64, required=False,
         help_text=_("Only when applying for a minor or a person without full capacity (Art 40)."))
-    representative_id_number = forms.CharField(label=_("Representative's ID number"), max_length=18, required=False,
-                                               validators=[validate_resident_id])
+    representative_id_number = forms.CharField(label=_("Representative's ID number"), max_length=18, required=False)
     representative_relation = forms.ChoiceField(label=_("Relation"), required=False,
                                                 choices=[("", "—"), *RepresentativeRelation.choices])
     categories = forms.MultipleChoiceField(label=_("Special groups (tick all that apply)"), required=False,
@@ -43,12 +38,12 @@ class ApplicationForm(forms.Form):
     matter_summary = forms.CharField(label=_("What happened, and what you ask for"), max_length=2000,
                                      widget=forms.Textarea(attrs={"rows": 5}))
     opposing_party = forms.CharField(label=_("Opposing party"), max_length=200, required=False)
-    household_size = forms.IntegerField(label=_("People in the household"), min_value=1, max_value=50,
+    household_size = forms.IntegerField(label=_("People in the household"),
                                         widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
-    monthly_income = forms.DecimalField(label=_("Household income per month (yuan)"), min_value=0, max_digits=12,
+    monthly_income = forms.DecimalField(label=_("Household income per month (yuan)"), max_digits=12,
                                         decimal_places=2, widget=forms.NumberInput(attrs={"inputmode": "decimal",
                                                                                           "step": "0.01"}))
-    assets = forms.DecimalField(label=_("Household assets (yuan, optional)"), min_value=0, max_digits=14,
+    assets = forms.DecimalField(label=_("Household assets (yuan, optional)"), max_digits=14,
                                 decimal_places=2, required=False,
                                 widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}))
     fixed_income = forms.TypedChoiceField(
@@ -64,25 +59,13 @@ class ApplicationForm(forms.Form):
     pledge = forms.BooleanField(
         label=_("I pledge that the information and materials I provide are true, complete and valid, and I "
                 "accept the legal consequences of any false statement (个人诚信承诺)."),
-        error_messages={"required": _("The integrity pledge must be given.")},
+        required=False,
     )
 
-    def clean_urgent_deadline(self):
-        value = self.cleaned_data.get("urgent_deadline")
-        if value and value < timezone.localdate():
-            raise forms.ValidationError(_("The deadline is already past."))
-        return value
-
-    def clean(self):
-        data = super().clean()
-        category, kind = data.get("matter_category"), data.get("matter_type")
-        if category and kind and not matter_type_fits(category, kind):
-            self.add_error("matter_type", _("The matter type does not belong to this category."))
-        rep = [data.get("representative_name"), data.get("representative_id_number"),
-               data.get("representative_relation")]
-        if any(rep) and not all(rep):
-            self.add_error("representative_name", _("Give the representative's name, ID number and relation."))
-        return data
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The regions to choose from; a code that is not among them is refused by the service.
+        self.fields["region"].widget.choices = [(r.code, r.name) for r in regions_list().filter(level="county")]
 
     def service_fields(self) -> dict:
         """The keyword arguments of aid_cases.services.application_submit."""
@@ -90,7 +73,7 @@ class ApplicationForm(forms.Form):
 
         d = self.cleaned_data
         return {
-            "region": d["region"],
+            "region": d["region"],  # the code: the service resolves it
             "applicant": services.ApplicantData(name=d["applicant_name"], id_number=d["applicant_id_number"],
                                                 phone=d["applicant_phone"], address=d["applicant_address"]),
             "representative": services.RepresentativeData(
@@ -114,7 +97,7 @@ class StaffApplicationForm(ApplicationForm):
 
 
 class ObjectionForm(forms.Form):
-    reason = forms.CharField(label=_("Why you disagree with the decision"), max_length=2000,
+    reason = forms.CharField(label=_("Why you disagree with the decision"), required=False,
                              widget=forms.Textarea(attrs={"rows": 5}))
 
 

@@ -13,23 +13,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from aid_cases import means, selectors, services, tracking
+from aid_cases import means, rules, selectors, services, tracking
 from aid_cases.choices import Status
-from aid_cases.errors import Conflict
 from aid_cases.models import Application
 from aid_cases.timeline import application_timeline
-from directory.choices import Role
-from directory.models import Region
+from core.errors import Conflict
+from core.site import site_base_url
+from directory.selectors import user_is_center_staff
 from documents.selectors import documents_for_subject
-from workflows import tasks
-from workflows.letters import base_url_for
+from workflows import registry, tasks
 from workflows.services import application_file, objection_file
 
 from .application_forms import ApplicationForm, ObjectionForm, StaffApplicationForm, TrackForm
-
-
-def _is_center_staff(user) -> bool:
-    return user.memberships.filter(role__in=(Role.CLERK, Role.REVIEWER, Role.DIRECTOR), active=True).exists()
 
 
 def _add_errors(form, exc: ValidationError) -> None:
@@ -39,13 +34,13 @@ def _add_errors(form, exc: ValidationError) -> None:
 
 def apply(request):
     """The application form: online for citizens, window or hotline for a center's staff."""
-    staff = _is_center_staff(request.user)
+    staff = user_is_center_staff(request.user)
     form_class = StaffApplicationForm if staff else ApplicationForm
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             application = application_file(
-                acting_user=request.user, base_url=base_url_for(request),
+                acting_user=request.user, base_url=site_base_url(request),
                 channel=form.cleaned_data["channel"] if staff else "online", **form.service_fields(),
             )
         except ValidationError as exc:
@@ -69,23 +64,18 @@ def _decimal(value) -> Decimal | None:
 def apply_preview(request):
     """The live means-test preview: what the engine would decide from what is typed so far."""
     data = request.POST
-    region = Region.objects.filter(code=data.get("region", "")).first()
     size = data.get("household_size", "")
-    income, assets = _decimal(data.get("monthly_income")), _decimal(data.get("assets"))
-    fixed = {"yes": True, "no": False}.get(data.get("fixed_income", ""))
-    categories = [c for c in data.getlist("categories") if c in means.ApplicantCategory.values]
-    matter = services.MatterData(category=data.get("matter_category", ""), type=data.get("matter_type", ""),
-                                 summary="")
-    if region is None or not size.isdigit() or int(size) < 1 or int(size) > 50 or (income is not None and income < 0) \
-            or (assets is not None and assets < 0):
-        return JsonResponse({"result": None})
     try:
-        result, _row = services.means_for(
-            region=region, on=timezone.localdate(), categories=categories, matter=matter,
-            household=means.Household(size=int(size), monthly_income=income, assets=assets, fixed_income=fixed),
-            id_number=data.get("applicant_id_number", "") or None,
+        result = services.means_preview(
+            region=data.get("region", ""),
+            categories=data.getlist("categories"),
+            matter_category=data.get("matter_category", ""), matter_type=data.get("matter_type", ""),
+            household_size=int(size) if size.isdigit() else None,
+            monthly_income=_decimal(data.get("monthly_income")), assets=_decimal(data.get("assets")),
+            fixed_income={"yes": True, "no": False}.get(data.get("fixed_income", "")),
+            id_number=data.get("applicant_id_number", ""),
         )
-    except (ValueError, TypeError):
+    except (ValidationError, ValueError, TypeError):  # not enough, or not valid, to judge yet
         return JsonResponse({"result": None})
     return JsonResponse({
         "result": result.result.value,
@@ -116,10 +106,7 @@ def _get_visible(request, pk: int) -> Application:
 
 
 def _open_task_for(user, application: Application, name: str):
-    for task in tasks.tasks_inbox(user).filter(process__artifact_object_id=application.pk):
-        if tasks.task_name(task) == name:
-            return task
-    return None
+    return tasks.tasks_filter(tasks.tasks_inbox(user), application_id=application.pk, name=name).first()
 
 
 def application_detail(request, pk: int):
@@ -136,16 +123,20 @@ def application_detail(request, pk: int):
                     services.application_document_add(acting_user=request.user, application=application,
                                                       upload=upload)
                 tasks.task_complete(user=request.user, task_id=supplement_task.pk,
-                                    data={"note": request.POST.get("note", "")}, base_url=base_url_for(request))
+                                    data={"note": request.POST.get("note", "")}, base_url=site_base_url(request))
                 messages.success(request, _("Your materials were sent to the reviewer."))
                 return redirect("application_detail", pk=pk)
             if action == "objection" and objection_form is not None:
                 objection_form = ObjectionForm(request.POST)
                 if objection_form.is_valid():
-                    objection_file(acting_user=request.user, application=application,
-                                   reason=objection_form.cleaned_data["reason"])
-                    messages.success(request, _("Your objection was sent to the judicial bureau."))
-                    return redirect("application_detail", pk=pk)
+                    try:
+                        objection_file(acting_user=request.user, application=application,
+                                       reason=objection_form.cleaned_data["reason"])
+                    except ValidationError as exc:
+                        _add_errors(objection_form, exc)
+                    else:
+                        messages.success(request, _("Your objection was sent to the judicial bureau."))
+                        return redirect("application_detail", pk=pk)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         except (Conflict, tasks.TaskNotFound):
@@ -161,6 +152,7 @@ def application_detail(request, pk: int):
         "objection_form": objection_form,
         "means_label": RESULT_LABELS.get(means.Result(application.means_result), ""),
         "uploads": application.uploads.all(),
+        "objection_period": rules.objection_period_text(application.region, timezone.localdate()),
     })
 
 
@@ -172,15 +164,16 @@ def task_list(request):
 
 
 def task_detail(request, pk: int):
+    """Any flow's task page: the case, the task's own partial (its spec's template) and its form."""
     try:
         task = tasks.task_for_user(user=request.user, task_id=pk)
     except tasks.TaskNotFound as exc:
         raise Http404 from exc
-    name = tasks.task_name(task)
-    subject = tasks.subjects_for([task])[task.pk]
-    application = subject if isinstance(subject, Application) else subject.application
-    form_class = tasks.TASKS[name].form
-    form = form_class()
+    spec = registry.spec_for(task)
+    task = tasks.with_subjects([task], with_case=True)[0]
+    subject = task.process.artifact
+    application = getattr(task.process.coerced, "application", None)
+    form = spec.form()
     if request.method == "POST":
         if request.POST.get("action") == "claim":
             try:
@@ -189,11 +182,11 @@ def task_detail(request, pk: int):
             except Conflict as exc:
                 messages.error(request, exc.message)
             return redirect("task_detail", pk=pk)
-        form = form_class(request.POST)
+        form = spec.form(request.POST)
         if form.is_valid():
             try:
                 tasks.task_complete(user=request.user, task_id=pk, data=request.POST,
-                                    base_url=base_url_for(request))
+                                    base_url=site_base_url(request))
             except ValidationError as exc:
                 _add_errors(form, exc)
             except Conflict as exc:
@@ -202,18 +195,22 @@ def task_detail(request, pk: int):
                 messages.success(request, _("Task completed."))
                 return redirect("task_list")
     open_task = task.status in tasks.OPEN
-    return render(request, "aid_cases/task_detail.html", {
-        "task": task, "name": name, "form": form, "application": application, "subject": subject,
-        "row": tasks.task_row(task, subject), "open": open_task,
+    context = {
+        "task": task, "spec": spec, "form": form, "application": application, "subject": subject,
+        "row": tasks.task_row(task), "open": open_task,
         "mine": task.owner_id == request.user.pk, "claimable": open_task and not task.owner_id,
-        "means_label": RESULT_LABELS.get(means.Result(application.means_result), ""),
-        "timeline": application_timeline(application),
-        "documents": documents_for_subject(Application._meta.label_lower, str(application.pk)),
-        "uploads": application.uploads.all(),
-        "provisional_allowed": services.provisional_allowed(application),
-        "show_id": selectors.user_sees_personal_data(request.user, application),
-        "masked_id": selectors.mask_id_number(application.applicant.id_number),
-    }, status=400 if request.method == "POST" else 200)
+        **spec.page_context(task=task, subject=subject, user=request.user),
+    }
+    if application is not None:
+        context.update({
+            "means_label": RESULT_LABELS.get(means.Result(application.means_result), ""),
+            "timeline": application_timeline(application),
+            "documents": documents_for_subject(Application._meta.label_lower, str(application.pk)),
+            "uploads": application.uploads.all(),
+            "show_id": selectors.user_sees_personal_data(request.user, application),
+            "masked_id": selectors.mask_id_number(application.applicant.id_number),
+        })
+    return render(request, "workflows/task_detail.html", context, status=400 if request.method == "POST" else 200)
 
 
 @login_not_required

@@ -6,12 +6,16 @@ nothing of PDFs; the workflow layer that issues a letter at a step knows both.
 
 from __future__ import annotations
 
-from django.conf import settings
+from collections.abc import Sequence
+
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from aid_cases.models import Application
+from aid_cases import rules
+from aid_cases.models import Application, Decision, Objection, SupplementRequest, Termination
+from directory.selectors import bureau_for_region
 from documents.models import DocumentKind, IssuedDocument
 from documents.pdf import chinese_date
 from documents.services import document_issue
@@ -19,16 +23,8 @@ from documents.services import document_issue
 LETTER_LANGUAGE = "zh-hans"
 
 
-def base_url_for(request=None) -> str:
-    if settings.SITE_BASE_URL:
-        return settings.SITE_BASE_URL
-    if request is not None:
-        return request.build_absolute_uri("/").rstrip("/")
-    return "http://127.0.0.1:8000"
-
-
-def _issue(*, acting_user, application: Application, kind: str, title: str, paragraphs, fields,
-           base_url: str) -> IssuedDocument:
+def _issue(*, acting_user: AbstractBaseUser, application: Application, kind: str, title: str,
+           paragraphs: Sequence[str], fields: Sequence[tuple[str, str]], base_url: str) -> IssuedDocument:
     return document_issue(
         acting_user=acting_user, kind=kind, issuer=application.center,
         subject_type=Application._meta.label_lower, subject_id=str(application.pk),
@@ -36,7 +32,7 @@ def _issue(*, acting_user, application: Application, kind: str, title: str, para
     )
 
 
-def receipt_issue(*, acting_user, application: Application, base_url: str) -> IssuedDocument:
+def receipt_issue(*, acting_user: AbstractBaseUser, application: Application, base_url: str) -> IssuedDocument:
     """受理回执: issued at once on filing, with the tracking number and the decision due date."""
     with translation.override(LETTER_LANGUAGE):
         due = chinese_date(application.decision_due) if application.decision_due else "—"
@@ -65,13 +61,15 @@ def _applicant_line(application: Application) -> str:
     return _("%(name)s (tracking number %(no)s)") % {"name": application.applicant.name, "no": application.tracking_no}
 
 
-def approval_issue(*, acting_user, application: Application, decision, base_url: str) -> IssuedDocument:
+def approval_issue(*, acting_user: AbstractBaseUser, application: Application, decision: Decision,
+                   base_url: str) -> IssuedDocument:
     """给予法律援助决定书; a provisional approval says the review is still to be confirmed."""
     with translation.override(LETTER_LANGUAGE):
         paragraphs = [
             _("Having reviewed the application of %(who)s, this center decides to grant legal aid under the "
               "Legal Aid Law of the People's Republic of China.") % {"who": _applicant_line(application)},
-            _("The center will assign a legal aid provider within three working days and inform you."),
+            _("The center will assign a legal aid provider within %(period)s and inform you.")
+            % {"period": _assign_period(application)},
         ]
         if application.provisional:
             paragraphs.insert(1, _(
@@ -86,7 +84,8 @@ def approval_issue(*, acting_user, application: Application, decision, base_url:
                   paragraphs=paragraphs, fields=fields, base_url=base_url)
 
 
-def refusal_issue(*, acting_user, application: Application, decision, base_url: str) -> IssuedDocument:
+def refusal_issue(*, acting_user: AbstractBaseUser, application: Application, decision: Decision,
+                  base_url: str) -> IssuedDocument:
     """不予法律援助决定书: the reasons and the objection route (Art 49)."""
     with translation.override(LETTER_LANGUAGE):
         paragraphs = [
@@ -94,8 +93,9 @@ def refusal_issue(*, acting_user, application: Application, decision, base_url: 
             % {"who": _applicant_line(application)},
             _("Reasons: %(reason)s") % {"reason": decision.reason},
             _("If you disagree with this decision, you may object to the judicial bureau that established this "
-              "center (%(bureau)s), online or in writing; the bureau decides within five working days "
-              "(Legal Aid Law, Article 49).") % {"bureau": _bureau_name(application)},
+              "center (%(bureau)s), online or in writing; the bureau decides within %(period)s "
+              "(Legal Aid Law, Article 49).")
+            % {"bureau": _bureau_name(application), "period": _objection_period(application)},
         ]
         fields = [(_("Applicant"), application.applicant.name), (_("Tracking number"), application.tracking_no)]
         title = _("Decision to refuse legal aid")
@@ -103,7 +103,8 @@ def refusal_issue(*, acting_user, application: Application, decision, base_url: 
                   paragraphs=paragraphs, fields=fields, base_url=base_url)
 
 
-def supplement_notice_issue(*, acting_user, application: Application, request, base_url: str) -> IssuedDocument:
+def supplement_notice_issue(*, acting_user: AbstractBaseUser, application: Application,
+                            request: SupplementRequest, base_url: str) -> IssuedDocument:
     """补充材料一次性告知书: every missing item at once, and the consequence of not supplementing."""
     with translation.override(LETTER_LANGUAGE):
         items = [f"{n}. {item}" for n, item in enumerate(request.missing_items, start=1)]
@@ -122,7 +123,8 @@ def supplement_notice_issue(*, acting_user, application: Application, request, b
                   title=title, paragraphs=paragraphs, fields=fields, base_url=base_url)
 
 
-def termination_issue(*, acting_user, application: Application, termination, base_url: str) -> IssuedDocument:
+def termination_issue(*, acting_user: AbstractBaseUser, application: Application,
+                      termination: Termination, base_url: str) -> IssuedDocument:
     """终止法律援助决定书 (Art 48) with the objection route."""
     with translation.override(LETTER_LANGUAGE):
         paragraphs = [
@@ -131,8 +133,8 @@ def termination_issue(*, acting_user, application: Application, termination, bas
             _("Ground: %(ground)s. Reasons: %(reason)s")
             % {"ground": termination.get_ground_display(), "reason": termination.reason},
             _("If you disagree with this decision, you may object to the judicial bureau that established this "
-              "center (%(bureau)s); the bureau decides within five working days (Legal Aid Law, Article 49).")
-            % {"bureau": _bureau_name(application)},
+              "center (%(bureau)s); the bureau decides within %(period)s (Legal Aid Law, Article 49).")
+            % {"bureau": _bureau_name(application), "period": _objection_period(application)},
         ]
         fields = [(_("Applicant"), application.applicant.name), (_("Tracking number"), application.tracking_no)]
         title = _("Decision to terminate legal aid")
@@ -140,7 +142,7 @@ def termination_issue(*, acting_user, application: Application, termination, bas
                   paragraphs=paragraphs, fields=fields, base_url=base_url)
 
 
-def objection_decision_issue(*, acting_user, objection, base_url: str) -> IssuedDocument:
+def objection_decision_issue(*, acting_user: AbstractBaseUser, objection: Objection, base_url: str) -> IssuedDocument:
     """异议审查决定书, issued by the bureau; an upheld decision states the further remedies (Art 49)."""
     application = objection.application
     with translation.override(LETTER_LANGUAGE):
@@ -166,9 +168,17 @@ def objection_decision_issue(*, acting_user, objection, base_url: str) -> Issued
     )
 
 
-def _bureau_name(application: Application) -> str:
-    from aid_cases.services import bureau_for_region
+def _assign_period(application: Application) -> str:
+    """The assignment period of the rule in force today (the decision's day), e.g. "3个工作日"."""
+    rule = rules.period_rule_in_force(application.region, timezone.localdate())
+    return rules.period_text(rule.assign_days, rule.counting_mode)
 
+
+def _objection_period(application: Application) -> str:
+    return rules.objection_period_text(application.region, timezone.localdate())
+
+
+def _bureau_name(application: Application) -> str:
     try:
         return bureau_for_region(application.region).name
     except ValidationError:  # a letter still goes out when the directory lacks the bureau

@@ -1,10 +1,43 @@
-"""Process proxies: viewflow's Process rows, linked to our domain objects through ``artifact``."""
+"""Process proxies: viewflow's Process rows, linked to our domain objects (DESIGN §8.1).
 
+Every process of a case keeps two generic links with integer ids: ``artifact``, the thing its
+tasks are about (an application, an objection, a fee waiver), and ``seed``, the case — the
+application — it belongs to. The seed lets the generic task layer find every task of one case
+across flows (``case_filter``) without knowing the flows, and every proxy exposes ``application``.
+"""
+
+from __future__ import annotations
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Process
 
+from aid_cases.models import Application, Objection
 
-class AidApplicationProcess(Process):
+
+class CaseProcess(Process):
+    """A process that belongs to an application (its seed)."""
+
+    class Meta:
+        proxy = True
+
+    @property
+    def application(self) -> Application:
+        return self.seed
+
+    @property
+    def application_id(self) -> int | None:
+        return self.seed_object_id
+
+
+def case_filter(application_id: int, prefix: str = "process__") -> Q:
+    """Tasks (by default) or processes (``prefix=""``) of one application's case, whatever their flow."""
+    content_type = ContentType.objects.get_for_model(Application)
+    return Q(**{f"{prefix}seed_content_type": content_type, f"{prefix}seed_object_id": application_id})
+
+
+class AidApplicationProcess(CaseProcess):
     """One review round of an application (a correction after an objection starts another)."""
 
     class Meta:
@@ -13,16 +46,21 @@ class AidApplicationProcess(Process):
         verbose_name_plural = _("legal aid application processes")
 
     @property
-    def application(self):
+    def application(self) -> Application:
+        # The artifact and the seed are the same row; the artifact is the one the task layer loads.
         return self.artifact
 
 
-class ObjectionProcess(Process):
+class ObjectionProcess(CaseProcess):
     class Meta:
         proxy = True
         verbose_name = _("objection process")
         verbose_name_plural = _("objection processes")
 
     @property
-    def objection(self):
+    def objection(self) -> Objection:
         return self.artifact
+
+    @property
+    def application(self) -> Application:
+        return self.objection.application

@@ -2,27 +2,30 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser
 
 from aid_cases import services
 from aid_cases.models import Application, Objection
+from core.transactions import all_or_nothing
 
 from . import letters
 from .flows import AidApplicationFlow, ObjectionFlow
 
 
-def application_file(*, acting_user, base_url: str, **fields) -> Application:
+def application_file(*, acting_user: AbstractBaseUser, base_url: str, **fields: Any) -> Application:
     """File an application, issue its receipt and start its review process, all or nothing."""
-    with transaction.atomic():
+    with all_or_nothing():
         application = services.application_submit(acting_user=acting_user, **fields)
         letters.receipt_issue(acting_user=acting_user, application=application, base_url=base_url)
         AidApplicationFlow.start.run(application=application)
     return application
 
 
-def objection_file(*, acting_user, application: Application, reason: str) -> Objection:
+def objection_file(*, acting_user: AbstractBaseUser, application: Application, reason: str) -> Objection:
     """The applicant's objection, and the bureau's decide_objection task."""
-    with transaction.atomic():
+    with all_or_nothing():
         objection = services.objection_submit(acting_user=acting_user, application=application, reason=reason)
         ObjectionFlow.start.run(objection=objection)
     return objection

@@ -7,8 +7,11 @@ mounted, its task links lead there rather than to a second implementation.
 
 from __future__ import annotations
 
-from django.shortcuts import redirect
+from typing import Any
+
+from django.http import HttpRequest, HttpResponseRedirect
+from django.urls import reverse
 
 
-def task_page(request, *args, task_pk: int, **kwargs):
-    return redirect("task_detail", pk=task_pk)
+def task_page(request: HttpRequest, *args: Any, task_pk: int, **kwargs: Any) -> HttpResponseRedirect:
+    return HttpResponseRedirect(reverse("task_detail", kwargs={"pk": task_pk}))

@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from aid_cases.models import EconomicStandard
 from assignments.models import DutyRule, SubsidyStandard
+from demo.management.commands.seed_demo import DEMO_ACCOUNTS
 from directory.choices import APPLICANT_GROUP, MatterType, OrganisationKind, ProviderKind, Role
-from directory.management.commands.seed_demo import DEMO_ACCOUNTS
 from directory.models import Membership, Organisation, Provider
 from directory.validators import LAWYER_LICENCE_RE, OTHER_LICENCE_RE
 

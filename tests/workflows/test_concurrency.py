@@ -10,8 +10,8 @@ import pytest
 from django.db import connection, connections
 from django.utils import timezone
 
-from aid_cases.errors import Conflict
 from aid_cases.models import Application, Decision
+from core.errors import Conflict
 from directory.models import AuditEvent
 from tests.world import ADULT_ID
 from workflows import tasks

@@ -25,6 +25,7 @@ from directory.models import Region
 from tests.factories import resident_id
 from tests.world import application_payload
 from workflows import tasks
+from workflows.flows import AidApplicationFlow
 from workflows.services import application_file
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +70,7 @@ def _measure(actors) -> tuple[dict[str, int], dict[str, list[str]]]:
     record("b_detail_reviewer", actors.reviewer, "get", url)
     queue = record("c_queue", actors.reviewer, "get", "/api/v1/tasks/", {"scope": "queue"})
     counts["c_queue_rows"] = len(queue["results"])  # not a statement count: 1 row, then a full page
-    task = Task.objects.get(process__artifact_object_id=filed["id"], flow_task=tasks.AidApplicationFlow.review)
+    task = Task.objects.get(process__artifact_object_id=filed["id"], flow_task=AidApplicationFlow.review)
     record("d_complete", actors.reviewer, "post", f"/api/v1/tasks/{task.pk}/complete/", {"outcome": "approve"})
     assert Application.objects.get(pk=filed["id"]).status == "approved"
     return counts, statements
@@ -92,7 +93,7 @@ def _file_others(actors, how_many: int) -> None:
         )
         if i % 3 == 0:
             review = Task.objects.get(process__artifact_object_id=application.pk,
-                                      flow_task=tasks.AidApplicationFlow.review)
+                                      flow_task=AidApplicationFlow.review)
             tasks.task_complete(user=actors.reviewer, task_id=review.pk, data={"outcome": "approve", "reason": "符合条件"},
                                 base_url=BASE_URL)
 
@@ -114,7 +115,7 @@ def test_statements_per_call_are_the_same_with_1_and_with_200_applications(actor
     large, large_sql = _measure(actors)
     assert Application.objects.count() == 200
     # the queue really is fuller: of 200 applications, the 2 measured ones and 66 others are approved
-    assert Task.objects.filter(flow_task=tasks.AidApplicationFlow.review, status="NEW").count() == 132
+    assert Task.objects.filter(flow_task=AidApplicationFlow.review, status="NEW").count() == 132
 
     assert (small.pop("c_queue_rows"), large.pop("c_queue_rows")) == (1, 50)  # the page size
 

@@ -19,9 +19,8 @@ from stdnum.cn import ric
 from aid_cases import services
 from aid_cases.models import Application
 from directory.models import Region
-
-from ...services import application_file, objection_file
-from ...tasks import task_complete, tasks_inbox, tasks_queue
+from workflows.services import application_file, objection_file
+from workflows.tasks import task_complete, tasks_inbox, tasks_queue
 
 BASE_URL = "http://127.0.0.1:8000"
 

@@ -1,0 +1,284 @@
+"""Filing an application (DESIGN §2 step 1): what must be given, who may file how, what is computed at once.
+
+Every rule about what a filing must contain lives here or on the models' fields, and nowhere else:
+the site's form and the API's serializer parse the input and map the errors raised here onto their
+own fields. Errors are collected and raised together, so a citizen sees every problem at once.
+Error keys are the models' field names, with ``applicant_`` before the applicant's own fields
+(``applicant_phone``) — the names the site's form uses.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.transactions import service_transaction
+from directory.audit import AuditAction
+from directory.choices import matter_type_fits
+from directory.models import Organisation, Region
+from directory.selectors import (
+    center_for_region,
+    center_for_region_code,
+    region_for_input,
+    user_is_center_staff,
+)
+from directory.services import audit_record
+
+from .. import means, rules
+from ..choices import Channel, Status
+from ..models import Applicant, Application, ApplicationDocument, TrackingCounter
+from ..uploads import checked_upload
+
+
+@dataclass(frozen=True)
+class ApplicantData:
+    name: str
+    id_number: str
+    phone: str
+    address: str
+
+
+@dataclass(frozen=True)
+class RepresentativeData:
+    name: str
+    id_number: str
+    relation: str
+
+
+@dataclass(frozen=True)
+class MatterData:
+    category: str
+    type: str
+    summary: str
+    opposing_party: str = ""
+
+
+# Channels of a filing here; an agency's notification (通知辩护) comes through its own route.
+STAFF_CHANNELS = (Channel.WINDOW, Channel.HOTLINE)
+
+# Filled in by the service, never by the caller: left out of the first validation.
+_COMPUTED_FIELDS = [
+    "tracking_no", "region", "center", "filed_by", "applicant", "pledged_at", "status", "provisional",
+    "means_result", "means_reasons", "economic_standard", "period_rule", "received_on", "decision_due",
+]
+
+
+def _messages(exc: ValidationError, prefix: str = "") -> dict[str, list[str]]:
+    return {f"{prefix}{field}": list(messages) for field, messages in exc.message_dict.items()}
+
+
+def _household_errors(*, size, monthly_income, assets) -> dict[str, list[str]]:
+    """The household's figures, checked by the validators of the model's own fields."""
+    errors: dict[str, list[str]] = {}
+    for name, value in (("household_size", size), ("monthly_income", monthly_income), ("assets", assets)):
+        if value is None:
+            if name != "assets":
+                errors[name] = [_("This field is required.")]
+            continue
+        field = Application._meta.get_field(name)
+        try:
+            field.run_validators(field.to_python(value))
+        except ValidationError as exc:
+            errors[name] = list(exc.messages)
+    return errors
+
+
+def _categories_errors(categories) -> dict[str, list[str]]:
+    unknown = sorted(str(c) for c in set(categories) - set(means.APPLICANT_CATEGORIES))
+    if unknown:
+        return {"categories": [_("Unknown special group “%(code)s”.") % {"code": unknown[0]}]}
+    return {}
+
+
+def _matter_errors(category: str, matter_type: str) -> dict[str, list[str]]:
+    if not matter_type_fits(category, matter_type):
+        return {"matter_type": [_("The matter type does not belong to this category.")]}
+    return {}
+
+
+def _representative_errors(representative: RepresentativeData | None) -> dict[str, list[str]]:
+    if representative is None:
+        return {}
+    given = [representative.name, representative.id_number, representative.relation]
+    if any(given) and not all(given):
+        return {"representative_name": [_("Give the representative's name, ID number and relation.")]}
+    return {}
+
+
+def _channel_errors(*, acting_user, channel: str, center: Organisation) -> dict[str, list[str]]:
+    """Online anyone; window and hotline only the staff of the competent center, on the applicant's behalf."""
+    if channel == Channel.ONLINE:
+        return {}
+    if channel not in STAFF_CHANNELS:
+        return {"channel": [_("This channel cannot be used here.")]}
+    if not user_is_center_staff(acting_user, center):
+        return {"channel": [_("Only the staff of the competent aid center record window and hotline applications.")]}
+    return {}
+
+
+def tracking_no_next(*, region: Region, year: int) -> str:
+    """``JDZ-<REGION>-<YEAR>-<6-digit sequence>``; unique under concurrency, gaps allowed.
+
+    The UPDATE takes the counter row's lock until the filing commits, so a concurrent filing waits
+    and then reads its own, higher value; a rolled-back filing leaves a gap, which is allowed.
+    """
+    counters = TrackingCounter.objects.filter(region=region, year=year)
+    if not counters.update(last=F("last") + 1):
+        # The first filing of the year in this region: get_or_create survives a concurrent first
+        # filing (it re-reads after an IntegrityError, inside its own savepoint).
+        TrackingCounter.objects.get_or_create(region=region, year=year)
+        counters.update(last=F("last") + 1)
+    last = counters.values_list("last", flat=True).get()
+    return f"JDZ-{region.code.upper()}-{year}-{last:06d}"
+
+
+def means_for(
+    *, region: Region, on: datetime.date, categories, matter: MatterData, household: means.Household,
+    id_number: str | None,
+):
+    row = rules.economic_standard_in_force(region, on)
+    result = means.means_test(
+        categories=categories, matter_category=matter.category, matter_type=matter.type,
+        household=household, standard=rules.as_standard(row), id_number=id_number, on=on,
+    )
+    return result, row
+
+
+def means_preview(
+    *, region: str, categories, matter_category: str, matter_type: str, household_size: int | None,
+    monthly_income: Decimal | None, assets: Decimal | None = None, fixed_income: bool | None = None,
+    id_number: str | None = None,
+) -> means.MeansResult:
+    """What the means test would say today about the answers typed so far (the form's live preview).
+
+    Raises ``ValidationError`` for answers a filing would refuse, by the same checks as filing.
+    """
+    errors = {
+        **_categories_errors(categories), **_matter_errors(matter_category, matter_type),
+        **_household_errors(size=household_size, monthly_income=monthly_income, assets=assets),
+    }
+    if errors:
+        raise ValidationError(errors)
+    result, _row = means_for(
+        region=region_for_input(region), on=timezone.localdate(), categories=categories,
+        matter=MatterData(category=matter_category, type=matter_type, summary=""),
+        household=means.Household(size=household_size, monthly_income=monthly_income, assets=assets,
+                                  fixed_income=fixed_income),
+        id_number=id_number or None,
+    )
+    return result
+
+
+@service_transaction()
+def application_submit(
+    *,
+    acting_user: AbstractBaseUser,
+    channel: str,
+    region: Region | str,
+    applicant: ApplicantData,
+    representative: RepresentativeData | None,
+    categories: list[str],
+    matter: MatterData,
+    household_size: int | None,
+    monthly_income: Decimal | None,
+    assets: Decimal | None = None,
+    fixed_income: bool | None = None,
+    urgent_deadline: datetime.date | None = None,
+    pledge: bool,
+) -> Application:
+    """File an application: checked as a whole, then the means test, due date and tracking number at once."""
+    errors: dict[str, list[str]] = {}
+    try:
+        center = center_for_region(region) if isinstance(region, Region) else center_for_region_code(region)
+    except ValidationError as exc:
+        errors.update(_messages(exc))
+    categories = sorted(set(categories or []))
+    person = Applicant(name=applicant.name, id_number=(applicant.id_number or "").upper(), phone=applicant.phone,
+                       address=applicant.address)
+    try:
+        person.full_clean()
+    except ValidationError as exc:
+        errors.update(_messages(exc, prefix="applicant_"))
+    application = Application(
+        channel=channel, categories=categories, is_priority=bool(categories),
+        representative_name=representative.name if representative else "",
+        representative_id_number=(representative.id_number or "").upper() if representative else "",
+        representative_relation=representative.relation if representative else "",
+        matter_category=matter.category, matter_type=matter.type, matter_summary=matter.summary,
+        opposing_party=matter.opposing_party or "",
+        household_size=household_size, monthly_income=monthly_income, assets=assets, fixed_income=fixed_income,
+        urgent_deadline=urgent_deadline,
+    )
+    try:
+        # The single fields, by their model's own validators. Uniqueness and the CHECK constraints
+        # are the database's to enforce (a query each here, for values this service computes).
+        application.full_clean(exclude=_COMPUTED_FIELDS, validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        errors.update(_messages(exc))
+    errors.update(_household_errors(size=household_size, monthly_income=monthly_income, assets=assets))
+    errors.update(_categories_errors(categories))
+    errors.update(_matter_errors(matter.category, matter.type))
+    errors.update(_representative_errors(representative))
+    now = timezone.now()
+    received_on = timezone.localdate(now)
+    if urgent_deadline is not None and urgent_deadline < received_on:
+        errors.setdefault("urgent_deadline", []).append(_("The deadline is already past."))
+    if not pledge:
+        errors["pledge"] = [_("The integrity pledge must be given.")]
+    if errors:
+        raise ValidationError(errors)
+    region = center.region  # no errors: the competent center, and with it the region, was found
+
+    channel_errors = _channel_errors(acting_user=acting_user, channel=channel, center=center)
+    if channel_errors:
+        raise ValidationError(channel_errors)
+    household = means.Household(size=household_size, monthly_income=monthly_income, assets=assets,
+                                fixed_income=fixed_income)
+    result, standard_row = means_for(region=region, on=received_on, categories=categories, matter=matter,
+                                     household=household, id_number=person.id_number)
+    period_rule = rules.period_rule_in_force(region, received_on)
+
+    person.save()
+    application.tracking_no = tracking_no_next(region=region, year=received_on.year)
+    application.region, application.center, application.filed_by, application.applicant = (
+        region, center, acting_user, person)
+    application.pledged_at = now
+    application.status = Status.SUBMITTED
+    application.means_result = result.result.value
+    application.means_reasons = [{"code": r.code, "message": str(r.message)} for r in result.reasons]
+    application.economic_standard = standard_row
+    application.period_rule = period_rule if period_rule.pk else None
+    application.received_on = received_on
+    application.decision_due = rules.due_date(start=received_on, days=period_rule.review_days, rule=period_rule)
+    application.save()
+    audit_record(actor=acting_user, action=AuditAction.APPLICATION_SUBMIT, obj=application, old=None,
+                 new={"status": application.status, "tracking_no": application.tracking_no,
+                      "means_result": application.means_result})
+    return application
+
+
+@service_transaction()
+def application_document_add(*, acting_user: AbstractBaseUser, application: Application, upload: UploadedFile,
+                             description: str = "") -> ApplicationDocument:
+    """Attach an uploaded material after checking its real type and size (uploads.py)."""
+    checked = checked_upload(upload)
+    document = ApplicationDocument(
+        application=application, stored_name=f"{uuid.uuid4().hex}.{checked.extension}",
+        original_name=checked.original_name, content_type=checked.content_type, size=checked.size,
+        description=description, uploaded_by=acting_user,
+    )
+    document.file.save(document.stored_name, upload, save=False)
+    document.full_clean(exclude=["application", "uploaded_by"])  # the objects the caller holds
+    document.save()
+    audit_record(actor=acting_user, action=AuditAction.APPLICATION_DOCUMENT_ADD, obj=application,
+                 new={"document": document.pk, "type": document.content_type, "size": document.size})
+    return document

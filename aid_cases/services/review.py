@@ -1,0 +1,155 @@
+"""The reviewer's decisions (DESIGN §2 step 2, §3.4): grant, refuse, one-time supplement notice,
+provisional aid (Art 44) and its confirmation."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.errors import Conflict
+from core.transactions import service_transaction
+from directory.audit import AuditAction
+from directory.services import audit_record
+
+from .. import means, rules
+from ..choices import DecisionKind, Status, TerminationGround
+from ..models import Application, Decision, SupplementRequest, Termination
+from .status import application_set_status, optional_text, require_reason, require_status
+
+REVIEWABLE = (Status.SUBMITTED, Status.UNDER_REVIEW)
+
+# The one-time notice lists every missing item at once (一次性告知), each short enough for a letter line.
+SUPPLEMENT_ITEMS_MAX = 30
+SUPPLEMENT_ITEM_MAX_LENGTH = 200
+
+
+def clean_missing_items(items: Iterable[str] | None) -> list[str]:
+    """The missing items of a supplement notice: at least one, at most 30 of at most 200 characters."""
+    cleaned = [str(item).strip() for item in (items or []) if str(item).strip()]
+    if not cleaned:
+        raise ValidationError({"missing_items": [_("List every missing item.")]})
+    if len(cleaned) > SUPPLEMENT_ITEMS_MAX or any(len(item) > SUPPLEMENT_ITEM_MAX_LENGTH for item in cleaned):
+        raise ValidationError({"missing_items": [
+            _("At most %(count)s items of at most %(length)s characters each.")
+            % {"count": SUPPLEMENT_ITEMS_MAX, "length": SUPPLEMENT_ITEM_MAX_LENGTH}]})
+    return cleaned
+
+
+def _record_decision(*, acting_user: AbstractBaseUser, application: Application, kind: str,
+                     reason: str) -> Decision:
+    decision = Decision(application=application, kind=kind, reason=reason, means_result=application.means_result,
+                        economic_standard_id=application.economic_standard_id, decided_by=acting_user)
+    # The foreign keys are the objects of this decision, not input: checking they exist costs queries.
+    decision.full_clean(exclude=["application", "economic_standard", "decided_by"])
+    decision.save()
+    return decision
+
+
+def review_start(*, acting_user: AbstractBaseUser, application: Application) -> Application:
+    """A reviewer takes the application up: ``submitted`` becomes ``under_review`` (shown on the timeline).
+
+    One status change, atomic by itself (``application_set_status``).
+    """
+    if application.status == Status.SUBMITTED:
+        application_set_status(acting_user=acting_user, application=application, status=Status.UNDER_REVIEW,
+                               action=AuditAction.REVIEW_CLAIM)
+    return application
+
+
+@service_transaction()
+def review_approve(*, acting_user: AbstractBaseUser, application: Application, reason: str = "") -> Decision:
+    """Grant aid. Approving against a ``not_eligible`` means test needs written reasons."""
+    require_status(application, REVIEWABLE)
+    if application.means_result == means.Result.NOT_ELIGIBLE:
+        reason = require_reason(reason)
+    decision = _record_decision(acting_user=acting_user, application=application, kind=DecisionKind.APPROVE,
+                                reason=optional_text(reason))
+    application_set_status(acting_user=acting_user, application=application, status=Status.APPROVED,
+                           action=AuditAction.REVIEW_APPROVE, detail={"decision": decision.pk})
+    return decision
+
+
+@service_transaction()
+def review_refuse(*, acting_user: AbstractBaseUser, application: Application, reason: str) -> Decision:
+    """Refuse aid, with the written reasons the refusal letter states (Art 43)."""
+    require_status(application, REVIEWABLE)
+    decision = _record_decision(acting_user=acting_user, application=application, kind=DecisionKind.REFUSE,
+                                reason=require_reason(reason))
+    application_set_status(acting_user=acting_user, application=application, status=Status.REFUSED,
+                           action=AuditAction.REVIEW_REFUSE, detail={"decision": decision.pk})
+    return decision
+
+
+def provisional_allowed(application: Application, today: datetime.date | None = None) -> bool:
+    """Art 44: a limitation period or deadline fewer than N days away (N from the period rule)."""
+    if application.urgent_deadline is None:
+        return False
+    today = today or timezone.localdate()
+    rule = rules.period_rule_in_force(application.region, today)
+    return (application.urgent_deadline - today).days < rule.provisional_threshold_days
+
+
+@service_transaction()
+def review_provisional(*, acting_user: AbstractBaseUser, application: Application, reason: str = "") -> Decision:
+    require_status(application, REVIEWABLE)
+    if not provisional_allowed(application):
+        raise ValidationError({"outcome": [_("Provisional aid needs a deadline fewer than 7 days away.")]})
+    decision = _record_decision(acting_user=acting_user, application=application, kind=DecisionKind.PROVISIONAL,
+                                reason=optional_text(reason))
+    application.provisional = True
+    application.save(update_fields=["provisional", "updated_at"])
+    application_set_status(acting_user=acting_user, application=application, status=Status.APPROVED,
+                           action=AuditAction.REVIEW_PROVISIONAL, detail={"decision": decision.pk})
+    return decision
+
+
+@service_transaction()
+def review_request_supplement(*, acting_user: AbstractBaseUser, application: Application,
+                              missing_items: Iterable[str] | None) -> SupplementRequest:
+    """The one-time notice: every missing item at once; a second notice is refused (409)."""
+    require_status(application, REVIEWABLE)
+    items = clean_missing_items(missing_items)
+    if SupplementRequest.objects.filter(application=application).exists():
+        raise Conflict(_("A supplement notice was already issued: all missing items must be listed at once."))
+    today = timezone.localdate()
+    rule = rules.period_rule_in_force(application.region, today)
+    request = SupplementRequest(
+        application=application, missing_items=items, requested_by=acting_user, requested_on=today,
+        due_on=rules.due_date(start=today, days=rule.supplement_days, rule=rule),
+    )
+    request.full_clean(exclude=["application", "requested_by"])
+    request.save()
+    application.decision_due = None  # the review clock stops while the supplement is outstanding
+    application.save(update_fields=["decision_due", "updated_at"])
+    application_set_status(acting_user=acting_user, application=application, status=Status.SUPPLEMENT_REQUESTED,
+                           action=AuditAction.REVIEW_REQUEST_SUPPLEMENT,
+                           detail={"items": len(items), "due": request.due_on.isoformat()})
+    return request
+
+
+@service_transaction()
+def review_confirm(*, acting_user: AbstractBaseUser, application: Application, confirm: bool,
+                   reason: str = "") -> Termination | None:
+    """After provisional aid: confirm it, or refuse, which terminates the aid (Art 48)."""
+    if not application.provisional:
+        raise Conflict(_("This application has no provisional aid to confirm."))
+    if confirm:
+        application.provisional = False
+        application.save(update_fields=["provisional", "updated_at"])
+        audit_record(actor=acting_user, action=AuditAction.CONFIRM_REVIEW_CONFIRM, obj=application,
+                     old={"provisional": True}, new={"provisional": False})
+        return None
+    termination = Termination(application=application, ground=TerminationGround.PROVISIONAL_REFUSED,
+                              reason=require_reason(reason), decided_by=acting_user)
+    termination.full_clean(exclude=["application", "decided_by"])
+    termination.save()
+    application.provisional = False
+    application.save(update_fields=["provisional", "updated_at"])
+    application_set_status(acting_user=acting_user, application=application, status=Status.TERMINATED,
+                           action=AuditAction.CONFIRM_REVIEW_REFUSE, detail={"termination": termination.pk})
+    return termination

@@ -1,0 +1,57 @@
+"""The status of an application: how it moves, and the checks every decision starts with."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from core.errors import Conflict
+from directory.audit import AuditAction
+from directory.services import audit_record
+
+from ..models import Application
+
+REASON_MAX_LENGTH = 2000
+
+
+# savepoint=False: a status change is always one step of a larger decision, whose own transaction
+# rolls back as a whole; a savepoint per step would only cost two statements each time.
+@transaction.atomic(savepoint=False)
+def application_set_status(*, acting_user: AbstractBaseUser | None, application: Application, status: str,
+                           action: AuditAction, detail: dict | None = None) -> Application:
+    """Move an application to ``status`` with an audit row (old → new)."""
+    old = application.status
+    application.status = status
+    application.save(update_fields=["status", "updated_at"])
+    audit_record(actor=acting_user, action=action, obj=application, old={"status": old},
+                 new={"status": status, **(detail or {})})
+    return application
+
+
+def require_status(application: Application, allowed: Iterable[str]) -> None:
+    """409 unless the application is in one of ``allowed``: the state forbids the action now."""
+    if application.status not in allowed:
+        raise Conflict(_("The application is %(status)s: this action is not possible now.")
+                       % {"status": application.get_status_display()})
+
+
+def require_reason(reason: str | None, field: str = "reason") -> str:
+    """Written reasons, required wherever the law asks for them (a refusal, a termination, ...)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({field: [_("Give the reasons.")]})
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ValidationError({field: [_("At most %(max)s characters.") % {"max": REASON_MAX_LENGTH}]})
+    return reason
+
+
+def optional_text(text: str | None, field: str = "reason") -> str:
+    """Optional reasons or notes: stripped, and no longer than written reasons may be."""
+    text = (text or "").strip()
+    if len(text) > REASON_MAX_LENGTH:
+        raise ValidationError({field: [_("At most %(max)s characters.") % {"max": REASON_MAX_LENGTH}]})
+    return text

@@ -1,0 +1,56 @@
+"""Audit actions: one enumeration with a translated label each (DESIGN §8).
+
+Like Django's ``LogEntry`` action flags or Zulip's audit-log event types, every state change is
+recorded under one of these codes and never under a free string: the code is stored and returned
+by the API (``event``), the label is what people read on the timeline, the task page and the public
+progress query. A new kind of change adds a member here, with its label and its zh_Hans translation
+(``tests/test_translations.py`` checks that every label has one).
+
+Labels that the public progress query (/track/) shows must never carry personal data: they are
+fixed texts, and the audit row's values are never interpolated into them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.utils.translation import pgettext_lazy
+
+if TYPE_CHECKING:  # the stubs are a development tool, not a run-time dependency
+    from django_stubs_ext import StrOrPromise
+
+
+class AuditAction(models.TextChoices):
+    # One gettext context for every label, so a translator sees timeline entries, not buttons.
+    # --- the directory ----------------------------------------------------------------------
+    ORGANISATION_CREATE = "organisation_create", pgettext_lazy("audit action", "Organisation created")
+    PROVIDER_CREATE = "provider_create", pgettext_lazy("audit action", "Provider added")
+    MEMBERSHIP_GRANT = "membership_grant", pgettext_lazy("audit action", "Role granted")
+    MEMBERSHIP_REVOKE = "membership_revoke", pgettext_lazy("audit action", "Role withdrawn")
+
+    # --- applications (DESIGN §2 steps 1–3) -------------------------------------------------
+    APPLICATION_SUBMIT = "application_submit", pgettext_lazy("audit action", "Application submitted")
+    APPLICATION_DOCUMENT_ADD = "application_document_add", pgettext_lazy("audit action", "Material uploaded")
+    REVIEW_CLAIM = "review_claim", pgettext_lazy("audit action", "Review started")
+    REVIEW_APPROVE = "review_approve", pgettext_lazy("audit action", "Legal aid granted")
+    REVIEW_REFUSE = "review_refuse", pgettext_lazy("audit action", "Legal aid refused")
+    REVIEW_REQUEST_SUPPLEMENT = "review_request_supplement", pgettext_lazy("audit action", "Supplement requested")
+    REVIEW_PROVISIONAL = "review_provisional", pgettext_lazy("audit action", "Provisional legal aid granted")
+    SUPPLEMENT_SUBMIT = "supplement_submit", pgettext_lazy("audit action", "Materials supplemented")
+    SUPPLEMENT_EXPIRE = "supplement_expire", pgettext_lazy("audit action", "Deemed withdrawn: not supplemented in time")
+    CONFIRM_REVIEW_CONFIRM = "confirm_review_confirm", pgettext_lazy("audit action", "Provisional aid confirmed")
+    CONFIRM_REVIEW_REFUSE = "confirm_review_refuse", pgettext_lazy("audit action", "Legal aid terminated")
+    OBJECTION_SUBMIT = "objection_submit", pgettext_lazy("audit action", "Objection filed")
+    OBJECTION_UPHOLD = "objection_uphold", pgettext_lazy("audit action", "Objection rejected: decision upheld")
+    OBJECTION_CORRECT = "objection_correct", pgettext_lazy("audit action", "Objection accepted: decision to be corrected")
+
+    # --- documents ----------------------------------------------------------------------------
+    DOCUMENT_ISSUE = "document_issue", pgettext_lazy("audit action", "Document issued")
+    DOCUMENT_REVOKE = "document_revoke", pgettext_lazy("audit action", "Document revoked")
+
+
+def audit_action_choices() -> Sequence[tuple[str, StrOrPromise]]:
+    """The field's choices as a callable: a new action then needs no migration of the audit table."""
+    return AuditAction.choices

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FlowkitConfig(AppConfig):
+    name = "tests.flowkit"
+    label = "flowkit"

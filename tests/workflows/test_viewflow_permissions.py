@@ -1,0 +1,97 @@
+"""viewflow's own permission checks work on every node of every flow (DESIGN §8.1).
+
+viewflow calls a node's ``can_assign``, ``can_execute`` and ``can_view`` with the task as stored,
+whose ``process`` is a plain ``Process``: the ``.Permission(..., obj=...)`` lambdas must coerce it.
+Every human node of every registered flow needs a task here; a new node without one fails the test.
+"""
+
+import datetime
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from viewflow.workflow.models import Task
+
+from aid_cases.models import Application
+from tests.flowkit.flows import PeerCheckFlow
+from workflows import registry
+
+from .test_aid_flow_api import complete, file, inbox, queue, review_task
+
+pytestmark = pytest.mark.django_db
+
+
+def _fresh(user):
+    """The user as a new request loads it: no permission cache carried over."""
+    return get_user_model().objects.get(pk=user.pk)
+
+
+def _drive(actors) -> dict[str, int]:
+    """A stored task at every human node: review, supplement, confirm_review, decide_objection, peer check."""
+    ids = {}
+    fresh = file(actors)
+    ids["AidApplicationFlow.review"] = review_task(actors, fresh["id"])["id"]
+    supplemented = file(actors)
+    complete(actors, actors.reviewer, review_task(actors, supplemented["id"])["id"], outcome="request_supplement",
+             missing_items=["收入证明"])
+    ids["AidApplicationFlow.supplement"] = next(t["id"] for t in inbox(actors, actors.applicant)
+                                                if t["name"] == "supplement")
+    urgent = file(actors, urgent_deadline=(timezone.localdate() + datetime.timedelta(days=3)).isoformat())
+    assert complete(actors, actors.reviewer, review_task(actors, urgent["id"])["id"],
+                    outcome="provisional").status_code == 200
+    ids["AidApplicationFlow.confirm_review"] = next(t["id"] for t in queue(actors, actors.reviewer)
+                                                    if t["name"] == "confirm_review")
+    refused = file(actors)
+    complete(actors, actors.reviewer, review_task(actors, refused["id"])["id"], outcome="refuse", reason="不符合")
+    actors.api(actors.applicant).post(f"/api/v1/applications/{refused['id']}/objection/", {"reason": "不服"},
+                                      format="json")
+    ids["ObjectionFlow.decide_objection"] = queue(actors, actors.bureau_officer)[0]["id"]
+    PeerCheckFlow.start.run(application=Application.objects.get(pk=fresh["id"]))
+    ids["PeerCheckFlow.review"] = next(t["id"] for t in queue(actors, actors.reviewer)
+                                       if t["title"] == "Peer check of the decision")
+    return ids
+
+
+def test_can_assign_can_execute_and_can_view_on_every_node_of_every_flow(actors):
+    ids = _drive(actors)
+    # who may take each unowned task; who holds each assigned one
+    claimers = {"AidApplicationFlow.review": actors.reviewer, "AidApplicationFlow.confirm_review": actors.director,
+                "ObjectionFlow.decide_objection": actors.bureau_officer, "PeerCheckFlow.review": actors.reviewer2}
+    holders = {"AidApplicationFlow.supplement": actors.applicant}
+    outsiders = [actors.other_reviewer, actors.other_applicant, actors.clerk]
+    flows = {spec.node.flow_class for spec in registry.specs()}
+    assert {"AidApplicationFlow", "ObjectionFlow", "PeerCheckFlow"} <= {f.__name__ for f in flows}
+
+    checked = set()
+    for flow_class in flows:
+        for node in flow_class.instance.nodes():
+            key = f"{flow_class.__name__}.{node.name}"
+            if not hasattr(node, "can_assign"):
+                continue
+            assert key in ids, f"no stored task for the human node {key}: add one to _drive()"
+            task = Task.objects.get(pk=ids[key])  # as viewflow loads it: task.process is a plain Process
+            assert type(task.process).__name__ == "Process"
+            if key in holders:
+                holder = _fresh(holders[key])
+                assert node.can_execute(holder, task) is True, key
+                assert node.can_assign(holder, task) is False, key  # already assigned
+            else:
+                claimer = _fresh(claimers[key])
+                assert node.can_assign(claimer, task) is True, key
+                assert node.can_execute(claimer, task) is False, key  # not before claiming
+            for outsider in outsiders:
+                assert node.can_assign(_fresh(outsider), task) is False, (key, outsider.username)
+                assert node.can_execute(_fresh(outsider), task) is False, (key, outsider.username)
+            checked.add(key)
+    assert checked == set(ids)
+
+
+def test_can_view_follows_the_case_on_every_stored_task(actors):
+    _drive(actors)
+    reviewer, outsider = _fresh(actors.reviewer), _fresh(actors.other_reviewer)
+    tasks = list(Task.objects.all())
+    assert len({t.flow_task for t in tasks}) >= 10  # starts, views, gates, functions and ends
+    for task in tasks:
+        node = task.flow_task
+        assert node.can_view(reviewer, task) is True, node
+        assert node.can_view(outsider, task) is False, node

@@ -1,0 +1,182 @@
+"""The review of a legal aid application (DESIGN §2, steps 1–3): review → supplement → provisional aid.
+
+Short and declarative: the decisions are taken by the domain services the task handlers call; the
+flow only routes on the state those services leave behind.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from viewflow import this
+from viewflow.workflow import flow, lock
+from viewflow.workflow.models import Process, Task
+
+from aid_cases import services
+from aid_cases.choices import Status
+from aid_cases.models import Application
+from directory.models import Organisation
+
+from .. import letters, views
+from ..forms import ItemsField, YesNoField, reasons_field
+from ..models import AidApplicationProcess
+from ..registry import TaskSpec, register
+from ..visibility import CaseVisibilityMixin
+
+REVIEW_PERMISSION = "directory.review_applications"
+
+
+def _end_of_day(day: datetime.date) -> datetime.datetime:
+    """A period ending on ``day`` expires when that day is over, in China's time."""
+    return timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min))
+
+
+def _center(process: Process) -> Organisation:
+    # viewflow calls this with a plain Process when it checks a stored task (can_assign): coerce it.
+    return process.coerced.application.center
+
+
+class AidApplicationFlow(CaseVisibilityMixin, flow.Flow):
+    process_class = AidApplicationProcess
+    lock_impl = lock.select_for_update_lock
+    process_title = _("Legal aid application")
+
+    start = flow.StartHandle(this.start_process).Next(this.review)
+    # after an objection ordered a correction: the same application, reviewed again
+    restart = flow.StartHandle(this.start_process).Next(this.review)
+
+    review = (
+        flow.View(views.task_page)
+        .Annotation(title=_("Review the application"))
+        .Permission(REVIEW_PERMISSION, obj=_center)
+        .Next(this.review_outcome)
+    )
+    review_outcome = (
+        flow.Switch()
+        .Case(this.supplement, lambda act: act.process.application.status == Status.SUPPLEMENT_REQUESTED)
+        .Case(this.confirm_review, lambda act: act.process.application.provisional)
+        .Default(this.end)
+    )
+    supplement = (
+        flow.View(views.task_page)
+        .Annotation(title=_("Supplement the materials"))
+        .Assign(lambda act: act.process.application.filed_by)
+        .OnTimeout(this.supplement_deadline, this.withdraw, title=_("Supplement period over"))
+        .Next(this.review)
+    )
+    withdraw = flow.Function(this.withdraw_application).Next(this.end)
+    confirm_review = (
+        flow.View(views.task_page)
+        .Annotation(title=_("Confirm the review after provisional aid"))
+        .Permission(REVIEW_PERMISSION, obj=_center)
+        .Next(this.end)
+    )
+    end = flow.End()
+
+    def start_process(self, activation: Any, application: Application) -> Process:
+        # StartHandle saves the process once it has run this; the seed makes it one of the case's.
+        activation.process.artifact = application
+        activation.process.seed = application
+        return activation.process
+
+    def supplement_deadline(self, activation: Any) -> datetime.datetime:
+        return _end_of_day(activation.process.application.supplement_request.due_on)
+
+    def withdraw_application(self, activation: Any) -> None:
+        services.supplement_expire(acting_user=None, application=activation.process.application)
+
+
+# --- the tasks' fields -------------------------------------------------------------------------
+
+class ReviewForm(forms.Form):
+    OUTCOMES = [
+        ("approve", _("Grant legal aid")),
+        ("refuse", _("Refuse legal aid")),
+        ("request_supplement", _("Ask for missing materials (one-time notice)")),
+        ("provisional", _("Provisional aid: a deadline is fewer than 7 days away")),
+    ]
+    outcome = forms.ChoiceField(label=_("Decision"), choices=OUTCOMES, widget=forms.RadioSelect)
+    reason = reasons_field(_("Reasons"), help_text=_("Required to refuse, and to grant aid against a "
+                                                     "not-eligible means test."))
+    missing_items = ItemsField(label=_("Missing materials, one per line"), required=False)
+
+
+class SupplementForm(forms.Form):
+    note = reasons_field(_("Note to the reviewer"))
+
+
+class ConfirmReviewForm(forms.Form):
+    confirm = YesNoField(label=_("Confirm the provisional aid?"),
+                         yes=_("Confirm: the applicant is entitled to aid"),
+                         no=_("Refuse: terminate the aid (Art 48)"))
+    reason = reasons_field(_("Reasons"))
+
+
+# --- what each task does -----------------------------------------------------------------------
+
+def _review(*, task: Task, process: Process, subject: Application, user: AbstractBaseUser,
+            data: dict[str, Any], base_url: str) -> None:
+    application, outcome = subject, data["outcome"]
+    if outcome == "approve":
+        decision = services.review_approve(acting_user=user, application=application, reason=data["reason"])
+        letters.approval_issue(acting_user=user, application=application, decision=decision, base_url=base_url)
+    elif outcome == "refuse":
+        decision = services.review_refuse(acting_user=user, application=application, reason=data["reason"])
+        letters.refusal_issue(acting_user=user, application=application, decision=decision, base_url=base_url)
+    elif outcome == "provisional":
+        decision = services.review_provisional(acting_user=user, application=application, reason=data["reason"])
+        letters.approval_issue(acting_user=user, application=application, decision=decision, base_url=base_url)
+    else:
+        request = services.review_request_supplement(acting_user=user, application=application,
+                                                     missing_items=data["missing_items"])
+        letters.supplement_notice_issue(acting_user=user, application=application, request=request,
+                                        base_url=base_url)
+
+
+def _review_claim(*, task: Task, process: Process, subject: Application, user: AbstractBaseUser) -> None:
+    services.review_start(acting_user=user, application=subject)
+
+
+def _review_context(*, task: Task, subject: Application, user: AbstractBaseUser) -> dict[str, Any]:
+    return {"provisional_allowed": services.provisional_allowed(subject)}
+
+
+def _supplement(*, task: Task, process: Process, subject: Application, user: AbstractBaseUser,
+                data: dict[str, Any], base_url: str) -> None:
+    services.supplement_submit(acting_user=user, application=subject, note=data["note"])
+
+
+def _supplement_due(application: Application) -> datetime.date | None:
+    request = getattr(application, "supplement_request", None)
+    return request.due_on if request else None
+
+
+def _confirm_review(*, task: Task, process: Process, subject: Application, user: AbstractBaseUser,
+                    data: dict[str, Any], base_url: str) -> None:
+    termination = services.review_confirm(acting_user=user, application=subject, confirm=data["confirm"],
+                                          reason=data["reason"])
+    if termination is not None:
+        letters.termination_issue(acting_user=user, application=subject, termination=termination,
+                                  base_url=base_url)
+
+
+# What the handlers, the due dates and the letters read of an application, joined in one query.
+APPLICATION_RELATED = ("applicant", "center", "region", "supplement_request")
+
+register(
+    TaskSpec(node=AidApplicationFlow.review, form=ReviewForm, handler=_review,
+             template="workflows/aid_application/review.html", subject_model=Application,
+             subject_related=APPLICATION_RELATED, due=lambda application: application.decision_due,
+             on_claim=_review_claim, page_context=_review_context),
+    TaskSpec(node=AidApplicationFlow.supplement, form=SupplementForm, handler=_supplement,
+             template="workflows/aid_application/supplement.html", subject_model=Application,
+             subject_related=APPLICATION_RELATED, due=_supplement_due),
+    TaskSpec(node=AidApplicationFlow.confirm_review, form=ConfirmReviewForm, handler=_confirm_review,
+             template="workflows/aid_application/confirm_review.html", subject_model=Application,
+             subject_related=APPLICATION_RELATED),
+)

@@ -1,0 +1,121 @@
+"""The task registry: what each human task of each flow needs, declared beside its flow (DESIGN §8).
+
+A flow module declares a ``TaskSpec`` for each of its human nodes and registers them. The generic
+task layer (``workflows.tasks``) serves inbox, queue, claim and complete for every registered node
+from viewflow's own stamps on the task row, and never names a flow. Specs are keyed by node — a
+flow class and a node name — so two flows may both have a ``review``.
+
+Who may see and claim a task is what the node declares to viewflow: ``.Permission(perm, obj=...)``
+stamps the permission and the object on each task (``owner_permission``,
+``owner_permission_obj_pk``), and ``.Assign(...)`` gives the task to one person at once.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from django import forms
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db.models import Model, QuerySet
+from django.utils.module_loading import autodiscover_modules
+from viewflow.workflow.models import Process, Task
+
+
+class TaskHandler(Protocol):
+    """Does a task's work through the domain services, with the form's cleaned data."""
+
+    def __call__(self, *, task: Task, process: Process, subject: Any, user: AbstractBaseUser,
+                 data: dict[str, Any], base_url: str) -> None: ...
+
+
+class ClaimHook(Protocol):
+    """Runs when someone takes the task, inside the flow's lock (e.g. "review started")."""
+
+    def __call__(self, *, task: Task, process: Process, subject: Any, user: AbstractBaseUser) -> None: ...
+
+
+def _no_due(subject: Any) -> datetime.date | None:
+    return None
+
+
+def _no_context(*, task: Task, subject: Any, user: AbstractBaseUser) -> dict[str, Any]:
+    return {}
+
+
+@dataclass(frozen=True)
+class TaskSpec:
+    """One human task: its fields, its work, its due date and its part of the task page."""
+
+    node: Any  # a viewflow node (flow.View) of a flow class
+    form: type[forms.Form]  # the task's fields (API.md, Tasks): the API and the task page share it
+    handler: TaskHandler
+    template: str  # the task page's partial: what the person needs to see to decide
+    subject_model: type[Model]  # the model of the process's artifact, the thing the task is about
+    subject_related: tuple[str, ...] = ()  # select_related paths the handler, due and partial read
+    due: Callable[[Any], datetime.date | None] = _no_due  # from the subject
+    on_claim: ClaimHook | None = None
+    page_context: Callable[..., dict[str, Any]] = _no_context  # extra context for the partial
+    subject_key: str | None = None  # the API row's field naming the subject, e.g. "waiver_id"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.node.name
+
+
+_SPECS: dict[Any, TaskSpec] = {}
+_discovered = False
+
+
+def register(*specs: TaskSpec) -> None:
+    """Called by each flow module at import, for each of its human nodes."""
+    for spec in specs:
+        existing = _SPECS.get(spec.node)
+        if existing is not None and existing is not spec:
+            raise ValueError(f"a task spec for {spec.node.flow_class.__name__}.{spec.name} is already registered")
+        _SPECS[spec.node] = spec
+
+
+def _specs() -> dict[Any, TaskSpec]:
+    global _discovered
+    if not _discovered:
+        # Every installed app's ``flows`` module (the workflows app's is a package that imports each
+        # of its flow modules): a new flow registers itself by existing, not by an edit here.
+        autodiscover_modules("flows")
+        _discovered = True
+    return _SPECS
+
+
+def specs() -> Iterable[TaskSpec]:
+    return _specs().values()
+
+
+def spec_for(task: Task) -> TaskSpec:
+    return _specs()[task.flow_task]
+
+
+def human_nodes() -> list[Any]:
+    return list(_specs())
+
+
+def nodes_named(name: str) -> list[Any]:
+    return [node for node in _specs() if node.name == name]
+
+
+def subject_querysets() -> dict[type[Model], QuerySet]:
+    """One queryset per subject model, joined with what every spec on that model reads."""
+    related: dict[type[Model], set[str]] = {}
+    for spec in specs():
+        related.setdefault(spec.subject_model, set()).update(spec.subject_related)
+    return {model: model._default_manager.select_related(*sorted(paths)) for model, paths in related.items()}
+
+
+def subject_for(task: Task, process: Process) -> Any:
+    """The task's subject, fresh from the database with what its spec reads, set on the process."""
+    spec = spec_for(task)
+    subject = subject_querysets()[spec.subject_model].get(pk=process.artifact_object_id)
+    process.artifact = subject  # the generic relation's cache: later reads cost no query
+    return subject
