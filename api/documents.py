@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 from aid_cases import selectors as application_selectors
 from aid_cases.models import Application
 from documents.selectors import document_by_code
+from documents.services import document_pdf
 
 
 class DocumentDownload(APIView):
@@ -23,5 +24,6 @@ class DocumentDownload(APIView):
         visible = application_selectors.applications_visible_to(request.user).filter(pk=document.subject_id)
         if not visible.exists():
             raise Http404
-        return FileResponse(document.pdf.open("rb"), content_type="application/pdf",
+        # document_pdf renders a letter whose render has not happened yet, here and now.
+        return FileResponse(document_pdf(document=document), content_type="application/pdf",
                             filename=f"{document.display_code}.pdf")

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "workflows",
     "site_ui",
     "api",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -115,6 +116,27 @@ def _tune_sqlite(db: dict) -> None:
 
 for _db in DATABASES.values():
     _tune_sqlite(_db)
+
+# --- database connections: kept open across requests ---------------------------------------
+# A new connection per request costs a TCP connect, authentication and session set-up on
+# PostgreSQL (the PRAGMAs of _tune_sqlite on SQLite); `make bench` measures the difference.
+# Gunicorn's sync workers serve one request at a time per process, so a persistent connection
+# is never shared between threads. The development server starts a thread per connection and
+# closes its database connections when it ends, so persistence buys nothing there: off with DEBUG.
+# DATABASE_URL wins when it carries them: django-environ's db_url() turns the query parameters
+# `conn_max_age` and `conn_health_checks` into CONN_MAX_AGE and CONN_HEALTH_CHECKS (every other
+# parameter lands in OPTIONS), cast with ast.literal_eval, so write `conn_max_age=None` for no
+# limit and `conn_health_checks=False` (a lower-case `false` stays a string, which is true).
+# Health checks cost PostgreSQL one `SELECT 1` per request that reuses a connection; they spare
+# the first request after a server restart or an idle timeout an error.
+# No psycopg pool (OPTIONS["pool"], Django 5.1+): with sync workers each process uses one
+# connection at a time either way; measured with benchmarks/bench_http.py on PostgreSQL it was no
+# faster than CONN_MAX_AGE (same calls/s within the noise, same server CPU per call), and it needs
+# psycopg[pool], an extra dependency.
+for _db in DATABASES.values():
+    _db.setdefault("CONN_MAX_AGE", env.int("DJANGO_DB_CONN_MAX_AGE", default=0 if DEBUG else 60))
+    _db.setdefault("CONN_HEALTH_CHECKS", env.bool("DJANGO_DB_CONN_HEALTH_CHECKS", default=True))
+# --- end of database connections ------------------------------------------------------------
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -238,6 +260,24 @@ SPECTACULAR_SETTINGS = {
         "ApplicantCategoryEnum": "aid_cases.means.ApplicantCategory",
     },
 }
+
+# --- background work (Celery) ---------------------------------------------------------------
+# config/celery.py reads the CELERY_* names below. Without a broker, the default, no worker is needed:
+# letters are rendered in the web process after the response (documents.rendering) and workflow
+# timers fire only from cron (manage.py workflow_timers). With one, e.g. redis://127.0.0.1:6379/1,
+# run `celery -A config worker -B` (or worker and beat apart); web and worker need the same value.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
+# Nothing reads a task's return value: no result backend to run or to fill.
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_RESULT_BACKEND = None
+# Safe because every task is idempotent: a worker lost mid-task leaves the message to another,
+# and each worker takes one message at a time, so a long render does not hold others back.
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Beat's schedule in the site's time, as the periods and timers are.
+CELERY_TIMEZONE = TIME_ZONE
+# --- end of background work -----------------------------------------------------------------
 
 # --- project --------------------------------------------------------------------------------
 SITE_TITLE = _("Jingdezhen Legal Aid")

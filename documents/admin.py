@@ -14,9 +14,10 @@ class IssuedDocumentAdmin(admin.ModelAdmin):
     search_fields = ["code", "number", "subject_id"]
     list_select_related = ["issuer"]
     # The PDF is shown by name only: uploaded files are not served from MEDIA_URL (config/urls.py).
+    # Name, SHA-256 and render time stay empty until the letter is rendered, just after its issue.
     fields = [
         "display_code", "kind", "title", "number", "issued_at", "issuer", "subject_type", "subject_id",
-        "pdf_name", "sha256", "revoked_at", "revocation_reason",
+        "pdf_name", "sha256", "rendered_at", "revoked_at", "revocation_reason",
     ]
     readonly_fields = fields
 

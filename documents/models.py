@@ -65,7 +65,7 @@ class DocumentKind(models.TextChoices):
 
 
 class IssuedDocument(models.Model):
-    """One issued PDF. Rows are written once by ``documents.services`` and never edited, only revoked."""
+    """One issued letter. Rows are written by ``documents.services``: issued, rendered once, perhaps revoked."""
 
     code = models.CharField(
         _("verification code"), max_length=CODE_LENGTH, unique=True, editable=False,
@@ -84,8 +84,14 @@ class IssuedDocument(models.Model):
     # domain apps (DESIGN §8) and must not import them.
     subject_type = models.CharField(_("subject type"), max_length=64)
     subject_id = models.CharField(_("subject id"), max_length=64)
-    pdf = models.FileField(_("PDF file"), upload_to=_pdf_path, max_length=200)
-    sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64)
+    # What the letter prints beyond the columns above: issuer's name as it was, paragraphs, fields,
+    # verification address and issue date. The PDF is rendered from the row alone, after the issuing
+    # transaction, so a render at any later time (or again) gives the same bytes.
+    content = models.JSONField(_("letter content"), default=dict, blank=True, editable=False)
+    # Empty until rendered (documents.services.document_render), filled exactly once.
+    pdf = models.FileField(_("PDF file"), upload_to=_pdf_path, max_length=200, blank=True)
+    sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64, blank=True)
+    rendered_at = models.DateTimeField(_("rendered at"), null=True, blank=True, editable=False)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     revocation_reason = models.TextField(_("reason for revocation"), blank=True)
 
@@ -105,3 +111,7 @@ class IssuedDocument(models.Model):
     @property
     def is_valid(self) -> bool:
         return self.revoked_at is None
+
+    @property
+    def is_rendered(self) -> bool:
+        return bool(self.pdf)

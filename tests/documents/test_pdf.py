@@ -2,6 +2,9 @@
 
 import datetime
 import io
+import itertools
+import shutil
+import subprocess
 
 import pypdf
 import pytest
@@ -141,3 +144,31 @@ def test_every_page_carries_the_code_and_qr():
         assert _qr_modules(reader, number)
     # the signature comes once, at the end
     assert "2026年11月28日" in reader.pages[-1].extract_text()
+
+
+def test_qr_code_is_one_path_filled_once(reader):
+    xobjects = reader.pages[0]["/Resources"]["/XObject"]
+    form = next(x.get_object() for x in xobjects.values() if x.get_object()["/Subtype"] == "/Form")
+    operators = [operator for _operands, operator in ContentStream(form, reader).operations]
+    fills = [op for op in operators if op in (b"f", b"f*", b"F", b"B", b"B*", b"b", b"b*")]
+    assert len(fills) == 1
+    # every dark run is a rectangle of that one path: no state saved and restored per module
+    assert operators.count(b"re") == sum(
+        sum(1 for dark, _run in itertools.groupby(row) if dark) for row in _expected_modules(URL)
+    )
+    assert operators.count(b"q") <= 1
+
+
+def test_qr_code_scans(pdf, tmp_path):
+    """A real decoder reads the printed QR code off a 300 dpi raster of the page."""
+    zxingcpp = pytest.importorskip("zxingcpp", reason="pip install zxing-cpp to decode the QR code")
+    image = pytest.importorskip("PIL.Image")
+    pdftoppm = shutil.which("pdftoppm")
+    if pdftoppm is None:
+        pytest.skip("pdftoppm missing: apt-get install -y poppler-utils")
+    (tmp_path / "letter.pdf").write_bytes(pdf)
+    subprocess.run([pdftoppm, "-r", "300", "-f", "1", "-l", "1", "-gray", "-png", "-singlefile",  # noqa: S603
+                    str(tmp_path / "letter.pdf"), str(tmp_path / "page")], check=True, timeout=60)
+    with image.open(tmp_path / "page.png") as page:
+        found = zxingcpp.read_barcodes(page)
+    assert [(code.format, code.text) for code in found] == [(zxingcpp.BarcodeFormat.QRCode, URL)]

@@ -41,9 +41,11 @@ def test_issue_writes_an_audit_row_without_the_title(issue, clerk):
     event = AuditEvent.objects.get(action="document_issue", object_id=str(doc.pk))
     assert event.actor == clerk
     assert event.object_type == "documents.issueddocument"
-    assert event.new["code"] == doc.code and event.new["sha256"] == doc.sha256
+    assert event.new["code"] == doc.code and event.new["kind"] == "approval"
     assert event.new["subject"] == "aid_cases.application#42"
     assert "王小明" not in str(event.new)
+    # the render is not a decision: one audit row per document, none for its PDF
+    assert AuditEvent.objects.filter(object_type="documents.issueddocument", object_id=str(doc.pk)).count() == 1
 
 
 def test_two_issues_get_different_codes_and_files(issue):
