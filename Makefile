@@ -4,7 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEV_ENV := DJANGO_DEBUG=1
 
-.PHONY: run test bench messages messages-update lint clean
+.PHONY: run test bench bench-inprocess messages messages-update lint mypy format clean
+
+# extra arguments for pytest, e.g. `make test PYTEST_ARGS="-x -k workflows"`
+PYTEST_ARGS ?=
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,16 +37,32 @@ run: $(VENV)/.installed-run messages .env
 
 ## test: install with the test extras and run the whole suite (browser tests skip without chromium)
 test: $(VENV)/.installed-test messages
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_ARGS)
 
-## bench: the benchmarks in benchmarks/ (not part of the test suite)
+## bench: file + queue + approve over HTTP against gunicorn, beside the viewflow floor, on SQLite and
+## PostgreSQL (skipped when none answers on 127.0.0.1:5432); two rounds, medians, 5-7 minutes.
+## Not part of the test suite. Options: .venv/bin/python benchmarks/bench_http.py --help
 bench: $(VENV)/.installed-test messages
-	@if ls benchmarks/bench_*.py >/dev/null 2>&1; then \
-		for b in benchmarks/bench_*.py; do $(BIN)/python $$b || exit 1; done; \
-	else echo "no benchmarks yet"; fi
+	$(BIN)/python benchmarks/bench_http.py --backend all --rounds 2
 
-lint: $(VENV)/.installed-test
+## bench-inprocess: the same process through the API in-process (no HTTP, no floor), N=1000 per backend
+bench-inprocess: $(VENV)/.installed-test messages
+	$(BIN)/python benchmarks/bench_applications.py
+
+## lint: ruff (lint and format), the import layers (.importlinter) and mypy
+lint: $(VENV)/.installed-test mypy
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+## mypy: the task layer, the flows and the rule modules, with django-stubs
+mypy: $(VENV)/.installed-test
+	$(DEV_ENV) $(BIN)/mypy workflows core directory/audit.py aid_cases/means.py aid_cases/periods.py aid_cases/rules.py
+
+## format: ruff's formatter and its import sorting, once before committing (pre-commit does it too)
+format: $(VENV)/.installed-test
+	$(BIN)/ruff check --fix --select I .
+	$(BIN)/ruff format .
 
 clean:
 	rm -rf $(VENV) staticfiles
