@@ -11,8 +11,17 @@ class EconomicStandardAdmin(admin.ModelAdmin):
 
 @admin.register(PeriodRule)
 class PeriodRuleAdmin(admin.ModelAdmin):
-    list_display = ["region", "counting_mode", "review_days", "assign_days", "objection_days", "supplement_days",
-                    "valid_from", "valid_to", "is_demo"]
+    list_display = [
+        "region",
+        "counting_mode",
+        "review_days",
+        "assign_days",
+        "objection_days",
+        "supplement_days",
+        "valid_from",
+        "valid_to",
+        "is_demo",
+    ]
     list_filter = ["region", "counting_mode", "is_demo"]
 
 
@@ -37,8 +46,16 @@ class UploadInline(admin.TabularInline):
 class ApplicationAdmin(admin.ModelAdmin):
     """Read-only: applications change only through the workflow, which audits every step."""
 
-    list_display = ["tracking_no", "status", "center", "channel", "matter_type", "means_result", "decision_due",
-                    "submitted_at"]
+    list_display = [
+        "tracking_no",
+        "status",
+        "center",
+        "channel",
+        "matter_type",
+        "means_result",
+        "decision_due",
+        "submitted_at",
+    ]
     list_filter = ["status", "center", "channel", "means_result", "is_priority"]
     search_fields = ["tracking_no"]
     list_select_related = ["center"]

@@ -338,10 +338,12 @@ def _age_groups(
         birth = None
     if birth is None:
         if id_number:
-            notes.append(_reason(
-                "id_number_unreadable",
-                _("No birth date could be read from the ID number; age was not derived from it."),
-            ))
+            notes.append(
+                _reason(
+                    "id_number_unreadable",
+                    _("No birth date could be read from the ID number; age was not derived from it."),
+                )
+            )
         return groups, notes
 
     age = age_on(birth, on)
@@ -356,19 +358,29 @@ def _age_groups(
         if applies:
             groups.add(group)
             if group not in cats:
-                notes.append(_reason(
-                    f"{group}_from_id",
-                    _("The ID number gives the birth date %(birth)s: age %(age)s on %(day)s, "
-                      "so the applicant counts as: %(group)s."),
-                    group=label, **figures,
-                ))
+                notes.append(
+                    _reason(
+                        f"{group}_from_id",
+                        _(
+                            "The ID number gives the birth date %(birth)s: age %(age)s on %(day)s, "
+                            "so the applicant counts as: %(group)s."
+                        ),
+                        group=label,
+                        **figures,
+                    )
+                )
         elif group in cats:
-            notes.append(_reason(
-                f"{group}_contradicted_by_id",
-                _("“%(group)s” was ticked, but the ID number gives the birth date %(birth)s "
-                  "(age %(age)s on %(day)s); the ID number prevails."),
-                group=label, **figures,
-            ))
+            notes.append(
+                _reason(
+                    f"{group}_contradicted_by_id",
+                    _(
+                        "“%(group)s” was ticked, but the ID number gives the birth date %(birth)s "
+                        "(age %(age)s on %(day)s); the ID number prevails."
+                    ),
+                    group=label,
+                    **figures,
+                )
+            )
     return groups, notes
 
 
@@ -381,27 +393,35 @@ def _exemptions(
 
     for group in EXEMPT_CATEGORIES:
         if group in cats:
-            grounds.append(_reason(
-                f"art42_{group}",
-                _("Means test waived (Art 42): %(group)s."),
-                group=_label(ApplicantCategory, group),
-            ))
+            grounds.append(
+                _reason(
+                    f"art42_{group}",
+                    _("Means test waived (Art 42): %(group)s."),
+                    group=_label(ApplicantCategory, group),
+                )
+            )
 
     if ApplicantCategory.MIGRANT_WORKER in cats:
         matter = _label(MatterType, matter_type)
         if matter_type in MIGRANT_WORKER_MATTERS:
-            grounds.append(_reason(
-                "art42_migrant_worker",
-                _("Means test waived (Art 42): migrant worker claiming %(matter)s."),
-                matter=matter,
-            ))
+            grounds.append(
+                _reason(
+                    "art42_migrant_worker",
+                    _("Means test waived (Art 42): migrant worker claiming %(matter)s."),
+                    matter=matter,
+                )
+            )
         else:
-            notes.append(_reason(
-                "migrant_worker_matter_not_exempt",
-                _("Migrant worker, but the matter (%(matter)s) is neither unpaid wages nor work injury: "
-                  "not exempt on this ground."),
-                matter=matter,
-            ))
+            notes.append(
+                _reason(
+                    "migrant_worker_matter_not_exempt",
+                    _(
+                        "Migrant worker, but the matter (%(matter)s) is neither unpaid wages nor work injury: "
+                        "not exempt on this ground."
+                    ),
+                    matter=matter,
+                )
+            )
 
     held = age_groups | ({ApplicantCategory.DISABLED} & cats)
     for group in FIXED_INCOME_CATEGORIES:
@@ -409,37 +429,52 @@ def _exemptions(
             continue
         label = _label(ApplicantCategory, group)
         if household.fixed_income is False:
-            grounds.append(_reason(
-                f"art42_{group}",
-                _("Means test waived (Art 42): %(group)s without a fixed source of income."),
-                group=label,
-            ))
+            grounds.append(
+                _reason(
+                    f"art42_{group}",
+                    _("Means test waived (Art 42): %(group)s without a fixed source of income."),
+                    group=label,
+                )
+            )
         elif household.fixed_income is True:
-            notes.append(_reason(
-                f"{group}_has_fixed_income",
-                _("%(group)s, but the applicant has a fixed source of income: not exempt on this ground."),
-                group=label,
-            ))
+            notes.append(
+                _reason(
+                    f"{group}_has_fixed_income",
+                    _(
+                        "%(group)s, but the applicant has a fixed source of income: not exempt on this ground."
+                    ),
+                    group=label,
+                )
+            )
         else:
-            notes.append(_reason(
-                f"{group}_fixed_income_unknown",
-                _("%(group)s, but whether the applicant has a fixed source of income was not answered: "
-                  "not exempt on this ground."),
-                group=label,
-            ))
+            notes.append(
+                _reason(
+                    f"{group}_fixed_income_unknown",
+                    _(
+                        "%(group)s, but whether the applicant has a fixed source of income was not answered: "
+                        "not exempt on this ground."
+                    ),
+                    group=label,
+                )
+            )
 
     for group in PRIORITY_ONLY_CATEGORIES:
         if group in cats:
-            notes.append(_reason(
-                f"{group}_means_tested",
-                _("%(group)s: a priority group, not an exemption; the means test applies."),
-                group=_label(ApplicantCategory, group),
-            ))
+            notes.append(
+                _reason(
+                    f"{group}_means_tested",
+                    _("%(group)s: a priority group, not an exemption; the means test applies."),
+                    group=_label(ApplicantCategory, group),
+                )
+            )
     return grounds, notes
 
 
 def _income_test(
-    size: int | None, income: Decimal | None, assets: Decimal | None, standard: Standard | None,
+    size: int | None,
+    income: Decimal | None,
+    assets: Decimal | None,
+    standard: Standard | None,
     on: datetime.date,
 ) -> tuple[Result, list[Reason], Decimal | None]:
     verdict: list[Reason] = []
@@ -448,69 +483,98 @@ def _income_test(
 
     missing = []
     if size is None:
-        missing.append(_reason(
-            "household_size_missing",
-            _("The household size was not given; the means test cannot be completed."),
-        ))
+        missing.append(
+            _reason(
+                "household_size_missing",
+                _("The household size was not given; the means test cannot be completed."),
+            )
+        )
     if income is None:
-        missing.append(_reason(
-            "monthly_income_missing",
-            _("The household's monthly income was not given; the means test cannot be completed."),
-        ))
+        missing.append(
+            _reason(
+                "monthly_income_missing",
+                _("The household's monthly income was not given; the means test cannot be completed."),
+            )
+        )
     if standard is None:
-        missing.append(_reason(
-            "no_standard",
-            _("No economic hardship standard is in force for the region on %(day)s; "
-              "the means test cannot be completed."),
-            day=on.isoformat(),
-        ))
+        missing.append(
+            _reason(
+                "no_standard",
+                _(
+                    "No economic hardship standard is in force for the region on %(day)s; "
+                    "the means test cannot be completed."
+                ),
+                day=on.isoformat(),
+            )
+        )
         return Result.UNKNOWN, missing, per_capita
 
     cap = standard.asset_cap
     over_cap = False
     if cap is not None:
         if assets is None:
-            notes.append(_reason(
-                "assets_not_declared",
-                _("Assets were not declared, so the asset cap of %(cap)s yuan was not checked; "
-                  "the result rests on income alone."),
-                cap=_money(cap),
-            ))
+            notes.append(
+                _reason(
+                    "assets_not_declared",
+                    _(
+                        "Assets were not declared, so the asset cap of %(cap)s yuan was not checked; "
+                        "the result rests on income alone."
+                    ),
+                    cap=_money(cap),
+                )
+            )
         elif assets > cap:
             over_cap = True
-            verdict.append(_reason(
-                "assets_above_cap",
-                _("Household assets of %(assets)s yuan exceed the asset cap of %(cap)s yuan."),
-                assets=_money(assets), cap=_money(cap),
-            ))
+            verdict.append(
+                _reason(
+                    "assets_above_cap",
+                    _("Household assets of %(assets)s yuan exceed the asset cap of %(cap)s yuan."),
+                    assets=_money(assets),
+                    cap=_money(cap),
+                )
+            )
         else:
-            notes.append(_reason(
-                "assets_within_cap",
-                _("Household assets of %(assets)s yuan are within the asset cap of %(cap)s yuan."),
-                assets=_money(assets), cap=_money(cap),
-            ))
+            notes.append(
+                _reason(
+                    "assets_within_cap",
+                    _("Household assets of %(assets)s yuan are within the asset cap of %(cap)s yuan."),
+                    assets=_money(assets),
+                    cap=_money(cap),
+                )
+            )
 
     if size is not None and income is not None:
         figures = {
-            "income": _money(income), "size": size, "per_capita": _money(per_capita or Decimal(0)),
-            "amount": _money(standard.monthly_amount), "kind": standard.kind_label,
+            "income": _money(income),
+            "size": size,
+            "per_capita": _money(per_capita or Decimal(0)),
+            "amount": _money(standard.monthly_amount),
+            "kind": standard.kind_label,
         }
         # Exact: income / size <= amount  ⇔  income <= amount × size (size > 0).
         within = Fraction(income) <= Fraction(standard.monthly_amount) * size
         if within:
-            (notes if over_cap else verdict).append(_reason(
-                "income_within_standard",
-                _("Household monthly income of %(income)s yuan for %(size)s member(s) is %(per_capita)s "
-                  "yuan per member, within the standard of %(amount)s yuan (%(kind)s)."),
-                **figures,
-            ))
+            (notes if over_cap else verdict).append(
+                _reason(
+                    "income_within_standard",
+                    _(
+                        "Household monthly income of %(income)s yuan for %(size)s member(s) is %(per_capita)s "
+                        "yuan per member, within the standard of %(amount)s yuan (%(kind)s)."
+                    ),
+                    **figures,
+                )
+            )
         else:
-            verdict.append(_reason(
-                "income_above_standard",
-                _("Household monthly income of %(income)s yuan for %(size)s member(s) is %(per_capita)s "
-                  "yuan per member, above the standard of %(amount)s yuan (%(kind)s)."),
-                **figures,
-            ))
+            verdict.append(
+                _reason(
+                    "income_above_standard",
+                    _(
+                        "Household monthly income of %(income)s yuan for %(size)s member(s) is %(per_capita)s "
+                        "yuan per member, above the standard of %(amount)s yuan (%(kind)s)."
+                    ),
+                    **figures,
+                )
+            )
         result = Result.ELIGIBLE if within and not over_cap else Result.NOT_ELIGIBLE
         return result, verdict + notes, per_capita
 

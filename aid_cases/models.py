@@ -32,15 +32,22 @@ class EconomicStandard(EffectiveDatedRule):
         LOW_INCOME = "low_income", _("Local low-income standard")
         MINIMUM_WAGE = "minimum_wage", _("Minimum wage standard")
 
-    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT,
-                               related_name="economic_standards")
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="economic_standards"
+    )
     kind = models.CharField(_("kind of standard"), max_length=16, choices=Kind.choices)
     monthly_amount = models.DecimalField(
-        _("monthly amount per household member (yuan)"), max_digits=10, decimal_places=2,
+        _("monthly amount per household member (yuan)"),
+        max_digits=10,
+        decimal_places=2,
         validators=[MinValueValidator(0)],
     )
     asset_cap = models.DecimalField(
-        _("asset cap (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True,
+        _("asset cap (yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0)],
     )
 
@@ -52,7 +59,9 @@ class EconomicStandard(EffectiveDatedRule):
         verbose_name_plural = _("economic hardship standards")
         constraints = [
             *EffectiveDatedRule.Meta.constraints,
-            models.CheckConstraint(condition=Q(monthly_amount__gte=0), name="economic_standard_amount_nonnegative"),
+            models.CheckConstraint(
+                condition=Q(monthly_amount__gte=0), name="economic_standard_amount_nonnegative"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -65,23 +74,44 @@ class PeriodRule(EffectiveDatedRule):
     A row without a region applies wherever no region has its own row.
     """
 
-    region = models.ForeignKey(Region, verbose_name=_("region"), null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="period_rules", help_text=_("Empty: every region without its own row."))
-    counting_mode = models.CharField(_("counting"), max_length=16, choices=CountingMode.choices,
-                                     default=CountingMode.WORKING)
-    review_days = models.PositiveSmallIntegerField(_("review and decide (days)"), default=7,
-                                                   validators=[MinValueValidator(1), MaxValueValidator(90)])
-    assign_days = models.PositiveSmallIntegerField(_("assign after approval (days)"), default=3,
-                                                   validators=[MinValueValidator(1), MaxValueValidator(90)])
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("region"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="period_rules",
+        help_text=_("Empty: every region without its own row."),
+    )
+    counting_mode = models.CharField(
+        _("counting"), max_length=16, choices=CountingMode.choices, default=CountingMode.WORKING
+    )
+    review_days = models.PositiveSmallIntegerField(
+        _("review and decide (days)"), default=7, validators=[MinValueValidator(1), MaxValueValidator(90)]
+    )
+    assign_days = models.PositiveSmallIntegerField(
+        _("assign after approval (days)"), default=3, validators=[MinValueValidator(1), MaxValueValidator(90)]
+    )
     notified_assign_days = models.PositiveSmallIntegerField(
-        _("assign a notified defence (days)"), default=3, validators=[MinValueValidator(1), MaxValueValidator(90)])
-    objection_days = models.PositiveSmallIntegerField(_("bureau decides an objection (days)"), default=5,
-                                                      validators=[MinValueValidator(1), MaxValueValidator(90)])
-    supplement_days = models.PositiveSmallIntegerField(_("supplement materials (days)"), default=15,
-                                                       validators=[MinValueValidator(1), MaxValueValidator(180)])
+        _("assign a notified defence (days)"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+    )
+    objection_days = models.PositiveSmallIntegerField(
+        _("bureau decides an objection (days)"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+    )
+    supplement_days = models.PositiveSmallIntegerField(
+        _("supplement materials (days)"),
+        default=15,
+        validators=[MinValueValidator(1), MaxValueValidator(180)],
+    )
     provisional_threshold_days = models.PositiveSmallIntegerField(
-        _("provisional aid when a deadline is fewer than (days) away"), default=7,
-        validators=[MinValueValidator(1), MaxValueValidator(90)])
+        _("provisional aid when a deadline is fewer than (days) away"),
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+    )
 
     rule_key_fields = ("region",)
 
@@ -132,8 +162,9 @@ class Applicant(models.Model):
     """The person the aid is for (who may not be the account that files, Art 40)."""
 
     name = models.CharField(_("name"), max_length=64)
-    id_number = models.CharField(_("resident ID number"), max_length=18, validators=[validate_resident_id],
-                                 db_index=True)
+    id_number = models.CharField(
+        _("resident ID number"), max_length=18, validators=[validate_resident_id], db_index=True
+    )
     phone = models.CharField(_("telephone"), max_length=20, validators=[validate_phone])
     address = models.CharField(_("address"), max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -150,43 +181,79 @@ class Applicant(models.Model):
 class Application(models.Model):
     tracking_no = models.CharField(_("tracking number"), max_length=40, unique=True)
     region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+")
-    center = models.ForeignKey(Organisation, verbose_name=_("aid center"), on_delete=models.PROTECT,
-                               related_name="applications")
+    center = models.ForeignKey(
+        Organisation, verbose_name=_("aid center"), on_delete=models.PROTECT, related_name="applications"
+    )
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
-    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("filed by"), on_delete=models.PROTECT,
-                                 related_name="filed_applications")
-    applicant = models.ForeignKey(Applicant, verbose_name=_("applicant"), on_delete=models.PROTECT,
-                                  related_name="applications")
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("filed by"),
+        on_delete=models.PROTECT,
+        related_name="filed_applications",
+    )
+    applicant = models.ForeignKey(
+        Applicant, verbose_name=_("applicant"), on_delete=models.PROTECT, related_name="applications"
+    )
     representative_name = models.CharField(_("representative's name"), max_length=64, blank=True)
-    representative_id_number = models.CharField(_("representative's ID number"), max_length=18, blank=True,
-                                                validators=[validate_resident_id])
-    representative_relation = models.CharField(_("relation"), max_length=32, blank=True,
-                                               choices=RepresentativeRelation.choices)
+    representative_id_number = models.CharField(
+        _("representative's ID number"), max_length=18, blank=True, validators=[validate_resident_id]
+    )
+    representative_relation = models.CharField(
+        _("relation"), max_length=32, blank=True, choices=RepresentativeRelation.choices
+    )
     categories = models.JSONField(_("special groups"), default=list, blank=True)
-    is_priority = models.BooleanField(_("special group"), default=False, db_index=True,
-                                      help_text=_("Belongs to a special group prioritised in queues."))
+    is_priority = models.BooleanField(
+        _("special group"),
+        default=False,
+        db_index=True,
+        help_text=_("Belongs to a special group prioritised in queues."),
+    )
     matter_category = models.CharField(_("matter category"), max_length=32, choices=MatterCategory.choices)
     matter_type = models.CharField(_("matter type"), max_length=32, choices=MatterType.choices)
     matter_summary = models.TextField(_("summary"), max_length=2000)
     opposing_party = models.CharField(_("opposing party"), max_length=200, blank=True)
-    household_size = models.PositiveSmallIntegerField(_("household size"),
-                                                      validators=[MinValueValidator(1), MaxValueValidator(50)])
-    monthly_income = models.DecimalField(_("household monthly income (yuan)"), max_digits=12, decimal_places=2,
-                                         validators=[MinValueValidator(0)])
-    assets = models.DecimalField(_("household assets (yuan)"), max_digits=14, decimal_places=2, null=True,
-                                 blank=True, validators=[MinValueValidator(0)])
+    household_size = models.PositiveSmallIntegerField(
+        _("household size"), validators=[MinValueValidator(1), MaxValueValidator(50)]
+    )
+    monthly_income = models.DecimalField(
+        _("household monthly income (yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(0)],
+    )
+    assets = models.DecimalField(
+        _("household assets (yuan)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
     fixed_income = models.BooleanField(_("has a fixed source of income"), null=True, blank=True)
     urgent_deadline = models.DateField(_("limitation period or urgent deadline"), null=True, blank=True)
     pledged_at = models.DateTimeField(_("integrity pledge given at"))
-    status = models.CharField(_("status"), max_length=32, choices=Status.choices, default=Status.SUBMITTED,
-                              db_index=True)
+    status = models.CharField(
+        _("status"), max_length=32, choices=Status.choices, default=Status.SUBMITTED, db_index=True
+    )
     provisional = models.BooleanField(_("provisional aid"), default=False)
     means_result = models.CharField(_("means test"), max_length=16)
     means_reasons = models.JSONField(_("means test reasons"), default=list)
-    economic_standard = models.ForeignKey(EconomicStandard, verbose_name=_("standard applied"), null=True,
-                                          blank=True, on_delete=models.PROTECT, related_name="+")
-    period_rule = models.ForeignKey(PeriodRule, verbose_name=_("period rule applied"), null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+")
+    economic_standard = models.ForeignKey(
+        EconomicStandard,
+        verbose_name=_("standard applied"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    period_rule = models.ForeignKey(
+        PeriodRule,
+        verbose_name=_("period rule applied"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     received_on = models.DateField(_("received on"))
     decision_due = models.DateField(_("decision due"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
@@ -250,8 +317,9 @@ class Decision(models.Model):
     kind = models.CharField(_("decision"), max_length=16, choices=DecisionKind.choices)
     reason = models.TextField(_("reasons"), max_length=2000, blank=True)
     means_result = models.CharField(_("means test"), max_length=16)
-    economic_standard = models.ForeignKey(EconomicStandard, null=True, blank=True, on_delete=models.PROTECT,
-                                          related_name="+")
+    economic_standard = models.ForeignKey(
+        EconomicStandard, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(_("decided at"), auto_now_add=True)
 
@@ -267,7 +335,9 @@ class Decision(models.Model):
 class SupplementRequest(models.Model):
     """The one-time supplement notice (一次性告知): every missing item at once, one per application."""
 
-    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="supplement_request")
+    application = models.OneToOneField(
+        Application, on_delete=models.PROTECT, related_name="supplement_request"
+    )
     missing_items = models.JSONField(_("missing items"))
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_on = models.DateField(_("requested on"))
@@ -297,8 +367,9 @@ class Objection(models.Model):
     bureau = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="objections")
     outcome = models.CharField(_("outcome"), max_length=16, choices=ObjectionOutcome.choices, blank=True)
     decision_reason = models.TextField(_("reasons of the decision"), max_length=2000, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
     class Meta:

@@ -18,8 +18,14 @@ from . import means, periods
 from .choices import CountingMode
 from .models import CalendarOverride, EconomicStandard, PeriodRule
 
-DEFAULT_PERIODS = PeriodRule(review_days=7, assign_days=3, notified_assign_days=3, objection_days=5,
-                             supplement_days=15, provisional_threshold_days=7)
+DEFAULT_PERIODS = PeriodRule(
+    review_days=7,
+    assign_days=3,
+    notified_assign_days=3,
+    objection_days=5,
+    supplement_days=15,
+    provisional_threshold_days=7,
+)
 
 
 def economic_standard_in_force(region: Region, day: datetime.date) -> EconomicStandard | None:
@@ -33,8 +39,12 @@ def as_standard(row: EconomicStandard | None) -> means.Standard | None:
     if row is None:
         return None
     return means.Standard(
-        id=row.pk, region=row.region.code, kind=row.kind, monthly_amount=row.monthly_amount,
-        asset_cap=row.asset_cap, valid_from=row.valid_from,
+        id=row.pk,
+        region=row.region.code,
+        kind=row.kind,
+        monthly_amount=row.monthly_amount,
+        asset_cap=row.asset_cap,
+        valid_from=row.valid_from,
     )
 
 
@@ -58,11 +68,18 @@ def work_calendar() -> periods.WorkCalendar:
 
 
 def due_date(
-    *, start: datetime.date, days: int, rule: PeriodRule, pauses: Sequence[periods.Pause] = (),
+    *,
+    start: datetime.date,
+    days: int,
+    rule: PeriodRule,
+    pauses: Sequence[periods.Pause] = (),
     calendar: periods.WorkCalendar | None = None,
 ) -> datetime.date | None:
     return periods.add_period(
-        start, days, mode=periods.CountingMode(rule.counting_mode), calendar=calendar or work_calendar(),
+        start,
+        days,
+        mode=periods.CountingMode(rule.counting_mode),
+        calendar=calendar or work_calendar(),
         pauses=pauses,
     )
 
@@ -81,6 +98,12 @@ def objection_period_text(region: Region, day: datetime.date) -> str:
 
 
 __all__ = [
-    "DEFAULT_PERIODS", "as_standard", "due_date", "economic_standard_in_force", "objection_period_text",
-    "period_rule_in_force", "period_text", "work_calendar",
+    "DEFAULT_PERIODS",
+    "as_standard",
+    "due_date",
+    "economic_standard_in_force",
+    "objection_period_text",
+    "period_rule_in_force",
+    "period_text",
+    "work_calendar",
 ]

@@ -62,7 +62,9 @@ def application_by_tracking(*, tracking_no: str, id_tail: str) -> Application | 
     """The public progress query: the tracking number and the ID number's last 4 characters."""
     if len(id_tail) != 4:
         return None
-    application = Application.objects.select_related("applicant").filter(tracking_no=tracking_no.upper()).first()
+    application = (
+        Application.objects.select_related("applicant").filter(tracking_no=tracking_no.upper()).first()
+    )
     if application is None or application.applicant.id_number[-4:].upper() != id_tail.upper():
         return None
     return application

@@ -11,7 +11,9 @@ from .models import Application
 def application_timeline(application: Application, *, with_actor: bool = True) -> list[dict]:
     """Oldest first, each entry with its label (``AuditAction``). ``with_actor=False`` for the public
     progress query: no personal data."""
-    events = AuditEvent.objects.filter(object_type=Application._meta.label_lower, object_id=str(application.pk))
+    events = AuditEvent.objects.filter(
+        object_type=Application._meta.label_lower, object_id=str(application.pk)
+    )
     if with_actor:
         events = events.select_related("actor")
     timeline = []

@@ -33,7 +33,9 @@ class CheckedUpload:
 def checked_upload(upload) -> CheckedUpload:
     limit = max_upload_bytes()
     if upload.size > limit:
-        raise ValidationError({"file": [_("The file is larger than %(limit)s.") % {"limit": filesizeformat(limit)}]})
+        raise ValidationError(
+            {"file": [_("The file is larger than %(limit)s.") % {"limit": filesizeformat(limit)}]}
+        )
     if upload.size == 0:
         raise ValidationError({"file": [_("The file is empty.")]})
     upload.seek(0)
@@ -42,5 +44,7 @@ def checked_upload(upload) -> CheckedUpload:
     for magic, content_type, extension in SIGNATURES:
         if head.startswith(magic):
             name = (upload.name or "")[-200:]
-            return CheckedUpload(original_name=name, content_type=content_type, extension=extension, size=upload.size)
+            return CheckedUpload(
+                original_name=name, content_type=content_type, extension=extension, size=upload.size
+            )
     raise ValidationError({"file": [_("Only PDF, JPEG or PNG files are accepted.")]})

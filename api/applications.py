@@ -47,7 +47,9 @@ class MatterIn(serializers.Serializer):
 class HouseholdIn(serializers.Serializer):
     size = serializers.IntegerField()
     monthly_income = serializers.DecimalField(max_digits=12, decimal_places=2)
-    assets = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True, default=None)
+    assets = serializers.DecimalField(
+        max_digits=14, decimal_places=2, required=False, allow_null=True, default=None
+    )
     fixed_income = serializers.BooleanField(required=False, allow_null=True, default=None)
 
 
@@ -58,8 +60,12 @@ class ApplicationIn(serializers.Serializer):
     region = serializers.CharField(max_length=32)
     applicant = ApplicantIn()
     representative = RepresentativeIn(required=False, allow_null=True, default=None)
-    categories = serializers.ListField(child=serializers.ChoiceField(choices=ApplicantCategory.choices),
-                                       max_length=len(ApplicantCategory.choices), required=False, default=list)
+    categories = serializers.ListField(
+        child=serializers.ChoiceField(choices=ApplicantCategory.choices),
+        max_length=len(ApplicantCategory.choices),
+        required=False,
+        default=list,
+    )
     matter = MatterIn()
     household = HouseholdIn()
     urgent_deadline = serializers.DateField(required=False, allow_null=True, default=None)
@@ -68,15 +74,21 @@ class ApplicationIn(serializers.Serializer):
 
 # The service names its errors after the models' fields; the API nests them as its body is nested.
 _NESTED_ERRORS = {
-    "applicant_name": ("applicant", "name"), "applicant_id_number": ("applicant", "id_number"),
-    "applicant_phone": ("applicant", "phone"), "applicant_address": ("applicant", "address"),
+    "applicant_name": ("applicant", "name"),
+    "applicant_id_number": ("applicant", "id_number"),
+    "applicant_phone": ("applicant", "phone"),
+    "applicant_address": ("applicant", "address"),
     "representative_name": ("representative", "name"),
     "representative_id_number": ("representative", "id_number"),
     "representative_relation": ("representative", "relation"),
-    "matter_category": ("matter", "category"), "matter_type": ("matter", "type"),
-    "matter_summary": ("matter", "summary"), "opposing_party": ("matter", "opposing_party"),
-    "household_size": ("household", "size"), "monthly_income": ("household", "monthly_income"),
-    "assets": ("household", "assets"), "fixed_income": ("household", "fixed_income"),
+    "matter_category": ("matter", "category"),
+    "matter_type": ("matter", "type"),
+    "matter_summary": ("matter", "summary"),
+    "opposing_party": ("matter", "opposing_party"),
+    "household_size": ("household", "size"),
+    "monthly_income": ("household", "monthly_income"),
+    "assets": ("household", "assets"),
+    "fixed_income": ("household", "fixed_income"),
 }
 
 
@@ -123,8 +135,18 @@ class ApplicationSummaryOut(serializers.ModelSerializer):
 
     class Meta:
         model = Application
-        fields = ["id", "tracking_no", "status", "region", "applicant_name", "matter_type", "channel",
-                  "submitted_at", "due", "provisional"]
+        fields = [
+            "id",
+            "tracking_no",
+            "status",
+            "region",
+            "applicant_name",
+            "matter_type",
+            "channel",
+            "submitted_at",
+            "due",
+            "provisional",
+        ]
 
     def get_due(self, obj) -> str | None:
         due = _due(obj)
@@ -159,19 +181,25 @@ def application_detail(application: Application, *, user) -> dict:
             "phone": applicant.phone if full else selectors.mask_id_number(applicant.phone),
             "address": applicant.address if full else "",
         },
-        "representative": None if not application.representative_name else {
+        "representative": None
+        if not application.representative_name
+        else {
             "name": application.representative_name,
-            "id_number": application.representative_id_number if full
+            "id_number": application.representative_id_number
+            if full
             else selectors.mask_id_number(application.representative_id_number),
             "relation": application.representative_relation,
         },
         "categories": application.categories,
         "matter": {
-            "category": application.matter_category, "type": application.matter_type,
-            "summary": application.matter_summary, "opposing_party": application.opposing_party,
+            "category": application.matter_category,
+            "type": application.matter_type,
+            "summary": application.matter_summary,
+            "opposing_party": application.opposing_party,
         },
         "household": {
-            "size": application.household_size, "monthly_income": f"{application.monthly_income:.2f}",
+            "size": application.household_size,
+            "monthly_income": f"{application.monthly_income:.2f}",
             "assets": None if application.assets is None else f"{application.assets:.2f}",
             "fixed_income": application.fixed_income,
         },
@@ -227,21 +255,26 @@ def submit_with_receipt(request, data: dict) -> Application:
     rep = data.get("representative")
     try:
         return application_file(
-            acting_user=request.user, base_url=site_base_url(request), **_service_fields(data, rep))
+            acting_user=request.user, base_url=site_base_url(request), **_service_fields(data, rep)
+        )
     except DjangoValidationError as exc:
         raise serializers.ValidationError(filing_errors(exc)) from exc
 
 
 def _service_fields(data: dict, rep: dict | None) -> dict:
     return dict(
-        channel=data["channel"], region=data["region"],
+        channel=data["channel"],
+        region=data["region"],
         applicant=services.ApplicantData(**data["applicant"]),
         representative=services.RepresentativeData(**rep) if rep else None,
         categories=data["categories"],
         matter=services.MatterData(**data["matter"]),
-        household_size=data["household"]["size"], monthly_income=data["household"]["monthly_income"],
-        assets=data["household"]["assets"], fixed_income=data["household"]["fixed_income"],
-        urgent_deadline=data["urgent_deadline"], pledge=data["pledge"],
+        household_size=data["household"]["size"],
+        monthly_income=data["household"]["monthly_income"],
+        assets=data["household"]["assets"],
+        fixed_income=data["household"]["fixed_income"],
+        urgent_deadline=data["urgent_deadline"],
+        pledge=data["pledge"],
     )
 
 
@@ -263,10 +296,13 @@ class ApplicationObjection(APIView):
             raise Http404 from exc
         form = ObjectionIn(data=request.data)
         form.is_valid(raise_exception=True)
-        objection = objection_file(acting_user=request.user, application=application,
-                                   reason=form.validated_data["reason"])
-        return Response({"id": objection.pk, "status": application.status, "due": objection.due_on},
-                        status=status.HTTP_201_CREATED)
+        objection = objection_file(
+            acting_user=request.user, application=application, reason=form.validated_data["reason"]
+        )
+        return Response(
+            {"id": objection.pk, "status": application.status, "due": objection.due_on},
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class ApplicationDetail(APIView):
@@ -299,7 +335,9 @@ class ApplicationDocuments(APIView):
         form = UploadIn(data=request.data)
         form.is_valid(raise_exception=True)
         document = services.application_document_add(
-            acting_user=request.user, application=application, upload=form.validated_data["file"],
+            acting_user=request.user,
+            application=application,
+            upload=form.validated_data["file"],
             description=form.validated_data["description"],
         )
         return Response(
@@ -319,21 +357,32 @@ class Track(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
 
-    @extend_schema(tags=["applications"], parameters=[OpenApiParameter("tracking_no", str),
-                                                      OpenApiParameter("id_tail", str)], responses={200: dict})
+    @extend_schema(
+        tags=["applications"],
+        parameters=[OpenApiParameter("tracking_no", str), OpenApiParameter("id_tail", str)],
+        responses={200: dict},
+    )
     def get(self, request):
         form = TrackIn(data=request.query_params)
         form.is_valid(raise_exception=True)
         try:
-            application = tracking.track_lookup(address=request.META.get("REMOTE_ADDR", ""), **form.validated_data)
+            application = tracking.track_lookup(
+                address=request.META.get("REMOTE_ADDR", ""), **form.validated_data
+            )
         except tracking.Throttled:
-            return Response({"detail": _("Too many failed queries. Please try again later.")},
-                            status=status.HTTP_429_TOO_MANY_REQUESTS)
+            return Response(
+                {"detail": _("Too many failed queries. Please try again later.")},
+                status=status.HTTP_429_TOO_MANY_REQUESTS,
+            )
         if application is None:
             raise Http404
-        return Response({
-            "tracking_no": application.tracking_no,
-            "status": application.status,
-            "timeline": [{"at": e["at"], "event": e["event"], "label": e["label"]}
-                         for e in application_timeline(application, with_actor=False)],
-        })
+        return Response(
+            {
+                "tracking_no": application.tracking_no,
+                "status": application.status,
+                "timeline": [
+                    {"at": e["at"], "event": e["event"], "label": e["label"]}
+                    for e in application_timeline(application, with_actor=False)
+                ],
+            }
+        )

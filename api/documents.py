@@ -16,7 +16,9 @@ from documents.services import document_pdf
 class DocumentDownload(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(tags=["documents"], responses={(200, "application/pdf"): OpenApiResponse(description="PDF")})
+    @extend_schema(
+        tags=["documents"], responses={(200, "application/pdf"): OpenApiResponse(description="PDF")}
+    )
     def get(self, request, code: str):
         document = document_by_code(code)
         if document is None or document.subject_type != Application._meta.label_lower:
@@ -25,5 +27,8 @@ class DocumentDownload(APIView):
         if not visible.exists():
             raise Http404
         # document_pdf renders a letter whose render has not happened yet, here and now.
-        return FileResponse(document_pdf(document=document), content_type="application/pdf",
-                            filename=f"{document.display_code}.pdf")
+        return FileResponse(
+            document_pdf(document=document),
+            content_type="application/pdf",
+            filename=f"{document.display_code}.pdf",
+        )

@@ -28,7 +28,8 @@ def _as_field_errors(detail) -> dict:
 def django_validation_error_dict(exc: DjangoValidationError) -> dict:
     if hasattr(exc, "error_dict"):
         return {
-            (NON_FIELD if field == "__all__" else field): messages for field, messages in exc.message_dict.items()
+            (NON_FIELD if field == "__all__" else field): messages
+            for field, messages in exc.message_dict.items()
         }
     return {NON_FIELD: exc.messages}
 

@@ -72,8 +72,9 @@ class MeSerializer(serializers.Serializer):
 
 class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150, label=_("username"))
-    password = serializers.CharField(max_length=128, label=_("password"), trim_whitespace=False,
-                                     style={"input_type": "password"})
+    password = serializers.CharField(
+        max_length=128, label=_("password"), trim_whitespace=False, style={"input_type": "password"}
+    )
 
 
 class TokenSerializer(serializers.Serializer):
@@ -107,5 +108,6 @@ class ProviderQuerySerializer(DirectoryQuerySerializer):
 class InstitutionQuerySerializer(DirectoryQuerySerializer):
     kind = serializers.ChoiceField(
         choices=[(k, v) for k, v in OrganisationKind.choices if k in ("notary", "forensic")],
-        required=False, allow_blank=True,
+        required=False,
+        allow_blank=True,
     )

@@ -25,14 +25,22 @@ class TaskListQuery(serializers.Serializer):
 class TaskList(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(tags=["tasks"], parameters=[
-        OpenApiParameter("scope", str, enum=["inbox", "queue"]), OpenApiParameter("application_id", int),
-        OpenApiParameter("name", str)], responses={200: dict})
+    @extend_schema(
+        tags=["tasks"],
+        parameters=[
+            OpenApiParameter("scope", str, enum=["inbox", "queue"]),
+            OpenApiParameter("application_id", int),
+            OpenApiParameter("name", str),
+        ],
+        responses={200: dict},
+    )
     def get(self, request):
         query = TaskListQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         params = query.validated_data
-        qs = tasks.tasks_inbox(request.user) if params["scope"] == "inbox" else tasks.tasks_queue(request.user)
+        qs = (
+            tasks.tasks_inbox(request.user) if params["scope"] == "inbox" else tasks.tasks_queue(request.user)
+        )
         qs = tasks.tasks_filter(qs, application_id=params.get("application_id"), name=params.get("name"))
         paginator = Pagination()
         page = tasks.with_subjects(paginator.paginate_queryset(qs, request, view=self))
@@ -59,8 +67,9 @@ class TaskComplete(APIView):
         if not isinstance(request.data, dict):
             raise serializers.ValidationError(_("Send the task's fields as a JSON object."))
         try:
-            names = tasks.task_complete(user=request.user, task_id=pk, data=request.data,
-                                        base_url=site_base_url(request))
+            names = tasks.task_complete(
+                user=request.user, task_id=pk, data=request.data, base_url=site_base_url(request)
+            )
         except tasks.TaskNotFound as exc:
             raise Http404 from exc
         return Response({"next": names})

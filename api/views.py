@@ -53,7 +53,9 @@ class MeView(APIView):
             {
                 "username": user.get_username(),
                 "roles": selectors.user_roles(user),
-                "organisation": None if organisation is None else {
+                "organisation": None
+                if organisation is None
+                else {
                     "kind": organisation.kind,
                     "id": organisation.pk,
                     "name": organisation.name,
@@ -122,7 +124,9 @@ class _OrganisationListView(PublicListView):
 
     def get_queryset(self):
         p = self.query()
-        return selectors.public_organisations(kinds=self.kinds_for(p), region=p.get("region"), q=p.get("q", ""))
+        return selectors.public_organisations(
+            kinds=self.kinds_for(p), region=p.get("region"), q=p.get("q", "")
+        )
 
 
 class InstitutionListView(_OrganisationListView):

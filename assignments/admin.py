@@ -11,6 +11,13 @@ class SubsidyStandardAdmin(admin.ModelAdmin):
 
 @admin.register(DutyRule)
 class DutyRuleAdmin(admin.ModelAdmin):
-    list_display = ["year", "region", "lawyer_min_cases", "lawyer_min_hours", "notary_min_count",
-                    "counting_date", "is_demo"]
+    list_display = [
+        "year",
+        "region",
+        "lawyer_min_cases",
+        "lawyer_min_hours",
+        "notary_min_count",
+        "counting_date",
+        "is_demo",
+    ]
     list_filter = ["year", "region", "is_demo"]

@@ -32,6 +32,7 @@ CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
 
 # --- parent: one subprocess per backend -----------------------------------------------------
 
+
 def postgres_answers() -> bool:
     try:
         with socket.create_connection((PG_HOST, PG_PORT), timeout=1):
@@ -51,10 +52,10 @@ def postgres_answers() -> bool:
 def run_child(backend: str, n: int) -> dict | None:
     command = [sys.executable, str(Path(__file__).resolve()), "--child", backend, "--n", str(n)]
     result = None
-    with subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True) as process:  # noqa: S603
+    with subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True) as process:
         for line in process.stdout:
             if line.startswith(RESULT_PREFIX):
-                result = json.loads(line[len(RESULT_PREFIX):])
+                result = json.loads(line[len(RESULT_PREFIX) :])
             else:
                 print(line, end="", flush=True)
     if process.returncode != 0:
@@ -67,14 +68,18 @@ def report(results: list[dict]) -> None:
     print()
     print("backend    N      seconds  apps/s  stmts/app (data+control)  first  last   min  max")
     for r in results:
-        print(f"{r['backend']:<10} {r['n']:<6} {r['seconds']:>7.1f}  {r['per_second']:>6.1f}  "
-              f"{r['avg_statements']:>6.1f} ({r['avg_data']:.1f}+{r['avg_control']:.1f})"
-              f"{'':>10}{r['first']:>5}  {r['last']:>5} {r['min']:>5} {r['max']:>4}")
+        print(
+            f"{r['backend']:<10} {r['n']:<6} {r['seconds']:>7.1f}  {r['per_second']:>6.1f}  "
+            f"{r['avg_statements']:>6.1f} ({r['avg_data']:.1f}+{r['avg_control']:.1f})"
+            f"{'':>10}{r['first']:>5}  {r['last']:>5} {r['min']:>5} {r['max']:>4}"
+        )
     for r in results:
         phases = ", ".join(f"{name} {first}→{last}" for name, (first, last) in r["phases"].items())
         print(f"{r['backend']}: statements per request, first→last application: {phases}")
-        print(f"{r['backend']}: applications/s in the first tenth {r['first_stretch_rate']:.1f}, "
-              f"in the last tenth {r['last_stretch_rate']:.1f}")
+        print(
+            f"{r['backend']}: applications/s in the first tenth {r['first_stretch_rate']:.1f}, "
+            f"in the last tenth {r['last_stretch_rate']:.1f}"
+        )
         print(f"{r['backend']}: setup (migrate, reference rows) {r['setup_seconds']:.1f} s, not counted")
 
 
@@ -100,6 +105,7 @@ def main_parent(args) -> int:
 
 
 # --- child: one backend ---------------------------------------------------------------------
+
 
 def prepare_postgres() -> None:
     import psycopg
@@ -132,10 +138,15 @@ def setup_world():
     from directory.models import Region
 
     zhushan = Region.objects.get(code="zhushan")
-    center = services.organisation_create(acting_user=None, kind=OrganisationKind.AID_CENTER,
-                                          name="珠山区法律援助中心", region=zhushan)
-    EconomicStandard.objects.create(region=zhushan, kind="low_income", monthly_amount=Decimal("1200.00"),
-                                    valid_from=datetime.date(2020, 1, 1))
+    center = services.organisation_create(
+        acting_user=None, kind=OrganisationKind.AID_CENTER, name="珠山区法律援助中心", region=zhushan
+    )
+    EconomicStandard.objects.create(
+        region=zhushan,
+        kind="low_income",
+        monthly_amount=Decimal("1200.00"),
+        valid_from=datetime.date(2020, 1, 1),
+    )
     users = get_user_model().objects
     applicant = users.create_user(username="bench_applicant", password="bench-pw-123")
     applicant.groups.add(Group.objects.get(name="applicant"))
@@ -153,10 +164,19 @@ def payload(i: int) -> dict:
     return {
         "channel": "online",
         "region": "zhushan",
-        "applicant": {"name": f"申请人{i}", "id_number": resident_id(birth, seq=f"{i % 1000:03d}"),
-                      "phone": f"139{i:08d}", "address": f"珠山区新村路{i}号"},
+        "applicant": {
+            "name": f"申请人{i}",
+            "id_number": resident_id(birth, seq=f"{i % 1000:03d}"),
+            "phone": f"139{i:08d}",
+            "address": f"珠山区新村路{i}号",
+        },
         "categories": [],
-        "matter": {"category": "civil", "type": "maintenance", "summary": "子女拒付赡养费", "opposing_party": "王某"},
+        "matter": {
+            "category": "civil",
+            "type": "maintenance",
+            "summary": "子女拒付赡养费",
+            "opposing_party": "王某",
+        },
         "household": {"size": 2, "monthly_income": "1800.00", "fixed_income": True},
         "urgent_deadline": None,
         "pledge": True,
@@ -228,7 +248,9 @@ def measure(backend: str, n: int) -> int:
         assert task["name"] == "review" and task["application_id"] == filed.json()["id"], task
         counts["queue"] = len(listing)
         with CaptureQueriesContext(connection) as completing:
-            done = decider.post(f"/api/v1/tasks/{task['id']}/complete/", {"outcome": "approve"}, format="json")
+            done = decider.post(
+                f"/api/v1/tasks/{task['id']}/complete/", {"outcome": "approve"}, format="json"
+            )
         assert done.status_code == 200, done.content
         counts["complete"] = len(completing)
         for ctx in (filing, listing, completing):
@@ -239,8 +261,11 @@ def measure(backend: str, n: int) -> int:
             done_here = (i + 1) % report_every or report_every
             interval_rates.append(done_here / (now - last_report))
             last_report = now
-            print(f"{backend}: {i + 1}/{n} in {now - started:.1f} s, {interval_rates[-1]:.1f}/s in this stretch, "
-                  f"{sum(counts.values())} statements for the last one", flush=True)
+            print(
+                f"{backend}: {i + 1}/{n} in {now - started:.1f} s, {interval_rates[-1]:.1f}/s in this stretch, "
+                f"{sum(counts.values())} statements for the last one",
+                flush=True,
+            )
     seconds = time.perf_counter() - started
     reset_queries()
 
@@ -250,15 +275,26 @@ def measure(backend: str, n: int) -> int:
     assert approved == n, f"{approved} of {n} approved"
     totals = [sum(c.values()) for c in per_app]
     result = {
-        "backend": backend, "n": n, "seconds": seconds, "per_second": n / seconds,
+        "backend": backend,
+        "n": n,
+        "seconds": seconds,
+        "per_second": n / seconds,
         "setup_seconds": setup_seconds,
-        "avg_statements": sum(totals) / n, "avg_control": control / n, "avg_data": (sum(totals) - control) / n,
-        "first": totals[0], "last": totals[-1], "min": min(totals), "max": max(totals),
+        "avg_statements": sum(totals) / n,
+        "avg_control": control / n,
+        "avg_data": (sum(totals) - control) / n,
+        "first": totals[0],
+        "last": totals[-1],
+        "min": min(totals),
+        "max": max(totals),
         "phases": {p: (per_app[0][p], per_app[-1][p]) for p in phases},
-        "first_stretch_rate": interval_rates[0], "last_stretch_rate": interval_rates[-1],
+        "first_stretch_rate": interval_rates[0],
+        "last_stretch_rate": interval_rates[-1],
     }
-    print(f"{backend}: N={n}, {seconds:.1f} s, {n / seconds:.1f} applications/s (filed + decided), "
-          f"{result['avg_statements']:.1f} statements/application, first {totals[0]}, last {totals[-1]}")
+    print(
+        f"{backend}: N={n}, {seconds:.1f} s, {n / seconds:.1f} applications/s (filed + decided), "
+        f"{result['avg_statements']:.1f} statements/application, first {totals[0]}, last {totals[-1]}"
+    )
     print(RESULT_PREFIX + json.dumps(result))
     return 0
 

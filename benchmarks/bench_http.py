@@ -120,6 +120,7 @@ def worker_problem() -> str | None:
 
 # --- one measured run -----------------------------------------------------------------------
 
+
 def server_env(backend: str, tmp: Path, conn_max_age: str, settings_module: str, worker: bool) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(CLEARED_PREFIXES) and k not in CLEARED}
     if backend == "sqlite":
@@ -127,17 +128,19 @@ def server_env(backend: str, tmp: Path, conn_max_age: str, settings_module: str,
     else:
         database_url = f"postgres://{PG_USER}@{PG_HOST}:{PG_PORT}/{PG_DB}"
     (tmp / "static").mkdir(exist_ok=True)  # whitenoise warns at start-up when STATIC_ROOT is missing
-    env.update({
-        "DJANGO_SETTINGS_MODULE": settings_module,
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_SECURE_SSL_REDIRECT": "0",
-        "DATABASE_URL": database_url,
-        "MEDIA_ROOT": str(tmp / "media"),
-        "STATIC_ROOT": str(tmp / "static"),
-        "PYTHONUNBUFFERED": "1",
-    })
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": settings_module,
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            "DJANGO_SECURE_SSL_REDIRECT": "0",
+            "DATABASE_URL": database_url,
+            "MEDIA_ROOT": str(tmp / "media"),
+            "STATIC_ROOT": str(tmp / "static"),
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
     # Only with a worker to consume it: a broker makes the web processes queue the letters instead
     # of rendering them, so without a worker the run would skip that work.
     if worker:
@@ -149,8 +152,15 @@ def server_env(backend: str, tmp: Path, conn_max_age: str, settings_module: str,
 
 def run_json(command: list, env: dict, what: str, timeout: float = 900) -> dict:
     """Run a helper that prints one JSON line last; its other output goes to the terminal."""
-    done = subprocess.run(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True,  # noqa: S603
-                          timeout=timeout, check=False)
+    done = subprocess.run(
+        command,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
     lines = done.stdout.strip().splitlines()
     for line in lines[:-1]:
         log(line)
@@ -169,7 +179,9 @@ def wait_until_serving(port: int, token: str, server: subprocess.Popen, log_file
             break
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-            conn.request("GET", "/api/v1/me/", headers={"Authorization": f"Token {token}", "Connection": "close"})
+            conn.request(
+                "GET", "/api/v1/me/", headers={"Authorization": f"Token {token}", "Connection": "close"}
+            )
             response = conn.getresponse()
             body = response.read()
             conn.close()
@@ -178,8 +190,10 @@ def wait_until_serving(port: int, token: str, server: subprocess.Popen, log_file
             continue
         if response.status == 200 and response.getheader("X-Bench-SQL"):
             return
-        raise BenchError(f"gunicorn answers /api/v1/me/ with {response.status}: {body[:2000]!r}\n"
-                         + log_file.read_text(errors="replace")[-4000:])
+        raise BenchError(
+            f"gunicorn answers /api/v1/me/ with {response.status}: {body[:2000]!r}\n"
+            + log_file.read_text(errors="replace")[-4000:]
+        )
     raise BenchError("gunicorn did not come up\n" + log_file.read_text(errors="replace")[-4000:])
 
 
@@ -209,49 +223,123 @@ def measure(backend: str, conn_max_age: str, args) -> dict:
             if backend == "postgres":
                 postgres_recreate()
             started = time.monotonic()
-            done = subprocess.run([py, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env,  # noqa: S603
-                                  check=False)
+            done = subprocess.run(
+                [py, "manage.py", "migrate", "--noinput", "-v0"],
+                cwd=ROOT,
+                env=env,
+                check=False,
+            )
             if done.returncode:
                 raise BenchError(f"{label}: migrate failed (exit {done.returncode})")
             world_file = tmp / "world.json"
-            settings_seen = run_json([py, str(HERE / "http_world.py"), "seed", "--clients", str(args.clients),
-                                      "--out", str(world_file)], env, f"{label}: seeding")
+            settings_seen = run_json(
+                [
+                    py,
+                    str(HERE / "http_world.py"),
+                    "seed",
+                    "--clients",
+                    str(args.clients),
+                    "--out",
+                    str(world_file),
+                ],
+                env,
+                f"{label}: seeding",
+            )
             setup_s = time.monotonic() - started
             log(f"{label}: migrated and seeded in {setup_s:.1f} s; settings {json.dumps(settings_seen)}")
 
             port = free_port()
             server_log = tmp / "gunicorn.log"
             with open(server_log, "wb") as out:
-                server = subprocess.Popen(  # noqa: S603
-                    [str(BIN / "gunicorn"), "-w", "2", "-k", "sync", "-b", f"127.0.0.1:{port}",
-                     "--log-level", "warning", "config.wsgi:application"],
-                    cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+                server = subprocess.Popen(
+                    [
+                        str(BIN / "gunicorn"),
+                        "-w",
+                        "2",
+                        "-k",
+                        "sync",
+                        "-b",
+                        f"127.0.0.1:{port}",
+                        "--log-level",
+                        "warning",
+                        "config.wsgi:application",
+                    ],
+                    cwd=ROOT,
+                    env=env,
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
             if args.worker:
                 worker_log = tmp / "celery.log"
-                subprocess.run([str(BIN / "celery"), "-A", "config", "purge", "-f"], cwd=ROOT, env=env,  # noqa: S603
-                               stdout=subprocess.DEVNULL, check=False)
+                subprocess.run(
+                    [str(BIN / "celery"), "-A", "config", "purge", "-f"],
+                    cwd=ROOT,
+                    env=env,
+                    stdout=subprocess.DEVNULL,
+                    check=False,
+                )
                 with open(worker_log, "wb") as out:
                     # One process at the lowest CPU priority, as a worker sharing a node with the web
                     # processes is run: letters wait in the queue while requests are served.
-                    worker = subprocess.Popen(  # noqa: S603
-                        ["/usr/bin/nice", "-n", str(args.worker_nice), str(BIN / "celery"), "-A", "config", "worker",
-                         "--concurrency", "1", "--loglevel", "warning"],
-                        cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+                    worker = subprocess.Popen(
+                        [
+                            "/usr/bin/nice",
+                            "-n",
+                            str(args.worker_nice),
+                            str(BIN / "celery"),
+                            "-A",
+                            "config",
+                            "worker",
+                            "--concurrency",
+                            "1",
+                            "--loglevel",
+                            "warning",
+                        ],
+                        cwd=ROOT,
+                        env=env,
+                        stdout=out,
+                        stderr=subprocess.STDOUT,
+                        start_new_session=True,
+                    )
             token = json.loads(world_file.read_text())["clients"][0]["applicant_token"]
             wait_until_serving(port, token, server, server_log)
             if args.worker:
                 # started now and told when the clients are done, so that its start-up is not timed
-                drainer = subprocess.Popen([py, str(HERE / "http_world.py"), "drain", "--timeout", "600"],  # noqa: S603
-                                           cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+                drainer = subprocess.Popen(
+                    [py, str(HERE / "http_world.py"), "drain", "--timeout", "600"],
+                    cwd=ROOT,
+                    env=env,
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    text=True,
+                )
 
             try:
-                result = run_json([py, str(HERE / "http_client.py"), "--port", str(port), "--world", str(world_file),
-                                   "--n", str(args.n), "--clients", str(args.clients), "--warmup", str(args.warmup),
-                                   "--server-pid", str(server.pid)],
-                                  env, f"{label}: the clients")
+                result = run_json(
+                    [
+                        py,
+                        str(HERE / "http_client.py"),
+                        "--port",
+                        str(port),
+                        "--world",
+                        str(world_file),
+                        "--n",
+                        str(args.n),
+                        "--clients",
+                        str(args.clients),
+                        "--warmup",
+                        str(args.warmup),
+                        "--server-pid",
+                        str(server.pid),
+                    ],
+                    env,
+                    f"{label}: the clients",
+                )
             except BenchError as exc:
-                raise BenchError(f"{exc}\n-- the end of gunicorn's log:\n"
-                                 + server_log.read_text(errors="replace")[-4000:]) from exc
+                raise BenchError(
+                    f"{exc}\n-- the end of gunicorn's log:\n" + server_log.read_text(errors="replace")[-4000:]
+                ) from exc
             clients_done = time.monotonic()
             if drainer is not None:
                 drainer.stdin.write("go\n")
@@ -267,16 +355,27 @@ def measure(backend: str, conn_max_age: str, args) -> dict:
                 result["worker_pending_at_end"] = drained["pending_at_start"]
                 result["worker_drain_s"] = round(max(0.0, drained["done_at"] - clients_done), 2)
                 # what the web side's figure leaves out: the letters still to render when the clients stop
-                result["apps_per_s_with_drain"] = round(result["applications"]
-                                                        / (result["wall_s"] + result["worker_drain_s"]), 2)
+                result["apps_per_s_with_drain"] = round(
+                    result["applications"] / (result["wall_s"] + result["worker_drain_s"]), 2
+                )
                 if drained["pending"]:
-                    raise BenchError(f"{label}: {drained['pending']} documents still without a PDF after 600 s\n"
-                                     + worker_log.read_text(errors="replace")[-4000:])
+                    raise BenchError(
+                        f"{label}: {drained['pending']} documents still without a PDF after 600 s\n"
+                        + worker_log.read_text(errors="replace")[-4000:]
+                    )
             expected = (args.n // args.clients + args.warmup) * args.clients
-            checked = run_json([py, str(HERE / "http_world.py"), "check", "--expect", str(expected)], env,
-                               f"{label}: checking that every application was approved")
-            result.update(backend=backend, conn_max_age=conn_max_age, settings=settings_seen, setup_s=round(setup_s, 1),
-                          checked=checked)
+            checked = run_json(
+                [py, str(HERE / "http_world.py"), "check", "--expect", str(expected)],
+                env,
+                f"{label}: checking that every application was approved",
+            )
+            result.update(
+                backend=backend,
+                conn_max_age=conn_max_age,
+                settings=settings_seen,
+                setup_s=round(setup_s, 1),
+                checked=checked,
+            )
             log(f"{label}: {result['calls_per_s']} calls/s, {result['sql_per_app']} statements/application")
             return result
         except subprocess.TimeoutExpired as exc:
@@ -295,10 +394,18 @@ def measure(backend: str, conn_max_age: str, args) -> dict:
 
 
 def run_floor(backend: str, args) -> dict:
-    command = [sys.executable, str(args.floor), "--db", FLOOR_DB[backend], "--n", str(args.n),
-               "--concurrency", str(args.clients)]
+    command = [
+        sys.executable,
+        str(args.floor),
+        "--db",
+        FLOOR_DB[backend],
+        "--n",
+        str(args.n),
+        "--concurrency",
+        str(args.clients),
+    ]
     log(f"{backend}: the floor: {' '.join(command[1:])}")
-    done = subprocess.run(command, capture_output=True, text=True, timeout=900, check=False)  # noqa: S603
+    done = subprocess.run(command, capture_output=True, text=True, timeout=900, check=False)
     if done.returncode != 0:
         raise BenchError(f"{backend}: the floor failed (exit {done.returncode})\n{done.stderr[-4000:]}")
     result = json.loads(done.stdout.strip().splitlines()[-1])
@@ -307,6 +414,7 @@ def run_floor(backend: str, args) -> dict:
 
 
 # --- report ---------------------------------------------------------------------------------
+
 
 def connection_label(run: dict) -> str:
     settings = run["settings"]
@@ -322,15 +430,19 @@ def median(values: list[float]) -> float:
 
 def summary_row(label: str, runs: list[dict], floor_rates: list[float]) -> str:
     ratios = [r["ratio"] for r in runs if r["ratio"] is not None]
-    sql = (f"{median([r['sql_per_app'] for r in runs]):.1f} ({median([r['sql_data_per_app'] for r in runs]):.1f}"
-           f"+{median([r['sql_control_per_app'] for r in runs]):.1f})")
+    sql = (
+        f"{median([r['sql_per_app'] for r in runs]):.1f} ({median([r['sql_data_per_app'] for r in runs]):.1f}"
+        f"+{median([r['sql_control_per_app'] for r in runs]):.1f})"
+    )
     floor = f"{median(floor_rates):.1f}" if floor_rates else "-"
     ratio = f"{median(ratios):.2f}" if ratios else "-"
     cpu = [r["server_cpu_ms_per_call"] for r in runs if r.get("server_cpu_ms_per_call") is not None]
     cpu_ms = f"{median(cpu):.1f}" if cpu else "-"
-    return (f"{label:<34} {median([r['calls_per_s'] for r in runs]):>8.1f} "
-            f"{median([r['apps_per_s'] for r in runs]):>7.2f} {median([r['call_ms_median'] for r in runs]):>7.1f} "
-            f"{median([r['call_ms_p90'] for r in runs]):>7.1f} {cpu_ms:>8} {sql:>19} {floor:>10} {ratio:>10}")
+    return (
+        f"{label:<34} {median([r['calls_per_s'] for r in runs]):>8.1f} "
+        f"{median([r['apps_per_s'] for r in runs]):>7.2f} {median([r['call_ms_median'] for r in runs]):>7.1f} "
+        f"{median([r['call_ms_p90'] for r in runs]):>7.1f} {cpu_ms:>8} {sql:>19} {floor:>10} {ratio:>10}"
+    )
 
 
 def report(backend: str, rounds: list[dict], args) -> dict:
@@ -342,13 +454,19 @@ def report(backend: str, rounds: list[dict], args) -> dict:
             run["ratio"] = round(run["calls_per_s"] / rate, 3) if rate else None
     floor_rates = [rnd["floor"]["calls_per_s"] for rnd in rounds if rnd["floor"]]
     settings_order = list(dict.fromkeys(run["conn_max_age"] for rnd in rounds for run in rnd["runs"]))
-    by_setting = {age: [run for rnd in rounds for run in rnd["runs"] if run["conn_max_age"] == age]
-                  for age in settings_order}
+    by_setting = {
+        age: [run for rnd in rounds for run in rnd["runs"] if run["conn_max_age"] == age]
+        for age in settings_order
+    }
     log("")
-    log(f"== {backend}: {args.n // args.clients * args.clients} applications (3 calls each) per run, "
-        f"{args.clients} clients, gunicorn -w 2 -k sync, DEBUG off, one TCP connection per call")
-    log(f"{'connections':<34} {'calls/s':>8} {'apps/s':>7} {'ms med':>7} {'ms p90':>7} {'cpu ms':>8} "
-        f"{'SQL/app (data+ctl)':>19} {'floor c/s':>10} {'ours/floor':>10}")
+    log(
+        f"== {backend}: {args.n // args.clients * args.clients} applications (3 calls each) per run, "
+        f"{args.clients} clients, gunicorn -w 2 -k sync, DEBUG off, one TCP connection per call"
+    )
+    log(
+        f"{'connections':<34} {'calls/s':>8} {'apps/s':>7} {'ms med':>7} {'ms p90':>7} {'cpu ms':>8} "
+        f"{'SQL/app (data+ctl)':>19} {'floor c/s':>10} {'ours/floor':>10}"
+    )
     for number, rnd in enumerate(rounds, 1):
         rate = [rnd["floor"]["calls_per_s"]] if rnd["floor"] else []
         prefix = f"round {number}: " if len(rounds) > 1 else ""
@@ -357,45 +475,70 @@ def report(backend: str, rounds: list[dict], args) -> dict:
     if len(rounds) > 1:
         for runs in by_setting.values():
             log(summary_row(f"median: {connection_label(runs[0])}", runs, floor_rates))
-    log("  (ms med/p90: call latency seen by the clients; cpu ms: gunicorn workers' CPU time per call, which "
+    log(
+        "  (ms med/p90: call latency seen by the clients; cpu ms: gunicorn workers' CPU time per call, which "
         "other load on the machine hardly moves; SQL per application: its 3 calls and what the server ran "
-        "after their responses, not what a Celery worker ran)")
+        "after their responses, not what a Celery worker ran)"
+    )
     for runs in by_setting.values():
         run = runs[-1]
-        phases = ", ".join(f"{p} {v['sql_in_request_mean']:.1f} stmts/{v['ms_median']:.0f} ms"
-                           for p, v in run["phases"].items())
-        log(f"  {connection_label(run)}: per call {phases}; per application "
+        phases = ", ".join(
+            f"{p} {v['sql_in_request_mean']:.1f} stmts/{v['ms_median']:.0f} ms"
+            for p, v in run["phases"].items()
+        )
+        log(
+            f"  {connection_label(run)}: per call {phases}; per application "
             f"{run['sql_per_app'] - run['sql_after_response_per_app']:.1f} statements in the requests "
             f"({min(r['sql_in_request_per_app_min'] for r in runs)}..{max(r['sql_in_request_per_app_max'] for r in runs)})"
-            f" + {run['sql_after_response_per_app']:.1f} after the responses (letters rendered on request_finished)")
-        drains = [f"{r['worker_pending_at_end']} pending PDFs drained in {r['worker_drain_s']} s "
-                  f"({r['apps_per_s_with_drain']} applications/s counting the drain)"
-                  for r in runs if "worker_drain_s" in r]
+            f" + {run['sql_after_response_per_app']:.1f} after the responses (letters rendered on request_finished)"
+        )
+        drains = [
+            f"{r['worker_pending_at_end']} pending PDFs drained in {r['worker_drain_s']} s "
+            f"({r['apps_per_s_with_drain']} applications/s counting the drain)"
+            for r in runs
+            if "worker_drain_s" in r
+        ]
         if drains:
             log(f"  {connection_label(run)}: Celery worker after the clients: {'; '.join(drains)}")
     for rnd in rounds:
         if floor := rnd["floor"]:
-            log(f"  floor: {floor['calls_per_s']} calls/s, {floor['processes_per_s']} processes/s (6 calls each), "
-                f"call median {floor['call_ms_median']} ms, p90 {floor['call_ms_p90']} ms")
+            log(
+                f"  floor: {floor['calls_per_s']} calls/s, {floor['processes_per_s']} processes/s (6 calls each), "
+                f"call median {floor['call_ms_median']} ms, p90 {floor['call_ms_p90']} ms"
+            )
 
     comparison = None
     persistent, per_request = by_setting.get("default"), by_setting.get("0")
     if persistent and per_request:
-        gain = median([r["calls_per_s"] for r in persistent]) / median([r["calls_per_s"] for r in per_request]) - 1
-        sql_difference = median([r["sql_per_app"] for r in persistent]) - median([r["sql_per_app"] for r in per_request])
-        cpu = [median([r["server_cpu_ms_per_call"] for r in runs if r.get("server_cpu_ms_per_call") is not None])
-               for runs in (persistent, per_request)]
-        comparison = {"calls_per_s_gain": round(gain, 3), "sql_per_app_difference": round(sql_difference, 1),
-                      "server_cpu_ms_per_call_difference": round(cpu[0] - cpu[1], 2)}
-        log(f"  persistent connections ({connection_label(persistent[0])}) vs one per request: "
+        gain = (
+            median([r["calls_per_s"] for r in persistent]) / median([r["calls_per_s"] for r in per_request])
+            - 1
+        )
+        sql_difference = median([r["sql_per_app"] for r in persistent]) - median(
+            [r["sql_per_app"] for r in per_request]
+        )
+        cpu = [
+            median([r["server_cpu_ms_per_call"] for r in runs if r.get("server_cpu_ms_per_call") is not None])
+            for runs in (persistent, per_request)
+        ]
+        comparison = {
+            "calls_per_s_gain": round(gain, 3),
+            "sql_per_app_difference": round(sql_difference, 1),
+            "server_cpu_ms_per_call_difference": round(cpu[0] - cpu[1], 2),
+        }
+        log(
+            f"  persistent connections ({connection_label(persistent[0])}) vs one per request: "
             f"{gain:+.1%} calls/s, {cpu[0] - cpu[1]:+.1f} ms server CPU per call, "
-            f"{sql_difference:+.1f} statements/application (connection set-up statements are not counted)")
+            f"{sql_difference:+.1f} statements/application (connection set-up statements are not counted)"
+        )
     judged = persistent or by_setting[settings_order[0]]
     ratios = [r["ratio"] for r in judged if r["ratio"] is not None]
     sql_per_app = median([r["sql_per_app"] for r in judged])
     sql_ok = sql_per_app <= TARGET_SQL_PER_APP
-    sql_verdict = (f"{sql_per_app:.1f} statements/application (target ≤ {TARGET_SQL_PER_APP}) "
-                   f"{'met' if sql_ok else 'NOT met'}")
+    sql_verdict = (
+        f"{sql_per_app:.1f} statements/application (target ≤ {TARGET_SQL_PER_APP}) "
+        f"{'met' if sql_ok else 'NOT met'}"
+    )
     if ratios:
         ratio = round(median(ratios), 3)
         speed_verdict = f"{ratio:.2f}× the floor (target ≥ {TARGET_RATIO}×) {'met' if ratio >= TARGET_RATIO else 'NOT met'}"
@@ -403,30 +546,59 @@ def report(backend: str, rounds: list[dict], args) -> dict:
         ratio, speed_verdict = None, "no floor figure, ratio unknown"
     log(f"  verdict ({connection_label(judged[0])}): {speed_verdict}; {sql_verdict}")
     return {
-        "backend": backend, "rounds": rounds, "persistent_vs_per_request": comparison,
-        "verdict": {"connections": connection_label(judged[0]), "ratio": ratio, "ratio_met": bool(ratio and ratio >= TARGET_RATIO),
-                    "sql_per_app": sql_per_app, "sql_met": sql_ok},
+        "backend": backend,
+        "rounds": rounds,
+        "persistent_vs_per_request": comparison,
+        "verdict": {
+            "connections": connection_label(judged[0]),
+            "ratio": ratio,
+            "ratio_met": bool(ratio and ratio >= TARGET_RATIO),
+            "sql_per_app": sql_per_app,
+            "sql_met": sql_ok,
+        },
     }
 
 
 # --- main -----------------------------------------------------------------------------------
 
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--backend", choices=["sqlite", "postgres", "all"], default="all")
-    parser.add_argument("--n", type=int, default=300, help="applications per run, split between the clients "
-                                                             "(also the floor's processes; default 300)")
+    parser.add_argument(
+        "--n",
+        type=int,
+        default=300,
+        help="applications per run, split between the clients (also the floor's processes; default 300)",
+    )
     parser.add_argument("--clients", type=int, default=2, help="client processes (1 to 5; default 2)")
-    parser.add_argument("--warmup", type=int, default=5, help="iterations per client before timing (default 5)")
-    parser.add_argument("--conn-max-age", nargs="+", default=["default", "0"], metavar="N",
-                        help="DJANGO_DB_CONN_MAX_AGE values to run, 'default' for the settings' own "
-                             "(default: default 0)")
-    parser.add_argument("--rounds", type=int, default=1,
-                        help="repeat floor + ours this many times and report the medians (default 1)")
-    parser.add_argument("--worker-nice", type=int, default=19,
-                        help="the worker's nice value (default 19: it yields the CPU to the web processes)")
-    parser.add_argument("--worker", action="store_true",
-                        help="run a Celery worker beside gunicorn and time how long it takes to drain")
+    parser.add_argument(
+        "--warmup", type=int, default=5, help="iterations per client before timing (default 5)"
+    )
+    parser.add_argument(
+        "--conn-max-age",
+        nargs="+",
+        default=["default", "0"],
+        metavar="N",
+        help="DJANGO_DB_CONN_MAX_AGE values to run, 'default' for the settings' own (default: default 0)",
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="repeat floor + ours this many times and report the medians (default 1)",
+    )
+    parser.add_argument(
+        "--worker-nice",
+        type=int,
+        default=19,
+        help="the worker's nice value (default 19: it yields the CPU to the web processes)",
+    )
+    parser.add_argument(
+        "--worker",
+        action="store_true",
+        help="run a Celery worker beside gunicorn and time how long it takes to drain",
+    )
     parser.add_argument("--no-floor", action="store_true", help="skip the floor (quicker, no ratio)")
     parser.add_argument("--floor", type=Path, default=FLOOR, help=argparse.SUPPRESS)
     # for experiments with other settings (a connection pool ...): a module that imports bench_settings
@@ -471,13 +643,18 @@ def main() -> int:
                     except (BenchError, subprocess.TimeoutExpired) as exc:
                         log(f"{exc}\n{backend}: going on without the floor's figure")
                         failed = True
-                rounds.append({"floor": floor, "runs": [measure(backend, age, args) for age in args.conn_max_age]})
+                rounds.append(
+                    {"floor": floor, "runs": [measure(backend, age, args) for age in args.conn_max_age]}
+                )
         except BenchError as exc:
             log(str(exc))
             failed = True
             continue
         reports.append(report(backend, rounds, args))
-    print(json.dumps({"n": args.n, "clients": args.clients, "warmup": args.warmup, "backends": reports}), flush=True)
+    print(
+        json.dumps({"n": args.n, "clients": args.clients, "warmup": args.warmup, "backends": reports}),
+        flush=True,
+    )
     return 1 if failed else 0
 
 

@@ -52,10 +52,19 @@ def payload(i: int, region: str) -> dict:
     return {
         "channel": "online",
         "region": region,
-        "applicant": {"name": f"申请人{i}", "id_number": resident_id(birth, seq=f"{i % 1000:03d}"),
-                      "phone": f"139{i:08d}", "address": f"珠山区新村路{i}号"},
+        "applicant": {
+            "name": f"申请人{i}",
+            "id_number": resident_id(birth, seq=f"{i % 1000:03d}"),
+            "phone": f"139{i:08d}",
+            "address": f"珠山区新村路{i}号",
+        },
         "categories": [],
-        "matter": {"category": "civil", "type": "maintenance", "summary": "子女拒付赡养费", "opposing_party": "王某"},
+        "matter": {
+            "category": "civil",
+            "type": "maintenance",
+            "summary": "子女拒付赡养费",
+            "opposing_party": "王某",
+        },
         "household": {"size": 2, "monthly_income": "1800.00", "fixed_income": True},
         "urgent_deadline": None,
         "pledge": True,
@@ -79,8 +88,10 @@ def call(port: int, method: str, path: str, token: str, expected: int, body: dic
         conn.close()
     ms = (time.perf_counter() - started) * 1000
     if response.status != expected:
-        raise Failure(f"{method} {path}: expected {expected}, got {response.status}\n"
-                      f"{content.decode(errors='replace')[:4000]}")
+        raise Failure(
+            f"{method} {path}: expected {expected}, got {response.status}\n"
+            f"{content.decode(errors='replace')[:4000]}"
+        )
     counted = response.getheader(SQL_HEADER)
     if counted is None:
         raise Failure(f"{method} {path}: no {SQL_HEADER} header (is the server running bench_settings?)")
@@ -92,15 +103,26 @@ def call(port: int, method: str, path: str, token: str, expected: int, body: dic
 
 def iteration(port: int, client: dict, i: int) -> list[tuple[str, float, int, int]]:
     """File, find in the queue, approve: one (phase, ms, total, control, after, after_control) per call."""
-    filed, ms_file, sql_file = call(port, "POST", "/api/v1/applications/", client["applicant_token"], 201,
-                                    payload(i, client["region"]))
-    queue, ms_queue, sql_queue = call(port, "GET", "/api/v1/tasks/?scope=queue", client["reviewer_token"], 200)
+    filed, ms_file, sql_file = call(
+        port, "POST", "/api/v1/applications/", client["applicant_token"], 201, payload(i, client["region"])
+    )
+    queue, ms_queue, sql_queue = call(
+        port, "GET", "/api/v1/tasks/?scope=queue", client["reviewer_token"], 200
+    )
     task = next((t for t in queue["results"] if t.get("application_id") == filed["id"]), None)
     if task is None:
-        raise Failure(f"application {filed['id']} not in {client['region']}'s queue: "
-                      f"{json.dumps(queue, ensure_ascii=False)[:4000]}")
-    _, ms_done, sql_done = call(port, "POST", f"/api/v1/tasks/{task['id']}/complete/", client["reviewer_token"],
-                                200, {"outcome": "approve"})
+        raise Failure(
+            f"application {filed['id']} not in {client['region']}'s queue: "
+            f"{json.dumps(queue, ensure_ascii=False)[:4000]}"
+        )
+    _, ms_done, sql_done = call(
+        port,
+        "POST",
+        f"/api/v1/tasks/{task['id']}/complete/",
+        client["reviewer_token"],
+        200,
+        {"outcome": "approve"},
+    )
     return [("file", ms_file, *sql_file), ("queue", ms_queue, *sql_queue), ("complete", ms_done, *sql_done)]
 
 
@@ -137,7 +159,7 @@ def workers_cpu(master: int) -> dict[int, float]:
         except OSError:  # the process has gone
             continue
         # after the command name in parentheses: state, ppid, ... utime and stime are the 12th and 13th
-        fields = stat[stat.rindex(")") + 2:].split()
+        fields = stat[stat.rindex(")") + 2 :].split()
         if int(fields[1]) == master:
             cpu[int(entry)] = (int(fields[11]) + int(fields[12])) / tick
     return cpu
@@ -160,23 +182,36 @@ def summarise(runs: list[dict], clients: int, warmup: int, cpu_before: dict, cpu
     per_app_in_request = [sum(c[2] for c in it) for it in iterations]
     by_phase = {p: [c for c in calls if c[0] == p] for p in PHASES}
     return {
-        "clients": clients, "warmup_per_client": warmup, "applications": apps, "http_calls": len(ms),
-        "wall_s": round(wall, 3), "calls_per_s": round(len(ms) / wall, 1), "apps_per_s": round(apps / wall, 2),
-        "call_ms_median": round(statistics.median(ms), 2), "call_ms_p90": round(percentile(ms, 0.9), 2),
+        "clients": clients,
+        "warmup_per_client": warmup,
+        "applications": apps,
+        "http_calls": len(ms),
+        "wall_s": round(wall, 3),
+        "calls_per_s": round(len(ms) / wall, 1),
+        "apps_per_s": round(apps / wall, 2),
+        "call_ms_median": round(statistics.median(ms), 2),
+        "call_ms_p90": round(percentile(ms, 0.9), 2),
         "call_ms_max": round(ms[-1], 2),
         "sql_per_app": round((in_request + after) / apps, 1),
         "sql_control_per_app": round((in_request_control + after_control) / apps, 1),
         "sql_data_per_app": round((in_request + after - in_request_control - after_control) / apps, 1),
         "sql_after_response_per_app": round(after / apps, 1),
-        "sql_in_request_per_app_min": min(per_app_in_request), "sql_in_request_per_app_max": max(per_app_in_request),
+        "sql_in_request_per_app_min": min(per_app_in_request),
+        "sql_in_request_per_app_max": max(per_app_in_request),
         # a worker that gunicorn replaced during the run is left out: then this is an underestimate
-        "server_cpu_ms_per_call": round(sum(cpu_after[pid] - cpu_before[pid] for pid in cpu_before if pid in cpu_after)
-                                        * 1000 / len(ms), 2) if cpu_before else None,
+        "server_cpu_ms_per_call": round(
+            sum(cpu_after[pid] - cpu_before[pid] for pid in cpu_before if pid in cpu_after) * 1000 / len(ms),
+            2,
+        )
+        if cpu_before
+        else None,
         "server_workers_replaced": set(cpu_before) != set(cpu_after),
         "phases": {
-            p: {"ms_median": round(statistics.median(c[1] for c in phase_calls), 2),
+            p: {
+                "ms_median": round(statistics.median(c[1] for c in phase_calls), 2),
                 "sql_in_request_mean": round(sum(c[2] for c in phase_calls) / len(phase_calls), 1),
-                "sql_in_request_control_mean": round(sum(c[3] for c in phase_calls) / len(phase_calls), 1)}
+                "sql_in_request_control_mean": round(sum(c[3] for c in phase_calls) / len(phase_calls), 1),
+            }
             for p, phase_calls in by_phase.items()
         },
     }
@@ -189,7 +224,9 @@ def main() -> int:
     parser.add_argument("--n", type=int, default=300, help="applications in all, split between the clients")
     parser.add_argument("--clients", type=int, default=2)
     parser.add_argument("--warmup", type=int, default=5, help="iterations per client before the clock starts")
-    parser.add_argument("--server-pid", type=int, help="gunicorn's master: report its workers' CPU time per call")
+    parser.add_argument(
+        "--server-pid", type=int, help="gunicorn's master: report its workers' CPU time per call"
+    )
     args = parser.parse_args()
     with open(args.world, encoding="utf-8") as f:
         world = json.load(f)["clients"]
@@ -202,8 +239,10 @@ def main() -> int:
     # this process waits too, to read the server's CPU time when the clock starts
     barrier = ctx.Barrier(args.clients + 1, timeout=300)
     results = ctx.Queue()
-    processes = [ctx.Process(target=worker, args=(args.port, world[k], k * per, per, args.warmup, barrier, results))
-                 for k in range(args.clients)]
+    processes = [
+        ctx.Process(target=worker, args=(args.port, world[k], k * per, per, args.warmup, barrier, results))
+        for k in range(args.clients)
+    ]
     for p in processes:
         p.start()
     try:

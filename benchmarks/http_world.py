@@ -58,25 +58,40 @@ def seed(clients: int, out: str) -> dict:
     with transaction.atomic():
         for code in REGIONS[:clients]:
             region = Region.objects.get(code=code)
-            center = services.organisation_create(acting_user=None, kind=OrganisationKind.AID_CENTER,
-                                                  name=f"{region.name}法律援助中心", region=region)
-            EconomicStandard.objects.create(region=region, kind="low_income", monthly_amount=Decimal("1200.00"),
-                                            valid_from=datetime.date(2020, 1, 1))
+            center = services.organisation_create(
+                acting_user=None,
+                kind=OrganisationKind.AID_CENTER,
+                name=f"{region.name}法律援助中心",
+                region=region,
+            )
+            EconomicStandard.objects.create(
+                region=region,
+                kind="low_income",
+                monthly_amount=Decimal("1200.00"),
+                valid_from=datetime.date(2020, 1, 1),
+            )
             applicant = users.create_user(username=f"bench_applicant_{code}", password="bench-pw-123")
             applicant.groups.add(applicant_group)
             reviewer = users.create_user(username=f"bench_reviewer_{code}", password="bench-pw-123")
-            services.membership_grant(acting_user=None, user=reviewer, organisation=center, role=Role.REVIEWER)
-            world.append({
-                "region": code,
-                "applicant_token": Token.objects.create(user=applicant).key,
-                "reviewer_token": Token.objects.create(user=reviewer).key,
-            })
+            services.membership_grant(
+                acting_user=None, user=reviewer, organisation=center, role=Role.REVIEWER
+            )
+            world.append(
+                {
+                    "region": code,
+                    "applicant_token": Token.objects.create(user=applicant).key,
+                    "reviewer_token": Token.objects.create(user=reviewer).key,
+                }
+            )
     with open(out, "w", encoding="utf-8") as f:
         json.dump({"clients": world}, f)
     db = settings.DATABASES["default"]
     return {
-        "debug": settings.DEBUG, "engine": db["ENGINE"], "conn_max_age": db.get("CONN_MAX_AGE"),
-        "conn_health_checks": db.get("CONN_HEALTH_CHECKS"), "pool": bool(db.get("OPTIONS", {}).get("pool")),
+        "debug": settings.DEBUG,
+        "engine": db["ENGINE"],
+        "conn_max_age": db.get("CONN_MAX_AGE"),
+        "conn_health_checks": db.get("CONN_HEALTH_CHECKS"),
+        "pool": bool(db.get("OPTIONS", {}).get("pool")),
         "cache": settings.CACHES["default"]["BACKEND"],
         "celery_eager": getattr(settings, "CELERY_TASK_ALWAYS_EAGER", None),
     }
@@ -85,8 +100,10 @@ def seed(clients: int, out: str) -> dict:
 def check(expect: int) -> dict:
     from aid_cases.models import Application
 
-    counts = {"applications": Application.objects.count(),
-              "approved": Application.objects.filter(status="approved").count()}
+    counts = {
+        "applications": Application.objects.count(),
+        "approved": Application.objects.filter(status="approved").count(),
+    }
     counts["ok"] = counts["applications"] == counts["approved"] == expect
     return counts
 

@@ -25,4 +25,4 @@ def compile_catalogues(locale_dir: Path = LOCALE_DIR) -> list[Path]:
 
 if __name__ == "__main__":
     for path in compile_catalogues():
-        print(f"compiled {path}")  # noqa: T201
+        print(f"compiled {path}")

@@ -73,7 +73,15 @@ class SpecialtyInline(admin.TabularInline):
 
 @admin.register(Provider)
 class ProviderAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "organisation", "licence_no", "practice_start", "minors_experienced", "active"]
+    list_display = [
+        "name",
+        "kind",
+        "organisation",
+        "licence_no",
+        "practice_start",
+        "minors_experienced",
+        "active",
+    ]
     list_filter = ["kind", "active", "minors_experienced", "regions_served", "organisation__region"]
     search_fields = ["name", "licence_no", "organisation__name"]
     autocomplete_fields = ["user", "organisation"]

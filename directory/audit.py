@@ -36,15 +36,30 @@ class AuditAction(models.TextChoices):
     REVIEW_CLAIM = "review_claim", pgettext_lazy("audit action", "Review started")
     REVIEW_APPROVE = "review_approve", pgettext_lazy("audit action", "Legal aid granted")
     REVIEW_REFUSE = "review_refuse", pgettext_lazy("audit action", "Legal aid refused")
-    REVIEW_REQUEST_SUPPLEMENT = "review_request_supplement", pgettext_lazy("audit action", "Supplement requested")
+    REVIEW_REQUEST_SUPPLEMENT = (
+        "review_request_supplement",
+        pgettext_lazy("audit action", "Supplement requested"),
+    )
     REVIEW_PROVISIONAL = "review_provisional", pgettext_lazy("audit action", "Provisional legal aid granted")
     SUPPLEMENT_SUBMIT = "supplement_submit", pgettext_lazy("audit action", "Materials supplemented")
-    SUPPLEMENT_EXPIRE = "supplement_expire", pgettext_lazy("audit action", "Deemed withdrawn: not supplemented in time")
-    CONFIRM_REVIEW_CONFIRM = "confirm_review_confirm", pgettext_lazy("audit action", "Provisional aid confirmed")
+    SUPPLEMENT_EXPIRE = (
+        "supplement_expire",
+        pgettext_lazy("audit action", "Deemed withdrawn: not supplemented in time"),
+    )
+    CONFIRM_REVIEW_CONFIRM = (
+        "confirm_review_confirm",
+        pgettext_lazy("audit action", "Provisional aid confirmed"),
+    )
     CONFIRM_REVIEW_REFUSE = "confirm_review_refuse", pgettext_lazy("audit action", "Legal aid terminated")
     OBJECTION_SUBMIT = "objection_submit", pgettext_lazy("audit action", "Objection filed")
-    OBJECTION_UPHOLD = "objection_uphold", pgettext_lazy("audit action", "Objection rejected: decision upheld")
-    OBJECTION_CORRECT = "objection_correct", pgettext_lazy("audit action", "Objection accepted: decision to be corrected")
+    OBJECTION_UPHOLD = (
+        "objection_uphold",
+        pgettext_lazy("audit action", "Objection rejected: decision upheld"),
+    )
+    OBJECTION_CORRECT = (
+        "objection_correct",
+        pgettext_lazy("audit action", "Objection accepted: decision to be corrected"),
+    )
 
     # --- documents ----------------------------------------------------------------------------
     DOCUMENT_ISSUE = "document_issue", pgettext_lazy("audit action", "Document issued")

@@ -35,7 +35,11 @@ class Region(models.Model):
     name = models.CharField(_("name"), max_length=64)
     level = models.CharField(_("level"), max_length=16, choices=RegionLevel.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent region"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("parent region"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     # The administrative division code (行政区划代码), for exchanges with provincial systems.
@@ -64,10 +68,14 @@ class Organisation(models.Model):
 
     kind = models.CharField(_("kind"), max_length=32, choices=OrganisationKind.choices, db_index=True)
     name = models.CharField(_("name"), max_length=128)
-    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT,
-                               related_name="organisations")
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="organisations"
+    )
     credit_code = models.CharField(
-        _("unified social credit code"), max_length=18, blank=True, validators=[validate_credit_code],
+        _("unified social credit code"),
+        max_length=18,
+        blank=True,
+        validators=[validate_credit_code],
         help_text=_("Required for law firms."),
     )
     address = models.CharField(_("address"), max_length=200, blank=True)
@@ -76,9 +84,12 @@ class Organisation(models.Model):
     allows_cross_region = models.BooleanField(_("allows cross-region assignment"), default=True)
     # The city center may be set to see (and review) the cases of the county-level centers under it.
     sees_subregion_cases = models.BooleanField(
-        _("sees the cases of the regions under it"), default=False,
-        help_text=_("For a city-level aid center: its staff also see the applications of the county-level "
-                    "centers of its city."),
+        _("sees the cases of the regions under it"),
+        default=False,
+        help_text=_(
+            "For a city-level aid center: its staff also see the applications of the county-level "
+            "centers of its city."
+        ),
     )
     active = models.BooleanField(_("active"), default=True)
 
@@ -200,20 +211,28 @@ class Provider(models.Model):
     """A person who handles aid matters: lawyer, grassroots worker, center staff or volunteer."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, verbose_name=_("login account"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="provider",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("login account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="provider",
     )
     name = models.CharField(_("name"), max_length=64)
     kind = models.CharField(_("kind"), max_length=16, choices=ProviderKind.choices)
     organisation = models.ForeignKey(
-        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="providers",
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="providers",
         help_text=_("The law firm, grassroots legal service office or aid center the provider works at."),
     )
     licence_no = models.CharField(_("licence number"), max_length=30, blank=True)
     practice_start = models.DateField(_("practice start date"), null=True, blank=True)
     minors_experienced = models.BooleanField(_("experienced with minors"), default=False)
-    regions_served = models.ManyToManyField(Region, verbose_name=_("regions served"),
-                                            related_name="providers", blank=True)
+    regions_served = models.ManyToManyField(
+        Region, verbose_name=_("regions served"), related_name="providers", blank=True
+    )
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -233,8 +252,11 @@ class Provider(models.Model):
         ProviderKind.LAWYER: (OrganisationKind.LAW_FIRM,),
         ProviderKind.GRASSROOTS: (OrganisationKind.GRASSROOTS_OFFICE,),
         ProviderKind.STAFF: (OrganisationKind.AID_CENTER,),
-        ProviderKind.VOLUNTEER: (OrganisationKind.AID_CENTER, OrganisationKind.GRASSROOTS_OFFICE,
-                                 OrganisationKind.LAW_FIRM),
+        ProviderKind.VOLUNTEER: (
+            OrganisationKind.AID_CENTER,
+            OrganisationKind.GRASSROOTS_OFFICE,
+            OrganisationKind.LAW_FIRM,
+        ),
     }
 
     def clean(self) -> None:
@@ -242,17 +264,25 @@ class Provider(models.Model):
         errors: dict[str, list] = {}
         if self.kind in (ProviderKind.LAWYER, ProviderKind.GRASSROOTS):
             if not self.licence_no:
-                errors.setdefault("licence_no", []).append(_("Lawyers and grassroots workers need a licence number."))
+                errors.setdefault("licence_no", []).append(
+                    _("Lawyers and grassroots workers need a licence number.")
+                )
             if not self.practice_start:
-                errors.setdefault("practice_start", []).append(_("Enter the date the provider began to practise."))
+                errors.setdefault("practice_start", []).append(
+                    _("Enter the date the provider began to practise.")
+                )
         if self.licence_no:
-            validator = validate_lawyer_licence if self.kind == ProviderKind.LAWYER else validate_other_licence
+            validator = (
+                validate_lawyer_licence if self.kind == ProviderKind.LAWYER else validate_other_licence
+            )
             try:
                 validator(self.licence_no)
             except ValidationError as exc:
                 errors.setdefault("licence_no", []).extend(exc.messages)
         if self.practice_start and self.practice_start > timezone.localdate():
-            errors.setdefault("practice_start", []).append(_("The practice start date cannot be in the future."))
+            errors.setdefault("practice_start", []).append(
+                _("The practice start date cannot be in the future.")
+            )
         allowed = self._KIND_ORGANISATIONS.get(self.kind, ())
         if self.organisation_id and self.kind and self.organisation.kind not in allowed:
             errors.setdefault("organisation", []).append(
@@ -306,10 +336,12 @@ class ProviderSpecialty(models.Model):
 class Membership(models.Model):
     """A user's role at an organisation (DESIGN §1)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
-                             related_name="memberships")
-    organisation = models.ForeignKey(Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE,
-                                     related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="memberships"
+    )
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -329,17 +361,21 @@ class Membership(models.Model):
         super().clean()
         allowed = ROLE_ORGANISATION_KINDS.get(self.role, ())
         if self.organisation_id and self.role and self.organisation.kind not in allowed:
-            raise ValidationError(
-                {"role": _("This role cannot be held at this kind of organisation.")}
-            )
+            raise ValidationError({"role": _("This role cannot be held at this kind of organisation.")})
 
 
 class AuditEvent(models.Model):
     """Who changed what, when, from which state to which (Zulip style: same transaction)."""
 
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     action = models.CharField(_("action"), max_length=64, choices=audit_action_choices)
     object_type = models.CharField(_("object type"), max_length=64)
     object_id = models.CharField(_("object id"), max_length=64)

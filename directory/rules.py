@@ -20,7 +20,8 @@ class EffectiveDatedRule(models.Model):
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     is_demo = models.BooleanField(
-        _("demo value"), default=False,
+        _("demo value"),
+        default=False,
         help_text=_("Fictional value loaded by the demo data; replace it with the official figure."),
     )
     note = models.CharField(_("source or note"), max_length=200, blank=True)

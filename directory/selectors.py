@@ -53,7 +53,9 @@ def center_for_region_code(code: str) -> Organisation:
     An unknown code, or a region without a center, is a ``ValidationError`` on ``region``.
     """
     center = (
-        Organisation.objects.filter(kind=OrganisationKind.AID_CENTER, region__code=str(code or ""), active=True)
+        Organisation.objects.filter(
+            kind=OrganisationKind.AID_CENTER, region__code=str(code or ""), active=True
+        )
         .select_related("region")
         .order_by("pk")
         .first()
@@ -65,7 +67,11 @@ def center_for_region_code(code: str) -> Organisation:
 
 def bureau_for_region(region: Region) -> Organisation:
     """The judicial bureau that established the region's center: it decides objections (Art 49)."""
-    bureau = Organisation.objects.filter(kind=OrganisationKind.BUREAU, region=region, active=True).order_by("pk").first()
+    bureau = (
+        Organisation.objects.filter(kind=OrganisationKind.BUREAU, region=region, active=True)
+        .order_by("pk")
+        .first()
+    )
     if bureau is None:
         raise ValidationError({"region": [_("This region has no judicial bureau to decide objections.")]})
     return bureau
@@ -93,11 +99,13 @@ def public_providers(
     *, region: Region | None = None, kind: str = "", q: str = "", specialty: str = ""
 ) -> QuerySet[Provider]:
     """Active providers with their professional record only; a constant number of queries."""
-    qs = Provider.objects.filter(active=True, organisation__active=True).select_related(
-        "organisation", "organisation__region"
-    ).prefetch_related(
-        Prefetch("specialties", queryset=ProviderSpecialty.objects.order_by("pk")),
-        "regions_served",
+    qs = (
+        Provider.objects.filter(active=True, organisation__active=True)
+        .select_related("organisation", "organisation__region")
+        .prefetch_related(
+            Prefetch("specialties", queryset=ProviderSpecialty.objects.order_by("pk")),
+            "regions_served",
+        )
     )
     if region is not None:
         ids = _region_ids(region)
@@ -128,8 +136,9 @@ def user_center_ids(user, roles=CENTER_STAFF_ROLES) -> list[int]:
     if not user.is_authenticated:
         return []
     return list(
-        Membership.objects.filter(user=user, role__in=roles, active=True, organisation__active=True)
-        .values_list("organisation_id", flat=True)
+        Membership.objects.filter(
+            user=user, role__in=roles, active=True, organisation__active=True
+        ).values_list("organisation_id", flat=True)
     )
 
 
@@ -137,8 +146,9 @@ def user_is_center_staff(user, center: Organisation | None = None) -> bool:
     """Whether the user works at an aid center (at ``center``, when given): clerk, reviewer or director."""
     if not user.is_authenticated:
         return False
-    memberships = Membership.objects.filter(user=user, role__in=CENTER_STAFF_ROLES, active=True,
-                                            organisation__active=True)
+    memberships = Membership.objects.filter(
+        user=user, role__in=CENTER_STAFF_ROLES, active=True, organisation__active=True
+    )
     if center is not None:
         memberships = memberships.filter(organisation=center)
     return memberships.exists()
@@ -175,8 +185,12 @@ def organisations_visible_internal(user) -> QuerySet[Organisation]:
         user, ORG_INTERNAL_PERM, klass=Organisation, accept_global_perms=False, with_superuser=False
     )
     bureau_regions = Region.objects.filter(
-        Q(organisations__memberships__user=user, organisations__memberships__role=Role.BUREAU_OFFICER,
-          organisations__memberships__active=True, organisations__kind=OrganisationKind.BUREAU)
+        Q(
+            organisations__memberships__user=user,
+            organisations__memberships__role=Role.BUREAU_OFFICER,
+            organisations__memberships__active=True,
+            organisations__kind=OrganisationKind.BUREAU,
+        )
     )
     supervised = Organisation.objects.filter(
         Q(region__in=bureau_regions) | Q(region__parent__in=bureau_regions)
@@ -195,4 +209,3 @@ def organisation_members(organisation: Organisation) -> QuerySet[Membership]:
         .select_related("user")
         .order_by("role", "user__username")
     )
-

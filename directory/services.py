@@ -28,8 +28,9 @@ ROLE_OBJECT_PERMISSIONS: dict[str, tuple[str, ...]] = {
 }
 
 
-def audit_record(*, actor: AbstractBaseUser | None, action: AuditAction, obj: Model, old: Any = None,
-                 new: Any = None) -> AuditEvent:
+def audit_record(
+    *, actor: AbstractBaseUser | None, action: AuditAction, obj: Model, old: Any = None, new: Any = None
+) -> AuditEvent:
     """Write an audit row; call inside the transaction that makes the change.
 
     ``action`` must be a member of ``AuditAction``: a code without a label would reach the timeline
@@ -86,14 +87,23 @@ def organisation_create(
     allows_cross_region: bool = True,
 ) -> Organisation:
     organisation = Organisation(
-        kind=kind, name=name, region=region, credit_code=credit_code, address=address, phone=phone,
+        kind=kind,
+        name=name,
+        region=region,
+        credit_code=credit_code,
+        address=address,
+        phone=phone,
         allows_cross_region=allows_cross_region,
     )
     organisation.full_clean()
     organisation.save()
     _organisation_members_group(organisation)
-    audit_record(actor=acting_user, action=AuditAction.ORGANISATION_CREATE, obj=organisation,
-                 new={"kind": kind, "name": name, "region": region.code})
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.ORGANISATION_CREATE,
+        obj=organisation,
+        new={"kind": kind, "name": name, "region": region.code},
+    )
     return organisation
 
 
@@ -112,15 +122,24 @@ def provider_create(
     user=None,
 ) -> Provider:
     provider = Provider(
-        name=name, kind=kind, organisation=organisation, licence_no=licence_no,
-        practice_start=practice_start, minors_experienced=minors_experienced, user=user,
+        name=name,
+        kind=kind,
+        organisation=organisation,
+        licence_no=licence_no,
+        practice_start=practice_start,
+        minors_experienced=minors_experienced,
+        user=user,
     )
     provider.full_clean()
     provider.save()
     provider_set_specialties(provider=provider, specialties=specialties)
     provider.regions_served.set(list(regions_served))
-    audit_record(actor=acting_user, action=AuditAction.PROVIDER_CREATE, obj=provider,
-                 new={"name": name, "kind": kind, "organisation": organisation.pk})
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.PROVIDER_CREATE,
+        obj=provider,
+        new={"name": name, "kind": kind, "organisation": organisation.pk},
+    )
     return provider
 
 
@@ -151,8 +170,12 @@ def membership_grant(*, acting_user, user, organisation: Organisation, role: str
     role_in_org = _organisation_role_group(organisation, role)
     if role_in_org is not None:
         user.groups.add(role_in_org)
-    audit_record(actor=acting_user, action=AuditAction.MEMBERSHIP_GRANT, obj=membership,
-                 new={"user": user.username, "organisation": organisation.pk, "role": role})
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.MEMBERSHIP_GRANT,
+        obj=membership,
+        new={"user": user.username, "organisation": organisation.pk, "role": role},
+    )
     return membership
 
 
@@ -165,10 +188,17 @@ def membership_revoke(*, acting_user, membership: Membership) -> None:
     if not others.filter(role=membership.role).exists():
         user.groups.remove(role_group(membership.role))
     role_in_org = _organisation_role_group(membership.organisation, membership.role)
-    if role_in_org is not None and not others.filter(role=membership.role,
-                                                     organisation=membership.organisation).exists():
+    if (
+        role_in_org is not None
+        and not others.filter(role=membership.role, organisation=membership.organisation).exists()
+    ):
         user.groups.remove(role_in_org)
     if not others.filter(organisation=membership.organisation).exists():
         user.groups.remove(_organisation_members_group(membership.organisation))
-    audit_record(actor=acting_user, action=AuditAction.MEMBERSHIP_REVOKE, obj=membership,
-                 old={"active": True}, new={"active": False})
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.MEMBERSHIP_REVOKE,
+        obj=membership,
+        old={"active": True},
+        new={"active": False},
+    )

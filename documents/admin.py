@@ -8,7 +8,16 @@ from .models import IssuedDocument, normalise_code
 class IssuedDocumentAdmin(admin.ModelAdmin):
     """Read-only: documents are issued and revoked only through ``documents.services``, which audit."""
 
-    list_display = ["display_code", "kind", "number", "issuer", "issued_at", "subject_type", "subject_id", "valid"]
+    list_display = [
+        "display_code",
+        "kind",
+        "number",
+        "issuer",
+        "issued_at",
+        "subject_type",
+        "subject_id",
+        "valid",
+    ]
     list_filter = ["kind", "issuer", "issued_at"]
     date_hierarchy = "issued_at"
     search_fields = ["code", "number", "subject_id"]
@@ -16,8 +25,19 @@ class IssuedDocumentAdmin(admin.ModelAdmin):
     # The PDF is shown by name only: uploaded files are not served from MEDIA_URL (config/urls.py).
     # Name, SHA-256 and render time stay empty until the letter is rendered, just after its issue.
     fields = [
-        "display_code", "kind", "title", "number", "issued_at", "issuer", "subject_type", "subject_id",
-        "pdf_name", "sha256", "rendered_at", "revoked_at", "revocation_reason",
+        "display_code",
+        "kind",
+        "title",
+        "number",
+        "issued_at",
+        "issuer",
+        "subject_type",
+        "subject_id",
+        "pdf_name",
+        "sha256",
+        "rendered_at",
+        "revoked_at",
+        "revocation_reason",
     ]
     readonly_fields = fields
 

@@ -68,7 +68,10 @@ class IssuedDocument(models.Model):
     """One issued letter. Rows are written by ``documents.services``: issued, rendered once, perhaps revoked."""
 
     code = models.CharField(
-        _("verification code"), max_length=CODE_LENGTH, unique=True, editable=False,
+        _("verification code"),
+        max_length=CODE_LENGTH,
+        unique=True,
+        editable=False,
         validators=[code_validator],
     )
     kind = models.CharField(_("kind"), max_length=32, choices=DocumentKind.choices, db_index=True)
@@ -77,7 +80,9 @@ class IssuedDocument(models.Model):
     number = models.CharField(_("document number"), max_length=64, blank=True)
     issued_at = models.DateTimeField(_("issued at"), default=timezone.now, db_index=True)
     issuer = models.ForeignKey(
-        "directory.Organisation", verbose_name=_("issuing organisation"), on_delete=models.PROTECT,
+        "directory.Organisation",
+        verbose_name=_("issuing organisation"),
+        on_delete=models.PROTECT,
         related_name="issued_documents",
     )
     # A plain reference rather than a foreign key or generic relation: documents sits below the

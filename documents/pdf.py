@@ -67,20 +67,40 @@ LETTERHEAD_RED = colors.HexColor("#C00000")
 _BODY = 12
 _STYLES = {
     "letterhead": ParagraphStyle(
-        "letterhead", fontName=FONT, fontSize=22, leading=30, alignment=TA_CENTER, textColor=LETTERHEAD_RED,
+        "letterhead",
+        fontName=FONT,
+        fontSize=22,
+        leading=30,
+        alignment=TA_CENTER,
+        textColor=LETTERHEAD_RED,
         wordWrap="CJK",
     ),
-    "title": ParagraphStyle("title", fontName=FONT, fontSize=18, leading=26, alignment=TA_CENTER, wordWrap="CJK"),
-    "number": ParagraphStyle("number", fontName=FONT, fontSize=_BODY, leading=18, alignment=TA_CENTER, wordWrap="CJK"),
+    "title": ParagraphStyle(
+        "title", fontName=FONT, fontSize=18, leading=26, alignment=TA_CENTER, wordWrap="CJK"
+    ),
+    "number": ParagraphStyle(
+        "number", fontName=FONT, fontSize=_BODY, leading=18, alignment=TA_CENTER, wordWrap="CJK"
+    ),
     # Left aligned rather than justified: justification stretches the gaps between characters and
     # text extraction would then see spaces that are not in the letter.
     "body": ParagraphStyle(
-        "body", fontName=FONT, fontSize=_BODY, leading=21, alignment=TA_LEFT, firstLineIndent=2 * _BODY,
-        spaceafter=4, wordWrap="CJK",
+        "body",
+        fontName=FONT,
+        fontSize=_BODY,
+        leading=21,
+        alignment=TA_LEFT,
+        firstLineIndent=2 * _BODY,
+        spaceafter=4,
+        wordWrap="CJK",
     ),
     "cell": ParagraphStyle("cell", fontName=FONT, fontSize=11, leading=16, wordWrap="CJK"),
     "signature": ParagraphStyle(
-        "signature", fontName=FONT, fontSize=_BODY, leading=21, alignment=TA_RIGHT, wordWrap="CJK",
+        "signature",
+        fontName=FONT,
+        fontSize=_BODY,
+        leading=21,
+        alignment=TA_RIGHT,
+        wordWrap="CJK",
     ),
 }
 
@@ -189,8 +209,14 @@ def render_letter(
     """One letter as PDF bytes. ``code`` is printed as given (pass the display form with dashes)."""
     with translation.override(LETTER_LANGUAGE):
         return _render(
-            issuer_name=issuer_name, title=title, number=number, paragraphs=paragraphs, fields=fields,
-            code=code, verify_url=verify_url, issued_on=issued_on,
+            issuer_name=issuer_name,
+            title=title,
+            number=number,
+            paragraphs=paragraphs,
+            fields=fields,
+            code=code,
+            verify_url=verify_url,
+            issued_on=issued_on,
         )
 
 
@@ -225,20 +251,28 @@ def _render(*, issuer_name, title, number, paragraphs, fields, code, verify_url,
             [[_para(label, "cell"), _para(value, "cell")] for label, value in fields],
             colWidths=[label_width, width - label_width],
         )
-        table.setStyle(TableStyle([
-            ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
-            ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#F2F2F2")),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("TOPPADDING", (0, 0), (-1, -1), 4),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-        ]))
+        table.setStyle(
+            TableStyle(
+                [
+                    ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
+                    ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#F2F2F2")),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("TOPPADDING", (0, 0), (-1, -1), 4),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+                ]
+            )
+        )
         story += [Spacer(1, 4 * mm), table]
     # The signature and its date stay together on one page, as a seal would.
-    story.append(KeepTogether([
-        Spacer(1, 12 * mm),
-        _para(issuer_name, "signature"),
-        _para(chinese_date(issued_on), "signature"),
-    ]))
+    story.append(
+        KeepTogether(
+            [
+                Spacer(1, 12 * mm),
+                _para(issuer_name, "signature"),
+                _para(chinese_date(issued_on), "signature"),
+            ]
+        )
+    )
     footer = _footer(code, verify_url)
     doc.build(story, onFirstPage=footer, onLaterPages=footer)
     return buffer.getvalue()

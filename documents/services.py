@@ -73,8 +73,14 @@ def document_issue(
     code = _unused_code()
     issued_at = timezone.now()
     document = IssuedDocument(
-        code=code, kind=kind, title=title, number=number, issued_at=issued_at,
-        issuer=issuer, subject_type=subject_type, subject_id=str(subject_id),
+        code=code,
+        kind=kind,
+        title=title,
+        number=number,
+        issued_at=issued_at,
+        issuer=issuer,
+        subject_type=subject_type,
+        subject_id=str(subject_id),
         content={
             # The issuer's name as it is today: a later renaming must not change an issued letter.
             "issuer_name": issuer.name,
@@ -92,11 +98,18 @@ def document_issue(
         document.full_clean(exclude=["issuer"], validate_unique=False)
         document.save()
         audit_record(
-            actor=acting_user, action=AuditAction.DOCUMENT_ISSUE, obj=document,
+            actor=acting_user,
+            action=AuditAction.DOCUMENT_ISSUE,
+            obj=document,
             # No title: it may name the applicant, and the audit log outlives the case. No SHA-256
             # either: the PDF does not exist yet; it is a function of this row and lands on it.
-            new={"code": document.code, "kind": kind, "number": number, "issuer": issuer.pk,
-                 "subject": f"{document.subject_type}#{document.subject_id}"},
+            new={
+                "code": document.code,
+                "kind": kind,
+                "number": number,
+                "issuer": issuer.pk,
+                "subject": f"{document.subject_type}#{document.subject_id}",
+            },
         )
         render_later(document.pk)
     return document
@@ -106,9 +119,13 @@ def _letter(document: IssuedDocument) -> bytes:
     """The PDF of an issued document, from its row alone."""
     content = document.content
     return render_letter(
-        issuer_name=content["issuer_name"], title=document.title, number=document.number,
-        paragraphs=content["paragraphs"], fields=[tuple(pair) for pair in content["fields"]],
-        code=document.display_code, verify_url=content["verify_url"],
+        issuer_name=content["issuer_name"],
+        title=document.title,
+        number=document.number,
+        paragraphs=content["paragraphs"],
+        fields=[tuple(pair) for pair in content["fields"]],
+        code=document.display_code,
+        verify_url=content["verify_url"],
         issued_on=datetime.date.fromisoformat(content["issued_on"]),
     )
 
@@ -188,8 +205,11 @@ def document_revoke(*, acting_user, document: IssuedDocument, reason: str) -> Is
     locked.revocation_reason = reason
     locked.save(update_fields=["revoked_at", "revocation_reason"])
     audit_record(
-        actor=acting_user, action=AuditAction.DOCUMENT_REVOKE, obj=locked,
-        old={"revoked_at": None}, new={"revoked_at": locked.revoked_at.isoformat(), "reason": reason},
+        actor=acting_user,
+        action=AuditAction.DOCUMENT_REVOKE,
+        obj=locked,
+        old={"revoked_at": None},
+        new={"revoked_at": locked.revoked_at.isoformat(), "reason": reason},
     )
     document.revoked_at, document.revocation_reason = locked.revoked_at, locked.revocation_reason
     return locked

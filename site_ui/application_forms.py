@@ -16,56 +16,94 @@ class ApplicationForm(forms.Form):
     and its errors come back onto these fields (they bear the service's names)."""
 
     region = forms.CharField(
-        label=_("Region where the matter is handled"), widget=forms.Select,
+        label=_("Region where the matter is handled"),
+        widget=forms.Select,
         help_text=_("The aid center of the region where the court or agency sits, or the dispute arose."),
     )
     applicant_name = forms.CharField(label=_("Applicant's name"), max_length=64)
-    applicant_id_number = forms.CharField(label=_("Applicant's resident ID number"), max_length=18,
-                                          widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"}))
-    applicant_phone = forms.CharField(label=_("Telephone"), max_length=20,
-                                      widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}))
+    applicant_id_number = forms.CharField(
+        label=_("Applicant's resident ID number"),
+        max_length=18,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"}),
+    )
+    applicant_phone = forms.CharField(
+        label=_("Telephone"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
     applicant_address = forms.CharField(label=_("Address"), max_length=200)
     representative_name = forms.CharField(
-        label=_("Representative's name"), max_length=64, required=False,
-        help_text=_("Only when applying for a minor or a person without full capacity (Art 40)."))
-    representative_id_number = forms.CharField(label=_("Representative's ID number"), max_length=18, required=False)
-    representative_relation = forms.ChoiceField(label=_("Relation"), required=False,
-                                                choices=[("", "—"), *RepresentativeRelation.choices])
-    categories = forms.MultipleChoiceField(label=_("Special groups (tick all that apply)"), required=False,
-                                           choices=ApplicantCategory.choices, widget=forms.CheckboxSelectMultiple)
+        label=_("Representative's name"),
+        max_length=64,
+        required=False,
+        help_text=_("Only when applying for a minor or a person without full capacity (Art 40)."),
+    )
+    representative_id_number = forms.CharField(
+        label=_("Representative's ID number"), max_length=18, required=False
+    )
+    representative_relation = forms.ChoiceField(
+        label=_("Relation"), required=False, choices=[("", "—"), *RepresentativeRelation.choices]
+    )
+    categories = forms.MultipleChoiceField(
+        label=_("Special groups (tick all that apply)"),
+        required=False,
+        choices=ApplicantCategory.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
     matter_category = forms.ChoiceField(label=_("Kind of matter"), choices=MatterCategory.choices)
     matter_type = forms.ChoiceField(label=_("Matter"), choices=MatterType.choices)
-    matter_summary = forms.CharField(label=_("What happened, and what you ask for"), max_length=2000,
-                                     widget=forms.Textarea(attrs={"rows": 5}))
+    matter_summary = forms.CharField(
+        label=_("What happened, and what you ask for"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
     opposing_party = forms.CharField(label=_("Opposing party"), max_length=200, required=False)
-    household_size = forms.IntegerField(label=_("People in the household"),
-                                        widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
-    monthly_income = forms.DecimalField(label=_("Household income per month (yuan)"), max_digits=12,
-                                        decimal_places=2, widget=forms.NumberInput(attrs={"inputmode": "decimal",
-                                                                                          "step": "0.01"}))
-    assets = forms.DecimalField(label=_("Household assets (yuan, optional)"), max_digits=14,
-                                decimal_places=2, required=False,
-                                widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}))
+    household_size = forms.IntegerField(
+        label=_("People in the household"), widget=forms.NumberInput(attrs={"inputmode": "numeric"})
+    )
+    monthly_income = forms.DecimalField(
+        label=_("Household income per month (yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}),
+    )
+    assets = forms.DecimalField(
+        label=_("Household assets (yuan, optional)"),
+        max_digits=14,
+        decimal_places=2,
+        required=False,
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}),
+    )
     fixed_income = forms.TypedChoiceField(
-        label=_("Does the applicant have a fixed source of income?"), required=False, empty_value=None,
+        label=_("Does the applicant have a fixed source of income?"),
+        required=False,
+        empty_value=None,
         coerce=lambda v: {"yes": True, "no": False}.get(v),
-        choices=[("yes", _("Yes")), ("no", _("No")), ("", _("Not sure"))], widget=forms.RadioSelect,
+        choices=[("yes", _("Yes")), ("no", _("No")), ("", _("Not sure"))],
+        widget=forms.RadioSelect,
     )
     urgent_deadline = forms.DateField(
-        label=_("Limitation period or urgent deadline (optional)"), required=False,
+        label=_("Limitation period or urgent deadline (optional)"),
+        required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=_("If a time limit expires within 7 days, aid can be provided first and reviewed afterwards."),
+        help_text=_(
+            "If a time limit expires within 7 days, aid can be provided first and reviewed afterwards."
+        ),
     )
     pledge = forms.BooleanField(
-        label=_("I pledge that the information and materials I provide are true, complete and valid, and I "
-                "accept the legal consequences of any false statement (个人诚信承诺)."),
+        label=_(
+            "I pledge that the information and materials I provide are true, complete and valid, and I "
+            "accept the legal consequences of any false statement (个人诚信承诺)."
+        ),
         required=False,
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # The regions to choose from; a code that is not among them is refused by the service.
-        self.fields["region"].widget.choices = [(r.code, r.name) for r in regions_list().filter(level="county")]
+        self.fields["region"].widget.choices = [
+            (r.code, r.name) for r in regions_list().filter(level="county")
+        ]
 
     def service_fields(self) -> dict:
         """The keyword arguments of aid_cases.services.application_submit."""
@@ -74,34 +112,58 @@ class ApplicationForm(forms.Form):
         d = self.cleaned_data
         return {
             "region": d["region"],  # the code: the service resolves it
-            "applicant": services.ApplicantData(name=d["applicant_name"], id_number=d["applicant_id_number"],
-                                                phone=d["applicant_phone"], address=d["applicant_address"]),
+            "applicant": services.ApplicantData(
+                name=d["applicant_name"],
+                id_number=d["applicant_id_number"],
+                phone=d["applicant_phone"],
+                address=d["applicant_address"],
+            ),
             "representative": services.RepresentativeData(
-                name=d["representative_name"], id_number=d["representative_id_number"],
-                relation=d["representative_relation"]) if d.get("representative_name") else None,
+                name=d["representative_name"],
+                id_number=d["representative_id_number"],
+                relation=d["representative_relation"],
+            )
+            if d.get("representative_name")
+            else None,
             "categories": list(d["categories"]),
-            "matter": services.MatterData(category=d["matter_category"], type=d["matter_type"],
-                                          summary=d["matter_summary"], opposing_party=d["opposing_party"]),
-            "household_size": d["household_size"], "monthly_income": d["monthly_income"], "assets": d["assets"],
-            "fixed_income": d["fixed_income"], "urgent_deadline": d["urgent_deadline"], "pledge": d["pledge"],
+            "matter": services.MatterData(
+                category=d["matter_category"],
+                type=d["matter_type"],
+                summary=d["matter_summary"],
+                opposing_party=d["opposing_party"],
+            ),
+            "household_size": d["household_size"],
+            "monthly_income": d["monthly_income"],
+            "assets": d["assets"],
+            "fixed_income": d["fixed_income"],
+            "urgent_deadline": d["urgent_deadline"],
+            "pledge": d["pledge"],
         }
 
 
 class StaffApplicationForm(ApplicationForm):
     """A clerk records a walk-in or hotline request on the applicant's behalf."""
 
-    channel = forms.ChoiceField(label=_("Channel"), choices=[(Channel.WINDOW, Channel.WINDOW.label),
-                                                             (Channel.HOTLINE, Channel.HOTLINE.label)])
+    channel = forms.ChoiceField(
+        label=_("Channel"),
+        choices=[(Channel.WINDOW, Channel.WINDOW.label), (Channel.HOTLINE, Channel.HOTLINE.label)],
+    )
 
     field_order = ["channel"]
 
 
 class ObjectionForm(forms.Form):
-    reason = forms.CharField(label=_("Why you disagree with the decision"), required=False,
-                             widget=forms.Textarea(attrs={"rows": 5}))
+    reason = forms.CharField(
+        label=_("Why you disagree with the decision"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
 
 
 class TrackForm(forms.Form):
-    tracking_no = forms.CharField(label=_("Tracking number"), max_length=40,
-                                  widget=forms.TextInput(attrs={"placeholder": "JDZ-ZHUSHAN-2026-000123"}))
+    tracking_no = forms.CharField(
+        label=_("Tracking number"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"placeholder": "JDZ-ZHUSHAN-2026-000123"}),
+    )
     id_tail = forms.CharField(label=_("Last 4 characters of the ID number"), min_length=4, max_length=4)

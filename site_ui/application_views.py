@@ -40,14 +40,17 @@ def apply(request):
     if request.method == "POST" and form.is_valid():
         try:
             application = application_file(
-                acting_user=request.user, base_url=site_base_url(request),
-                channel=form.cleaned_data["channel"] if staff else "online", **form.service_fields(),
+                acting_user=request.user,
+                base_url=site_base_url(request),
+                channel=form.cleaned_data["channel"] if staff else "online",
+                **form.service_fields(),
             )
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            messages.success(request, _("Application received. Tracking number: %(no)s") % {
-                "no": application.tracking_no})
+            messages.success(
+                request, _("Application received. Tracking number: %(no)s") % {"no": application.tracking_no}
+            )
             return redirect("application_detail", pk=application.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "aid_cases/apply.html", {"form": form, "staff": staff}, status=status)
@@ -69,19 +72,23 @@ def apply_preview(request):
         result = services.means_preview(
             region=data.get("region", ""),
             categories=data.getlist("categories"),
-            matter_category=data.get("matter_category", ""), matter_type=data.get("matter_type", ""),
+            matter_category=data.get("matter_category", ""),
+            matter_type=data.get("matter_type", ""),
             household_size=int(size) if size.isdigit() else None,
-            monthly_income=_decimal(data.get("monthly_income")), assets=_decimal(data.get("assets")),
+            monthly_income=_decimal(data.get("monthly_income")),
+            assets=_decimal(data.get("assets")),
             fixed_income={"yes": True, "no": False}.get(data.get("fixed_income", "")),
             id_number=data.get("applicant_id_number", ""),
         )
     except (ValidationError, ValueError, TypeError):  # not enough, or not valid, to judge yet
         return JsonResponse({"result": None})
-    return JsonResponse({
-        "result": result.result.value,
-        "label": str(RESULT_LABELS[result.result]),
-        "reasons": [str(r.message) for r in result.reasons],
-    })
+    return JsonResponse(
+        {
+            "result": result.result.value,
+            "label": str(RESULT_LABELS[result.result]),
+            "reasons": [str(r.message) for r in result.reasons],
+        }
+    )
 
 
 RESULT_LABELS = {
@@ -113,25 +120,34 @@ def application_detail(request, pk: int):
     application = _get_visible(request, pk)
     is_filer = application.filed_by_id == request.user.pk
     supplement_task = _open_task_for(request.user, application, "supplement") if is_filer else None
-    objection_form = ObjectionForm() if is_filer and application.status in (Status.REFUSED, Status.TERMINATED) \
-        else None
+    objection_form = (
+        ObjectionForm() if is_filer and application.status in (Status.REFUSED, Status.TERMINATED) else None
+    )
     if request.method == "POST" and is_filer:
         action = request.POST.get("action")
         try:
             if action == "supplement" and supplement_task is not None:
                 for upload in request.FILES.getlist("files")[:10]:
-                    services.application_document_add(acting_user=request.user, application=application,
-                                                      upload=upload)
-                tasks.task_complete(user=request.user, task_id=supplement_task.pk,
-                                    data={"note": request.POST.get("note", "")}, base_url=site_base_url(request))
+                    services.application_document_add(
+                        acting_user=request.user, application=application, upload=upload
+                    )
+                tasks.task_complete(
+                    user=request.user,
+                    task_id=supplement_task.pk,
+                    data={"note": request.POST.get("note", "")},
+                    base_url=site_base_url(request),
+                )
                 messages.success(request, _("Your materials were sent to the reviewer."))
                 return redirect("application_detail", pk=pk)
             if action == "objection" and objection_form is not None:
                 objection_form = ObjectionForm(request.POST)
                 if objection_form.is_valid():
                     try:
-                        objection_file(acting_user=request.user, application=application,
-                                       reason=objection_form.cleaned_data["reason"])
+                        objection_file(
+                            acting_user=request.user,
+                            application=application,
+                            reason=objection_form.cleaned_data["reason"],
+                        )
                     except ValidationError as exc:
                         _add_errors(objection_form, exc)
                     else:
@@ -142,25 +158,33 @@ def application_detail(request, pk: int):
         except (Conflict, tasks.TaskNotFound):
             messages.error(request, _("This action is no longer possible."))
     documents = documents_for_subject(Application._meta.label_lower, str(application.pk))
-    return render(request, "aid_cases/application_detail.html", {
-        "application": application,
-        "timeline": application_timeline(application),
-        "documents": documents,
-        "show_id": selectors.user_sees_personal_data(request.user, application),
-        "masked_id": selectors.mask_id_number(application.applicant.id_number),
-        "supplement_task": supplement_task,
-        "objection_form": objection_form,
-        "means_label": RESULT_LABELS.get(means.Result(application.means_result), ""),
-        "uploads": application.uploads.all(),
-        "objection_period": rules.objection_period_text(application.region, timezone.localdate()),
-    })
+    return render(
+        request,
+        "aid_cases/application_detail.html",
+        {
+            "application": application,
+            "timeline": application_timeline(application),
+            "documents": documents,
+            "show_id": selectors.user_sees_personal_data(request.user, application),
+            "masked_id": selectors.mask_id_number(application.applicant.id_number),
+            "supplement_task": supplement_task,
+            "objection_form": objection_form,
+            "means_label": RESULT_LABELS.get(means.Result(application.means_result), ""),
+            "uploads": application.uploads.all(),
+            "objection_period": rules.objection_period_text(application.region, timezone.localdate()),
+        },
+    )
 
 
 def task_list(request):
-    return render(request, "aid_cases/tasks.html", {
-        "inbox": tasks.task_rows(tasks.tasks_inbox(request.user)),
-        "queue": tasks.task_rows(tasks.tasks_queue(request.user)),
-    })
+    return render(
+        request,
+        "aid_cases/tasks.html",
+        {
+            "inbox": tasks.task_rows(tasks.tasks_inbox(request.user)),
+            "queue": tasks.task_rows(tasks.tasks_queue(request.user)),
+        },
+    )
 
 
 def task_detail(request, pk: int):
@@ -185,8 +209,9 @@ def task_detail(request, pk: int):
         form = spec.form(request.POST)
         if form.is_valid():
             try:
-                tasks.task_complete(user=request.user, task_id=pk, data=request.POST,
-                                    base_url=site_base_url(request))
+                tasks.task_complete(
+                    user=request.user, task_id=pk, data=request.POST, base_url=site_base_url(request)
+                )
             except ValidationError as exc:
                 _add_errors(form, exc)
             except Conflict as exc:
@@ -196,21 +221,31 @@ def task_detail(request, pk: int):
                 return redirect("task_list")
     open_task = task.status in tasks.OPEN
     context = {
-        "task": task, "spec": spec, "form": form, "application": application, "subject": subject,
-        "row": tasks.task_row(task), "open": open_task,
-        "mine": task.owner_id == request.user.pk, "claimable": open_task and not task.owner_id,
+        "task": task,
+        "spec": spec,
+        "form": form,
+        "application": application,
+        "subject": subject,
+        "row": tasks.task_row(task),
+        "open": open_task,
+        "mine": task.owner_id == request.user.pk,
+        "claimable": open_task and not task.owner_id,
         **spec.page_context(task=task, subject=subject, user=request.user),
     }
     if application is not None:
-        context.update({
-            "means_label": RESULT_LABELS.get(means.Result(application.means_result), ""),
-            "timeline": application_timeline(application),
-            "documents": documents_for_subject(Application._meta.label_lower, str(application.pk)),
-            "uploads": application.uploads.all(),
-            "show_id": selectors.user_sees_personal_data(request.user, application),
-            "masked_id": selectors.mask_id_number(application.applicant.id_number),
-        })
-    return render(request, "workflows/task_detail.html", context, status=400 if request.method == "POST" else 200)
+        context.update(
+            {
+                "means_label": RESULT_LABELS.get(means.Result(application.means_result), ""),
+                "timeline": application_timeline(application),
+                "documents": documents_for_subject(Application._meta.label_lower, str(application.pk)),
+                "uploads": application.uploads.all(),
+                "show_id": selectors.user_sees_personal_data(request.user, application),
+                "masked_id": selectors.mask_id_number(application.applicant.id_number),
+            }
+        )
+    return render(
+        request, "workflows/task_detail.html", context, status=400 if request.method == "POST" else 200
+    )
 
 
 @login_not_required
@@ -220,7 +255,9 @@ def track(request):
     application, timeline, status = None, None, 200
     if form.is_bound and form.is_valid():
         try:
-            application = tracking.track_lookup(address=request.META.get("REMOTE_ADDR", ""), **form.cleaned_data)
+            application = tracking.track_lookup(
+                address=request.META.get("REMOTE_ADDR", ""), **form.cleaned_data
+            )
         except tracking.Throttled:
             form.add_error(None, _("Too many failed queries. Please try again later."))
             status = 429
@@ -232,5 +269,9 @@ def track(request):
                 timeline = application_timeline(application, with_actor=False)
     elif form.is_bound:
         status = 400
-    return render(request, "aid_cases/track.html", {"form": form, "application": application,
-                                                    "timeline": timeline}, status=status)
+    return render(
+        request,
+        "aid_cases/track.html",
+        {"form": form, "application": application, "timeline": timeline},
+        status=status,
+    )

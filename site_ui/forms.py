@@ -19,7 +19,10 @@ class LookupForm(forms.Form):
 
     category = forms.ChoiceField(label=_("What to look for"), choices=CATEGORY_CHOICES, required=False)
     region = forms.ModelChoiceField(
-        label=_("Region"), queryset=Region.objects.all(), to_field_name="code", required=False,
+        label=_("Region"),
+        queryset=Region.objects.all(),
+        to_field_name="code",
+        required=False,
         empty_label=_("All regions"),
         error_messages={"invalid_choice": _("Unknown region.")},
     )

@@ -14,9 +14,7 @@ ROLE_DESCRIPTIONS = {
         "Review applications and the means test within the legal period, decide, assign providers, and "
         "review fee waivers, closures and service-hour logs."
     ),
-    Role.DIRECTOR: _(
-        "Everything a reviewer does, plus deadline extensions and the center's statistics."
-    ),
+    Role.DIRECTOR: _("Everything a reviewer does, plus deadline extensions and the center's statistics."),
     Role.PROVIDER: _(
         "Accept or decline assignments, record progress and hours, ask for fee waivers, file closing "
         "reports and log public-interest service hours."

@@ -62,14 +62,18 @@ def lookup(request):
                 region=data["region"], kind=data["kind"], q=data["q"], specialty=data["specialty"]
             )
         else:
-            qs = selectors.public_organisations(kinds=_LOOKUP_KINDS[category], region=data["region"], q=data["q"])
+            qs = selectors.public_organisations(
+                kinds=_LOOKUP_KINDS[category], region=data["region"], q=data["q"]
+            )
         results = Paginator(qs, 20).get_page(request.GET.get("page"))
     elif not form.is_bound:
         results = Paginator(selectors.public_providers(), 20).get_page(request.GET.get("page"))
     status = 400 if form.is_bound and not form.is_valid() else 200
     return render(
-        request, "site_ui/lookup.html",
-        {"form": form, "results": results, "category": category}, status=status,
+        request,
+        "site_ui/lookup.html",
+        {"form": form, "results": results, "category": category},
+        status=status,
     )
 
 
@@ -82,6 +86,7 @@ def organisation_detail(request, pk: int):
     members = selectors.organisation_members(organisation)
     providers = organisation.providers.filter(active=True).prefetch_related("specialties")
     return render(
-        request, "site_ui/organisation_detail.html",
+        request,
+        "site_ui/organisation_detail.html",
         {"organisation": organisation, "members": members, "providers": providers},
     )

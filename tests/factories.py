@@ -12,7 +12,7 @@ from directory.choices import OrganisationKind, ProviderKind
 from directory.models import Organisation, Provider, Region
 
 User = get_user_model()
-PASSWORD = "pw-for-tests-123"  # noqa: S105
+PASSWORD = "pw-for-tests-123"
 
 
 class UserFactory(DjangoModelFactory):

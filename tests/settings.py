@@ -3,17 +3,17 @@
 import os
 
 os.environ.setdefault("DJANGO_DEBUG", "0")
-os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production")  # noqa: S105
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
 
-from config.settings import *  # noqa: E402,F403
-from config.settings import DATABASES, INSTALLED_APPS  # noqa: E402
+from config.settings import *  # noqa: F403
+from config.settings import DATABASES, INSTALLED_APPS
 
 # A flow that exists only in the tests (tests/flowkit): it joins the task layer like any new flow.
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.flowkit"]
 
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # noqa: S303 - tests only
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 STORAGES = {

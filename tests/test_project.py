@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def _run_manage(*args: str, env: dict) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
     clean.update(env)
-    return subprocess.run(  # noqa: S603
+    return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120
     )
 
@@ -45,15 +45,27 @@ def test_no_secret_key_without_debug_is_refused(tmp_path):
 
 
 def test_check_deploy_is_clean_with_only_key_hosts_and_origins(tmp_path):
-    result = _run_manage("check", "--deploy", "--fail-level", "WARNING",
-                         env={**PRODUCTION, "DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite3"})
+    result = _run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env={**PRODUCTION, "DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite3"},
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_check_deploy_fails_when_security_is_relaxed(tmp_path):
     result = _run_manage(
-        "check", "--deploy", "--fail-level", "WARNING",
-        env={**PRODUCTION, "DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite3", "DJANGO_SECURE_HSTS_SECONDS": "0"},
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env={
+            **PRODUCTION,
+            "DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite3",
+            "DJANGO_SECURE_HSTS_SECONDS": "0",
+        },
     )
     assert result.returncode != 0
     assert "W004" in result.stdout + result.stderr
@@ -73,13 +85,22 @@ def test_every_sqlite_database_gets_wal_and_immediate_transactions():
 
 
 def test_named_sqlite_database_runs_in_wal_mode(tmp_path):
-    env = {"DJANGO_SETTINGS_MODULE": "config.settings", "DJANGO_DEBUG": "1",
-           "DATABASE_URL": f"sqlite:///{tmp_path}/named.sqlite3"}
+    env = {
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DJANGO_DEBUG": "1",
+        "DATABASE_URL": f"sqlite:///{tmp_path}/named.sqlite3",
+    }
     code = (
         "import django; django.setup(); from django.db import connection; "
         "c = connection.cursor(); c.execute('PRAGMA journal_mode'); print(c.fetchone()[0])"
     )
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**clean, **env},  # noqa: S603
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.stdout.strip() == "wal", result.stderr

@@ -17,13 +17,21 @@ class Actors:
     """The people of one center's world, each with an API client."""
 
     def __init__(self, make_member):
-        self.center = OrganisationFactory(kind=OrganisationKind.AID_CENTER, name="珠山区法律援助中心",
-                                          region=region("zhushan"))
-        self.bureau = OrganisationFactory(kind=OrganisationKind.BUREAU, name="珠山区司法局", region=region("zhushan"))
-        other_center = OrganisationFactory(kind=OrganisationKind.AID_CENTER, name="乐平市法律援助中心",
-                                           region=region("leping"))
-        EconomicStandard.objects.create(region=region("zhushan"), kind="low_income",
-                                        monthly_amount=Decimal("1200.00"), valid_from=datetime.date(2020, 1, 1))
+        self.center = OrganisationFactory(
+            kind=OrganisationKind.AID_CENTER, name="珠山区法律援助中心", region=region("zhushan")
+        )
+        self.bureau = OrganisationFactory(
+            kind=OrganisationKind.BUREAU, name="珠山区司法局", region=region("zhushan")
+        )
+        other_center = OrganisationFactory(
+            kind=OrganisationKind.AID_CENTER, name="乐平市法律援助中心", region=region("leping")
+        )
+        EconomicStandard.objects.create(
+            region=region("zhushan"),
+            kind="low_income",
+            monthly_amount=Decimal("1200.00"),
+            valid_from=datetime.date(2020, 1, 1),
+        )
         self.applicant = UserFactory(username="applicant_01")
         self.applicant.groups.add(Group.objects.get(name="applicant"))
         self.other_applicant = UserFactory(username="applicant_02")
@@ -45,9 +53,19 @@ def application_payload(**overrides):
     body = {
         "channel": "online",
         "region": "zhushan",
-        "applicant": {"name": "吕春花", "id_number": ADULT_ID, "phone": "13907980001", "address": "珠山区新村路1号"},
+        "applicant": {
+            "name": "吕春花",
+            "id_number": ADULT_ID,
+            "phone": "13907980001",
+            "address": "珠山区新村路1号",
+        },
         "categories": [],
-        "matter": {"category": "civil", "type": "maintenance", "summary": "子女拒付赡养费", "opposing_party": "王某"},
+        "matter": {
+            "category": "civil",
+            "type": "maintenance",
+            "summary": "子女拒付赡养费",
+            "opposing_party": "王某",
+        },
         "household": {"size": 2, "monthly_income": "1800.00", "fixed_income": True},
         "urgent_deadline": None,
         "pledge": True,

@@ -27,8 +27,16 @@ from viewflow.workflow.models import Process, Task
 class TaskHandler(Protocol):
     """Does a task's work through the domain services, with the form's cleaned data."""
 
-    def __call__(self, *, task: Task, process: Process, subject: Any, user: AbstractBaseUser,
-                 data: dict[str, Any], base_url: str) -> None: ...
+    def __call__(
+        self,
+        *,
+        task: Task,
+        process: Process,
+        subject: Any,
+        user: AbstractBaseUser,
+        data: dict[str, Any],
+        base_url: str,
+    ) -> None: ...
 
 
 class ClaimHook(Protocol):
@@ -75,7 +83,9 @@ def register(*specs: TaskSpec) -> None:
     for spec in specs:
         existing = _SPECS.get(spec.node)
         if existing is not None and existing is not spec:
-            raise ValueError(f"a task spec for {spec.node.flow_class.__name__}.{spec.name} is already registered")
+            raise ValueError(
+                f"a task spec for {spec.node.flow_class.__name__}.{spec.name} is already registered"
+            )
         _SPECS[spec.node] = spec
 
 

@@ -49,6 +49,7 @@ class TaskNotFound(LookupError):
 
 # --- who may claim ---------------------------------------------------------------------------
 
+
 def _grant_sql(connection: BaseDatabaseWrapper) -> str:
     """EXISTS: the user holds the task's stamped permission on the task's stamped object.
 
@@ -66,8 +67,10 @@ def _grant_sql(connection: BaseDatabaseWrapper) -> str:
         f"AND g.{qn('object_pk')} = {task}.{qn('owner_permission_obj_pk')} "
         f"AND c.{qn('app_label')} || '.' || p.{qn('codename')} = {task}.{qn('owner_permission')}"
     )
-    joins = (f"JOIN {permission} p ON p.{qn('id')} = g.{qn('permission_id')} "
-             f"JOIN {content_type} c ON c.{qn('id')} = p.{qn('content_type_id')}")
+    joins = (
+        f"JOIN {permission} p ON p.{qn('id')} = g.{qn('permission_id')} "
+        f"JOIN {content_type} c ON c.{qn('id')} = p.{qn('content_type_id')}"
+    )
     # Identifiers only, from the models' metadata and quoted by the backend; the user id is a parameter.
     return (
         f"(EXISTS (SELECT 1 FROM {qn(GroupObjectPermission._meta.db_table)} g "  # noqa: S608
@@ -81,7 +84,7 @@ def _grant_sql(connection: BaseDatabaseWrapper) -> str:
 def _may_claim(user: AbstractBaseUser) -> RawSQL:
     """A boolean expression: the user may claim the task (see ``_grant_sql``)."""
     if not user.is_authenticated:
-        return RawSQL("1 = 0", [], output_field=BooleanField())  # noqa: S611 - a constant
+        return RawSQL("1 = 0", [], output_field=BooleanField())
     return RawSQL(_grant_sql(connection), [user.pk, user.pk], output_field=BooleanField())  # noqa: S611
 
 
@@ -91,10 +94,14 @@ def _human(qs: QuerySet[Task]) -> QuerySet[Task]:
 
 # --- reads -----------------------------------------------------------------------------------
 
+
 def tasks_inbox(user: AbstractBaseUser) -> QuerySet[Task]:
     """Open tasks the user holds, oldest first."""
-    return _human(Task.objects.filter(owner=user, status__in=OPEN)).select_related("process", "owner").order_by(
-        "created", "pk")
+    return (
+        _human(Task.objects.filter(owner=user, status__in=OPEN))
+        .select_related("process", "owner")
+        .order_by("created", "pk")
+    )
 
 
 def tasks_queue(user: AbstractBaseUser) -> QuerySet[Task]:
@@ -107,7 +114,9 @@ def tasks_queue(user: AbstractBaseUser) -> QuerySet[Task]:
     )
 
 
-def tasks_filter(qs: QuerySet[Task], *, application_id: int | None = None, name: str | None = None) -> QuerySet[Task]:
+def tasks_filter(
+    qs: QuerySet[Task], *, application_id: int | None = None, name: str | None = None
+) -> QuerySet[Task]:
     """Only the tasks of one case, or of one task name (the API's ``application_id`` and ``name``)."""
     if application_id is not None:
         qs = qs.filter(case_filter(application_id))
@@ -147,7 +156,10 @@ def _load_generic(tasks: list[Task], name: str, querysets: dict[type[Model], Que
     """Set the generic relation ``name`` (artifact or seed) of each task's process from one query per model."""
     wanted: dict[int, set[int]] = {}
     for task in tasks:
-        type_id, object_id = getattr(task.process, f"{name}_content_type_id"), getattr(task.process, f"{name}_object_id")
+        type_id, object_id = (
+            getattr(task.process, f"{name}_content_type_id"),
+            getattr(task.process, f"{name}_object_id"),
+        )
         if type_id is not None and object_id is not None:
             wanted.setdefault(type_id, set()).add(object_id)
     found: dict[tuple[int, int], Model] = {}
@@ -195,7 +207,9 @@ def task_row(task: Task, today: datetime.date | None = None) -> dict[str, Any]:
     return row
 
 
-def task_rows(queryset: QuerySet[Task] | Sequence[Task], today: datetime.date | None = None) -> list[dict[str, Any]]:
+def task_rows(
+    queryset: QuerySet[Task] | Sequence[Task], today: datetime.date | None = None
+) -> list[dict[str, Any]]:
     """Rows for a work list: special groups first (DESIGN §3.1), then the earliest due date."""
     today = today or timezone.localdate()
     rows = []
@@ -209,6 +223,7 @@ def task_rows(queryset: QuerySet[Task] | Sequence[Task], today: datetime.date | 
 
 
 # --- writes ----------------------------------------------------------------------------------
+
 
 @contextmanager
 def _locked(task: Task) -> Iterator[Any]:
@@ -277,8 +292,9 @@ def task_complete(*, user: AbstractBaseUser, task_id: int, data: Any, base_url: 
         process = activation.process
         if subject is None:
             subject = registry.subject_for(task, process)
-        spec.handler(task=task, process=process, subject=subject, user=user, data=form.cleaned_data,
-                     base_url=base_url)
+        spec.handler(
+            task=task, process=process, subject=subject, user=user, data=form.cleaned_data, base_url=base_url
+        )
         activation.execute()
     return next_task_names(task)
 
@@ -288,7 +304,9 @@ def next_task_names(task: Task) -> list[str]:
     process = task.process
     same_case = Q(process_id=process.pk)
     if process.seed_object_id is not None:
-        same_case |= Q(process__seed_content_type_id=process.seed_content_type_id,
-                       process__seed_object_id=process.seed_object_id)
+        same_case |= Q(
+            process__seed_content_type_id=process.seed_content_type_id,
+            process__seed_object_id=process.seed_object_id,
+        )
     tasks = _human(Task.objects.filter(same_case, status__in=OPEN, created__gte=task.finished))
     return [task_name(t) for t in tasks.order_by("created", "pk")]

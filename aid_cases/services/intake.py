@@ -67,8 +67,20 @@ STAFF_CHANNELS = (Channel.WINDOW, Channel.HOTLINE)
 
 # Filled in by the service, never by the caller: left out of the first validation.
 _COMPUTED_FIELDS = [
-    "tracking_no", "region", "center", "filed_by", "applicant", "pledged_at", "status", "provisional",
-    "means_result", "means_reasons", "economic_standard", "period_rule", "received_on", "decision_due",
+    "tracking_no",
+    "region",
+    "center",
+    "filed_by",
+    "applicant",
+    "pledged_at",
+    "status",
+    "provisional",
+    "means_result",
+    "means_reasons",
+    "economic_standard",
+    "period_rule",
+    "received_on",
+    "decision_due",
 ]
 
 
@@ -121,7 +133,11 @@ def _channel_errors(*, acting_user, channel: str, center: Organisation) -> dict[
     if channel not in STAFF_CHANNELS:
         return {"channel": [_("This channel cannot be used here.")]}
     if not user_is_center_staff(acting_user, center):
-        return {"channel": [_("Only the staff of the competent aid center record window and hotline applications.")]}
+        return {
+            "channel": [
+                _("Only the staff of the competent aid center record window and hotline applications.")
+            ]
+        }
     return {}
 
 
@@ -142,20 +158,37 @@ def tracking_no_next(*, region: Region, year: int) -> str:
 
 
 def means_for(
-    *, region: Region, on: datetime.date, categories, matter: MatterData, household: means.Household,
+    *,
+    region: Region,
+    on: datetime.date,
+    categories,
+    matter: MatterData,
+    household: means.Household,
     id_number: str | None,
 ):
     row = rules.economic_standard_in_force(region, on)
     result = means.means_test(
-        categories=categories, matter_category=matter.category, matter_type=matter.type,
-        household=household, standard=rules.as_standard(row), id_number=id_number, on=on,
+        categories=categories,
+        matter_category=matter.category,
+        matter_type=matter.type,
+        household=household,
+        standard=rules.as_standard(row),
+        id_number=id_number,
+        on=on,
     )
     return result, row
 
 
 def means_preview(
-    *, region: str, categories, matter_category: str, matter_type: str, household_size: int | None,
-    monthly_income: Decimal | None, assets: Decimal | None = None, fixed_income: bool | None = None,
+    *,
+    region: str,
+    categories,
+    matter_category: str,
+    matter_type: str,
+    household_size: int | None,
+    monthly_income: Decimal | None,
+    assets: Decimal | None = None,
+    fixed_income: bool | None = None,
     id_number: str | None = None,
 ) -> means.MeansResult:
     """What the means test would say today about the answers typed so far (the form's live preview).
@@ -163,16 +196,20 @@ def means_preview(
     Raises ``ValidationError`` for answers a filing would refuse, by the same checks as filing.
     """
     errors = {
-        **_categories_errors(categories), **_matter_errors(matter_category, matter_type),
+        **_categories_errors(categories),
+        **_matter_errors(matter_category, matter_type),
         **_household_errors(size=household_size, monthly_income=monthly_income, assets=assets),
     }
     if errors:
         raise ValidationError(errors)
     result, _row = means_for(
-        region=region_for_input(region), on=timezone.localdate(), categories=categories,
+        region=region_for_input(region),
+        on=timezone.localdate(),
+        categories=categories,
         matter=MatterData(category=matter_category, type=matter_type, summary=""),
-        household=means.Household(size=household_size, monthly_income=monthly_income, assets=assets,
-                                  fixed_income=fixed_income),
+        household=means.Household(
+            size=household_size, monthly_income=monthly_income, assets=assets, fixed_income=fixed_income
+        ),
         id_number=id_number or None,
     )
     return result
@@ -202,20 +239,31 @@ def application_submit(
     except ValidationError as exc:
         errors.update(_messages(exc))
     categories = sorted(set(categories or []))
-    person = Applicant(name=applicant.name, id_number=(applicant.id_number or "").upper(), phone=applicant.phone,
-                       address=applicant.address)
+    person = Applicant(
+        name=applicant.name,
+        id_number=(applicant.id_number or "").upper(),
+        phone=applicant.phone,
+        address=applicant.address,
+    )
     try:
         person.full_clean()
     except ValidationError as exc:
         errors.update(_messages(exc, prefix="applicant_"))
     application = Application(
-        channel=channel, categories=categories, is_priority=bool(categories),
+        channel=channel,
+        categories=categories,
+        is_priority=bool(categories),
         representative_name=representative.name if representative else "",
         representative_id_number=(representative.id_number or "").upper() if representative else "",
         representative_relation=representative.relation if representative else "",
-        matter_category=matter.category, matter_type=matter.type, matter_summary=matter.summary,
+        matter_category=matter.category,
+        matter_type=matter.type,
+        matter_summary=matter.summary,
         opposing_party=matter.opposing_party or "",
-        household_size=household_size, monthly_income=monthly_income, assets=assets, fixed_income=fixed_income,
+        household_size=household_size,
+        monthly_income=monthly_income,
+        assets=assets,
+        fixed_income=fixed_income,
         urgent_deadline=urgent_deadline,
     )
     try:
@@ -241,16 +289,27 @@ def application_submit(
     channel_errors = _channel_errors(acting_user=acting_user, channel=channel, center=center)
     if channel_errors:
         raise ValidationError(channel_errors)
-    household = means.Household(size=household_size, monthly_income=monthly_income, assets=assets,
-                                fixed_income=fixed_income)
-    result, standard_row = means_for(region=region, on=received_on, categories=categories, matter=matter,
-                                     household=household, id_number=person.id_number)
+    household = means.Household(
+        size=household_size, monthly_income=monthly_income, assets=assets, fixed_income=fixed_income
+    )
+    result, standard_row = means_for(
+        region=region,
+        on=received_on,
+        categories=categories,
+        matter=matter,
+        household=household,
+        id_number=person.id_number,
+    )
     period_rule = rules.period_rule_in_force(region, received_on)
 
     person.save()
     application.tracking_no = tracking_no_next(region=region, year=received_on.year)
     application.region, application.center, application.filed_by, application.applicant = (
-        region, center, acting_user, person)
+        region,
+        center,
+        acting_user,
+        person,
+    )
     application.pledged_at = now
     application.status = Status.SUBMITTED
     application.means_result = result.result.value
@@ -258,27 +317,46 @@ def application_submit(
     application.economic_standard = standard_row
     application.period_rule = period_rule if period_rule.pk else None
     application.received_on = received_on
-    application.decision_due = rules.due_date(start=received_on, days=period_rule.review_days, rule=period_rule)
+    application.decision_due = rules.due_date(
+        start=received_on, days=period_rule.review_days, rule=period_rule
+    )
     application.save()
-    audit_record(actor=acting_user, action=AuditAction.APPLICATION_SUBMIT, obj=application, old=None,
-                 new={"status": application.status, "tracking_no": application.tracking_no,
-                      "means_result": application.means_result})
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.APPLICATION_SUBMIT,
+        obj=application,
+        old=None,
+        new={
+            "status": application.status,
+            "tracking_no": application.tracking_no,
+            "means_result": application.means_result,
+        },
+    )
     return application
 
 
 @service_transaction()
-def application_document_add(*, acting_user: AbstractBaseUser, application: Application, upload: UploadedFile,
-                             description: str = "") -> ApplicationDocument:
+def application_document_add(
+    *, acting_user: AbstractBaseUser, application: Application, upload: UploadedFile, description: str = ""
+) -> ApplicationDocument:
     """Attach an uploaded material after checking its real type and size (uploads.py)."""
     checked = checked_upload(upload)
     document = ApplicationDocument(
-        application=application, stored_name=f"{uuid.uuid4().hex}.{checked.extension}",
-        original_name=checked.original_name, content_type=checked.content_type, size=checked.size,
-        description=description, uploaded_by=acting_user,
+        application=application,
+        stored_name=f"{uuid.uuid4().hex}.{checked.extension}",
+        original_name=checked.original_name,
+        content_type=checked.content_type,
+        size=checked.size,
+        description=description,
+        uploaded_by=acting_user,
     )
     document.file.save(document.stored_name, upload, save=False)
     document.full_clean(exclude=["application", "uploaded_by"])  # the objects the caller holds
     document.save()
-    audit_record(actor=acting_user, action=AuditAction.APPLICATION_DOCUMENT_ADD, obj=application,
-                 new={"document": document.pk, "type": document.content_type, "size": document.size})
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.APPLICATION_DOCUMENT_ADD,
+        obj=application,
+        new={"document": document.pk, "type": document.content_type, "size": document.size},
+    )
     return document

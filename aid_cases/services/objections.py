@@ -30,21 +30,30 @@ def objection_submit(*, acting_user: AbstractBaseUser, application: Application,
     today = timezone.localdate()
     rule = rules.period_rule_in_force(application.region, today)
     objection = Objection(
-        application=application, target=OBJECTION_TARGETS[application.status], reason=require_reason(reason),
-        filed_by=acting_user, received_on=today, bureau=bureau_for_region(application.region),
+        application=application,
+        target=OBJECTION_TARGETS[application.status],
+        reason=require_reason(reason),
+        filed_by=acting_user,
+        received_on=today,
+        bureau=bureau_for_region(application.region),
         due_on=rules.due_date(start=today, days=rule.objection_days, rule=rule),
     )
     objection.full_clean(exclude=["application", "filed_by", "bureau"])
     objection.save()
-    application_set_status(acting_user=acting_user, application=application, status=Status.OBJECTION,
-                           action=AuditAction.OBJECTION_SUBMIT,
-                           detail={"objection": objection.pk, "target": objection.target})
+    application_set_status(
+        acting_user=acting_user,
+        application=application,
+        status=Status.OBJECTION,
+        action=AuditAction.OBJECTION_SUBMIT,
+        detail={"objection": objection.pk, "target": objection.target},
+    )
     return objection
 
 
 @service_transaction()
-def objection_decide(*, acting_user: AbstractBaseUser, objection: Objection, outcome: str,
-                     reason: str) -> Objection:
+def objection_decide(
+    *, acting_user: AbstractBaseUser, objection: Objection, outcome: str, reason: str
+) -> Objection:
     """Uphold, or order the center to correct: a refusal returns to review, a termination is revoked."""
     if objection.outcome:
         raise Conflict(_("This objection has already been decided."))
@@ -67,7 +76,14 @@ def objection_decide(*, acting_user: AbstractBaseUser, objection: Objection, out
         application.save(update_fields=["decision_due", "updated_at"])
     else:
         back, action = Status.APPROVED, AuditAction.OBJECTION_CORRECT
-        Termination.objects.filter(application=application, revoked_at__isnull=True).update(revoked_at=timezone.now())
-    application_set_status(acting_user=acting_user, application=application, status=back, action=action,
-                           detail={"objection": objection.pk})
+        Termination.objects.filter(application=application, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+    application_set_status(
+        acting_user=acting_user,
+        application=application,
+        status=back,
+        action=action,
+        detail={"objection": objection.pk},
+    )
     return objection

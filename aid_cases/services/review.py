@@ -34,16 +34,28 @@ def clean_missing_items(items: Iterable[str] | None) -> list[str]:
     if not cleaned:
         raise ValidationError({"missing_items": [_("List every missing item.")]})
     if len(cleaned) > SUPPLEMENT_ITEMS_MAX or any(len(item) > SUPPLEMENT_ITEM_MAX_LENGTH for item in cleaned):
-        raise ValidationError({"missing_items": [
-            _("At most %(count)s items of at most %(length)s characters each.")
-            % {"count": SUPPLEMENT_ITEMS_MAX, "length": SUPPLEMENT_ITEM_MAX_LENGTH}]})
+        raise ValidationError(
+            {
+                "missing_items": [
+                    _("At most %(count)s items of at most %(length)s characters each.")
+                    % {"count": SUPPLEMENT_ITEMS_MAX, "length": SUPPLEMENT_ITEM_MAX_LENGTH}
+                ]
+            }
+        )
     return cleaned
 
 
-def _record_decision(*, acting_user: AbstractBaseUser, application: Application, kind: str,
-                     reason: str) -> Decision:
-    decision = Decision(application=application, kind=kind, reason=reason, means_result=application.means_result,
-                        economic_standard_id=application.economic_standard_id, decided_by=acting_user)
+def _record_decision(
+    *, acting_user: AbstractBaseUser, application: Application, kind: str, reason: str
+) -> Decision:
+    decision = Decision(
+        application=application,
+        kind=kind,
+        reason=reason,
+        means_result=application.means_result,
+        economic_standard_id=application.economic_standard_id,
+        decided_by=acting_user,
+    )
     # The foreign keys are the objects of this decision, not input: checking they exist costs queries.
     decision.full_clean(exclude=["application", "economic_standard", "decided_by"])
     decision.save()
@@ -56,8 +68,12 @@ def review_start(*, acting_user: AbstractBaseUser, application: Application) -> 
     One status change, atomic by itself (``application_set_status``).
     """
     if application.status == Status.SUBMITTED:
-        application_set_status(acting_user=acting_user, application=application, status=Status.UNDER_REVIEW,
-                               action=AuditAction.REVIEW_CLAIM)
+        application_set_status(
+            acting_user=acting_user,
+            application=application,
+            status=Status.UNDER_REVIEW,
+            action=AuditAction.REVIEW_CLAIM,
+        )
     return application
 
 
@@ -67,10 +83,19 @@ def review_approve(*, acting_user: AbstractBaseUser, application: Application, r
     require_status(application, REVIEWABLE)
     if application.means_result == means.Result.NOT_ELIGIBLE:
         reason = require_reason(reason)
-    decision = _record_decision(acting_user=acting_user, application=application, kind=DecisionKind.APPROVE,
-                                reason=optional_text(reason))
-    application_set_status(acting_user=acting_user, application=application, status=Status.APPROVED,
-                           action=AuditAction.REVIEW_APPROVE, detail={"decision": decision.pk})
+    decision = _record_decision(
+        acting_user=acting_user,
+        application=application,
+        kind=DecisionKind.APPROVE,
+        reason=optional_text(reason),
+    )
+    application_set_status(
+        acting_user=acting_user,
+        application=application,
+        status=Status.APPROVED,
+        action=AuditAction.REVIEW_APPROVE,
+        detail={"decision": decision.pk},
+    )
     return decision
 
 
@@ -78,10 +103,19 @@ def review_approve(*, acting_user: AbstractBaseUser, application: Application, r
 def review_refuse(*, acting_user: AbstractBaseUser, application: Application, reason: str) -> Decision:
     """Refuse aid, with the written reasons the refusal letter states (Art 43)."""
     require_status(application, REVIEWABLE)
-    decision = _record_decision(acting_user=acting_user, application=application, kind=DecisionKind.REFUSE,
-                                reason=require_reason(reason))
-    application_set_status(acting_user=acting_user, application=application, status=Status.REFUSED,
-                           action=AuditAction.REVIEW_REFUSE, detail={"decision": decision.pk})
+    decision = _record_decision(
+        acting_user=acting_user,
+        application=application,
+        kind=DecisionKind.REFUSE,
+        reason=require_reason(reason),
+    )
+    application_set_status(
+        acting_user=acting_user,
+        application=application,
+        status=Status.REFUSED,
+        action=AuditAction.REVIEW_REFUSE,
+        detail={"decision": decision.pk},
+    )
     return decision
 
 
@@ -95,22 +129,34 @@ def provisional_allowed(application: Application, today: datetime.date | None = 
 
 
 @service_transaction()
-def review_provisional(*, acting_user: AbstractBaseUser, application: Application, reason: str = "") -> Decision:
+def review_provisional(
+    *, acting_user: AbstractBaseUser, application: Application, reason: str = ""
+) -> Decision:
     require_status(application, REVIEWABLE)
     if not provisional_allowed(application):
         raise ValidationError({"outcome": [_("Provisional aid needs a deadline fewer than 7 days away.")]})
-    decision = _record_decision(acting_user=acting_user, application=application, kind=DecisionKind.PROVISIONAL,
-                                reason=optional_text(reason))
+    decision = _record_decision(
+        acting_user=acting_user,
+        application=application,
+        kind=DecisionKind.PROVISIONAL,
+        reason=optional_text(reason),
+    )
     application.provisional = True
     application.save(update_fields=["provisional", "updated_at"])
-    application_set_status(acting_user=acting_user, application=application, status=Status.APPROVED,
-                           action=AuditAction.REVIEW_PROVISIONAL, detail={"decision": decision.pk})
+    application_set_status(
+        acting_user=acting_user,
+        application=application,
+        status=Status.APPROVED,
+        action=AuditAction.REVIEW_PROVISIONAL,
+        detail={"decision": decision.pk},
+    )
     return decision
 
 
 @service_transaction()
-def review_request_supplement(*, acting_user: AbstractBaseUser, application: Application,
-                              missing_items: Iterable[str] | None) -> SupplementRequest:
+def review_request_supplement(
+    *, acting_user: AbstractBaseUser, application: Application, missing_items: Iterable[str] | None
+) -> SupplementRequest:
     """The one-time notice: every missing item at once; a second notice is refused (409)."""
     require_status(application, REVIEWABLE)
     items = clean_missing_items(missing_items)
@@ -119,37 +165,59 @@ def review_request_supplement(*, acting_user: AbstractBaseUser, application: App
     today = timezone.localdate()
     rule = rules.period_rule_in_force(application.region, today)
     request = SupplementRequest(
-        application=application, missing_items=items, requested_by=acting_user, requested_on=today,
+        application=application,
+        missing_items=items,
+        requested_by=acting_user,
+        requested_on=today,
         due_on=rules.due_date(start=today, days=rule.supplement_days, rule=rule),
     )
     request.full_clean(exclude=["application", "requested_by"])
     request.save()
     application.decision_due = None  # the review clock stops while the supplement is outstanding
     application.save(update_fields=["decision_due", "updated_at"])
-    application_set_status(acting_user=acting_user, application=application, status=Status.SUPPLEMENT_REQUESTED,
-                           action=AuditAction.REVIEW_REQUEST_SUPPLEMENT,
-                           detail={"items": len(items), "due": request.due_on.isoformat()})
+    application_set_status(
+        acting_user=acting_user,
+        application=application,
+        status=Status.SUPPLEMENT_REQUESTED,
+        action=AuditAction.REVIEW_REQUEST_SUPPLEMENT,
+        detail={"items": len(items), "due": request.due_on.isoformat()},
+    )
     return request
 
 
 @service_transaction()
-def review_confirm(*, acting_user: AbstractBaseUser, application: Application, confirm: bool,
-                   reason: str = "") -> Termination | None:
+def review_confirm(
+    *, acting_user: AbstractBaseUser, application: Application, confirm: bool, reason: str = ""
+) -> Termination | None:
     """After provisional aid: confirm it, or refuse, which terminates the aid (Art 48)."""
     if not application.provisional:
         raise Conflict(_("This application has no provisional aid to confirm."))
     if confirm:
         application.provisional = False
         application.save(update_fields=["provisional", "updated_at"])
-        audit_record(actor=acting_user, action=AuditAction.CONFIRM_REVIEW_CONFIRM, obj=application,
-                     old={"provisional": True}, new={"provisional": False})
+        audit_record(
+            actor=acting_user,
+            action=AuditAction.CONFIRM_REVIEW_CONFIRM,
+            obj=application,
+            old={"provisional": True},
+            new={"provisional": False},
+        )
         return None
-    termination = Termination(application=application, ground=TerminationGround.PROVISIONAL_REFUSED,
-                              reason=require_reason(reason), decided_by=acting_user)
+    termination = Termination(
+        application=application,
+        ground=TerminationGround.PROVISIONAL_REFUSED,
+        reason=require_reason(reason),
+        decided_by=acting_user,
+    )
     termination.full_clean(exclude=["application", "decided_by"])
     termination.save()
     application.provisional = False
     application.save(update_fields=["provisional", "updated_at"])
-    application_set_status(acting_user=acting_user, application=application, status=Status.TERMINATED,
-                           action=AuditAction.CONFIRM_REVIEW_REFUSE, detail={"termination": termination.pk})
+    application_set_status(
+        acting_user=acting_user,
+        application=application,
+        status=Status.TERMINATED,
+        action=AuditAction.CONFIRM_REVIEW_REFUSE,
+        detail={"termination": termination.pk},
+    )
     return termination

@@ -21,22 +21,35 @@ REASON_MAX_LENGTH = 2000
 # savepoint=False: a status change is always one step of a larger decision, whose own transaction
 # rolls back as a whole; a savepoint per step would only cost two statements each time.
 @transaction.atomic(savepoint=False)
-def application_set_status(*, acting_user: AbstractBaseUser | None, application: Application, status: str,
-                           action: AuditAction, detail: dict | None = None) -> Application:
+def application_set_status(
+    *,
+    acting_user: AbstractBaseUser | None,
+    application: Application,
+    status: str,
+    action: AuditAction,
+    detail: dict | None = None,
+) -> Application:
     """Move an application to ``status`` with an audit row (old → new)."""
     old = application.status
     application.status = status
     application.save(update_fields=["status", "updated_at"])
-    audit_record(actor=acting_user, action=action, obj=application, old={"status": old},
-                 new={"status": status, **(detail or {})})
+    audit_record(
+        actor=acting_user,
+        action=action,
+        obj=application,
+        old={"status": old},
+        new={"status": status, **(detail or {})},
+    )
     return application
 
 
 def require_status(application: Application, allowed: Iterable[str]) -> None:
     """409 unless the application is in one of ``allowed``: the state forbids the action now."""
     if application.status not in allowed:
-        raise Conflict(_("The application is %(status)s: this action is not possible now.")
-                       % {"status": application.get_status_display()})
+        raise Conflict(
+            _("The application is %(status)s: this action is not possible now.")
+            % {"status": application.get_status_display()}
+        )
 
 
 def require_reason(reason: str | None, field: str = "reason") -> str:

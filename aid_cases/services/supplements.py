@@ -15,8 +15,9 @@ from .status import application_set_status, optional_text, require_status
 
 
 @service_transaction()
-def supplement_submit(*, acting_user: AbstractBaseUser, application: Application,
-                      note: str = "") -> SupplementRequest:
+def supplement_submit(
+    *, acting_user: AbstractBaseUser, application: Application, note: str = ""
+) -> SupplementRequest:
     """The applicant's supplement: the review clock resumes, the paused days not counted."""
     require_status(application, (Status.SUPPLEMENT_REQUESTED,))
     request = application.supplement_request
@@ -26,13 +27,19 @@ def supplement_submit(*, acting_user: AbstractBaseUser, application: Application
     request.save(update_fields=["answered_on", "note"])
     rule = application.period_rule or rules.period_rule_in_force(application.region, application.received_on)
     application.decision_due = rules.due_date(
-        start=application.received_on, days=rule.review_days, rule=rule,
+        start=application.received_on,
+        days=rule.review_days,
+        rule=rule,
         pauses=[periods.Pause(start=request.requested_on, end=today)],
     )
     application.save(update_fields=["decision_due", "updated_at"])
-    application_set_status(acting_user=acting_user, application=application, status=Status.UNDER_REVIEW,
-                           action=AuditAction.SUPPLEMENT_SUBMIT,
-                           detail={"decision_due": application.decision_due.isoformat()})
+    application_set_status(
+        acting_user=acting_user,
+        application=application,
+        status=Status.UNDER_REVIEW,
+        action=AuditAction.SUPPLEMENT_SUBMIT,
+        detail={"decision_due": application.decision_due.isoformat()},
+    )
     return request
 
 
@@ -43,5 +50,10 @@ def supplement_expire(*, acting_user: AbstractBaseUser | None, application: Appl
     request = application.supplement_request
     request.expired = True
     request.save(update_fields=["expired"])
-    application_set_status(acting_user=acting_user, application=application, status=Status.WITHDRAWN,
-                           action=AuditAction.SUPPLEMENT_EXPIRE, detail={"due": request.due_on.isoformat()})
+    application_set_status(
+        acting_user=acting_user,
+        application=application,
+        status=Status.WITHDRAWN,
+        action=AuditAction.SUPPLEMENT_EXPIRE,
+        detail={"due": request.due_on.isoformat()},
+    )

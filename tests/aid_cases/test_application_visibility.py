@@ -44,9 +44,15 @@ FULL_ID = {"owner", "clerk_zhushan", "reviewer_zhushan", "director_zhushan"}
 @pytest.fixture
 def world(make_member, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    orgs = {k: OrganisationFactory(kind=kind, name=k, region=region(code)) for k, (kind, code) in ORGS.items()}
-    EconomicStandard.objects.create(region=region("zhushan"), kind="low_income", monthly_amount=Decimal("1200"),
-                                    valid_from=datetime.date(2020, 1, 1))
+    orgs = {
+        k: OrganisationFactory(kind=kind, name=k, region=region(code)) for k, (kind, code) in ORGS.items()
+    }
+    EconomicStandard.objects.create(
+        region=region("zhushan"),
+        kind="low_income",
+        monthly_amount=Decimal("1200"),
+        valid_from=datetime.date(2020, 1, 1),
+    )
     users = {name: make_member(role, orgs[org], username=name) for name, (role, org) in MEMBERS.items()}
     applicants = Group.objects.get(name="applicant")
     for name in ("owner", "other_applicant"):
@@ -57,11 +63,18 @@ def world(make_member, settings, tmp_path):
     users["reviewer_leping"].user_permissions.add(Permission.objects.get(codename="view_application"))
     id_number = resident_id(datetime.date(1980, 1, 2))
     application = services.application_submit(
-        acting_user=users["owner"], channel="online", region=region("zhushan"),
-        applicant=services.ApplicantData(name="苏大山", id_number=id_number, phone="13900000000", address="珠山区"),
-        representative=None, categories=[], matter=services.MatterData(category="civil", type="maintenance",
-                                                                       summary="赡养费"),
-        household_size=2, monthly_income=Decimal("1000.00"), pledge=True,
+        acting_user=users["owner"],
+        channel="online",
+        region=region("zhushan"),
+        applicant=services.ApplicantData(
+            name="苏大山", id_number=id_number, phone="13900000000", address="珠山区"
+        ),
+        representative=None,
+        categories=[],
+        matter=services.MatterData(category="civil", type="maintenance", summary="赡养费"),
+        household_size=2,
+        monthly_income=Decimal("1000.00"),
+        pledge=True,
     )
     return users, application, id_number
 
@@ -93,7 +106,9 @@ def test_application_matrix(world, who):
 
 def test_city_center_sees_county_cases_only_when_configured(world, make_member):
     users, application, id_number = world
-    city_center = OrganisationFactory(kind=OrganisationKind.AID_CENTER, name="景德镇市法律援助中心", region=region("jdz"))
+    city_center = OrganisationFactory(
+        kind=OrganisationKind.AID_CENTER, name="景德镇市法律援助中心", region=region("jdz")
+    )
     city_reviewer = make_member(Role.REVIEWER, city_center, username="reviewer_city")
     api = APIClient()
     api.force_authenticate(city_reviewer)
@@ -112,11 +127,18 @@ def test_the_service_refuses_a_matter_type_outside_its_category(world):
     users, application, id_number = world
     with pytest.raises(ValidationError) as exc:
         services.application_submit(
-            acting_user=users["owner"], channel="online", region=region("zhushan"),
-            applicant=services.ApplicantData(name="苏大山", id_number=id_number, phone="13900000000", address="珠山区"),
-            representative=None, categories=[],
+            acting_user=users["owner"],
+            channel="online",
+            region=region("zhushan"),
+            applicant=services.ApplicantData(
+                name="苏大山", id_number=id_number, phone="13900000000", address="珠山区"
+            ),
+            representative=None,
+            categories=[],
             matter=services.MatterData(category="criminal", type="wage_arrears", summary="x"),
-            household_size=2, monthly_income=Decimal("1000.00"), pledge=True,
+            household_size=2,
+            monthly_income=Decimal("1000.00"),
+            pledge=True,
         )
     assert "matter_type" in exc.value.message_dict
     assert Application.objects.count() == 1

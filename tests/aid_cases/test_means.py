@@ -29,11 +29,19 @@ from directory.choices import MatterCategory, MatterType
 D = Decimal
 ON = date(2026, 6, 1)
 STD = Standard(
-    id=7, region="zhushan", kind="low_income", monthly_amount=D("1200.00"), asset_cap=None,
+    id=7,
+    region="zhushan",
+    kind="low_income",
+    monthly_amount=D("1200.00"),
+    asset_cap=None,
     valid_from=date(2026, 1, 1),
 )
 CAPPED = Standard(
-    id=8, region="zhushan", kind="minimum_wage", monthly_amount=D("1200.00"), asset_cap=D("50000.00"),
+    id=8,
+    region="zhushan",
+    kind="minimum_wage",
+    monthly_amount=D("1200.00"),
+    asset_cap=D("50000.00"),
     valid_from=date(2026, 1, 1),
 )
 RICH = Household(size=3, monthly_income=D("9000.00"))  # 3000.00 a member: above the standard
@@ -54,12 +62,23 @@ def resident_id(birth: date, serial: str = "001", region: str | None = None) -> 
 
 
 def run(
-    *, categories=(), matter_type="other", matter_category="civil", household=POOR, standard=STD,
-    id_number=None, on=ON,
+    *,
+    categories=(),
+    matter_type="other",
+    matter_category="civil",
+    household=POOR,
+    standard=STD,
+    id_number=None,
+    on=ON,
 ) -> MeansResult:
     return means_test(
-        categories=categories, matter_category=matter_category, matter_type=matter_type,
-        household=household, standard=standard, id_number=id_number, on=on,
+        categories=categories,
+        matter_category=matter_category,
+        matter_type=matter_type,
+        household=household,
+        standard=standard,
+        id_number=id_number,
+        on=on,
     )
 
 
@@ -111,8 +130,15 @@ def test_no_rounding_before_comparing():
 
 @pytest.mark.parametrize(
     ("income", "size", "shown"),
-    [("2400.00", 3, "800.00"), ("1000.00", 3, "333.33"), ("2.00", 3, "0.67"), ("0.05", 2, "0.03"),
-     ("0.15", 2, "0.08"), ("0.01", 3, "0.00"), ("3600.02", 3, "1200.01")],
+    [
+        ("2400.00", 3, "800.00"),
+        ("1000.00", 3, "333.33"),
+        ("2.00", 3, "0.67"),
+        ("0.05", 2, "0.03"),
+        ("0.15", 2, "0.08"),
+        ("0.01", 3, "0.00"),
+        ("3600.02", 3, "1200.01"),
+    ],
 )
 def test_per_capita_is_rounded_half_up_for_display(income, size, shown):
     outcome = run(household=Household(size=size, monthly_income=D(income)))
@@ -227,8 +253,9 @@ def test_assets_within_cap_and_income_missing_stay_unknown():
 # --------------------------------------------------------------------------- Art 32
 
 
-@pytest.mark.parametrize("matter_type", ["hero_martyr", "bravery", "retrial_compensation", "domestic_violence",
-                                         "abuse"])
+@pytest.mark.parametrize(
+    "matter_type", ["hero_martyr", "bravery", "retrial_compensation", "domestic_violence", "abuse"]
+)
 def test_art32_matters_are_not_restricted(matter_type):
     outcome = run(matter_type=matter_type, household=RICH)
     assert outcome.result == Result.NOT_RESTRICTED
@@ -238,8 +265,11 @@ def test_art32_matters_are_not_restricted(matter_type):
 
 
 def test_domestic_violence_victim_above_the_standard_is_not_restricted():
-    outcome = run(matter_type="domestic_violence", household=Household(1, D("1200.01"), assets=D("1e6")),
-                  standard=CAPPED)
+    outcome = run(
+        matter_type="domestic_violence",
+        household=Household(1, D("1200.01"), assets=D("1e6")),
+        standard=CAPPED,
+    )
     assert outcome.result == Result.NOT_RESTRICTED
     assert outcome.reasons[0].code == "art32_domestic_violence"
     assert outcome.standard == CAPPED
@@ -267,8 +297,9 @@ def test_retrial_compensation_under_the_state_compensation_category():
 # --------------------------------------------------------------------------- Art 42
 
 
-@pytest.mark.parametrize("category", ["social_assistance", "judicial_assistance", "military_family", "veteran",
-                                      "entitled_person"])
+@pytest.mark.parametrize(
+    "category", ["social_assistance", "judicial_assistance", "military_family", "veteran", "entitled_person"]
+)
 def test_exempt_groups_for_any_matter(category):
     for matter_type in ("other", "maintenance", "criminal_victim"):
         outcome = run(categories=[category], matter_type=matter_type, household=RICH)
@@ -327,8 +358,11 @@ def test_priority_groups_are_still_means_tested(category):
 
 
 def test_several_grounds_are_all_listed():
-    outcome = run(categories=["veteran", "migrant_worker", "disabled"], matter_type="wage_arrears",
-                  household=Household(3, D("9000.00"), fixed_income=False))
+    outcome = run(
+        categories=["veteran", "migrant_worker", "disabled"],
+        matter_type="wage_arrears",
+        household=Household(3, D("9000.00"), fixed_income=False),
+    )
     assert outcome.result == Result.EXEMPT
     assert codes(outcome) == ["art42_veteran", "art42_migrant_worker", "art42_disabled"]
 
@@ -353,7 +387,11 @@ def test_birth_date_from_id_with_an_x_check_character():
 @pytest.mark.parametrize(
     "number",
     [
-        "", "360203200806020", "3602032008060200011", "36020320080602001A", "３６０２０３２００８０６０２００１１",
+        "",
+        "360203200806020",
+        "3602032008060200011",
+        "36020320080602001A",
+        "３６０２０３２００８０６０２００１１",
         "ABCDEF200806020011",
     ],
 )
@@ -387,8 +425,9 @@ def test_age_on_29_february():
 
 def test_minor_derived_from_id_the_day_before_the_18th_birthday():
     number = resident_id(date(2008, 6, 2))
-    outcome = run(id_number=number, household=Household(3, D("9000.00"), fixed_income=False),
-                  on=date(2026, 6, 1))
+    outcome = run(
+        id_number=number, household=Household(3, D("9000.00"), fixed_income=False), on=date(2026, 6, 1)
+    )
     assert outcome.result == Result.EXEMPT
     assert codes(outcome) == ["art42_minor", "minor_from_id"]
     note = rendered(outcome)[1]
@@ -397,8 +436,9 @@ def test_minor_derived_from_id_the_day_before_the_18th_birthday():
 
 def test_no_longer_a_minor_on_the_18th_birthday():
     number = resident_id(date(2008, 6, 2))
-    outcome = run(id_number=number, household=Household(3, D("9000.00"), fixed_income=False),
-                  on=date(2026, 6, 2))
+    outcome = run(
+        id_number=number, household=Household(3, D("9000.00"), fixed_income=False), on=date(2026, 6, 2)
+    )
     assert outcome.result == Result.NOT_ELIGIBLE
     assert codes(outcome) == ["income_above_standard"]
 
@@ -422,7 +462,9 @@ def test_elderly_from_id_on_the_60th_birthday():
 
 def test_elderly_ticked_and_confirmed_by_the_id_needs_no_note():
     number = resident_id(date(1950, 3, 3))
-    outcome = run(categories=["elderly"], id_number=number, household=Household(1, D("5000"), fixed_income=False))
+    outcome = run(
+        categories=["elderly"], id_number=number, household=Household(1, D("5000"), fixed_income=False)
+    )
     assert codes(outcome) == ["art42_elderly"]
 
 
@@ -439,8 +481,12 @@ def test_minor_born_on_29_february(on, expected):
 
 @pytest.mark.parametrize(
     ("on", "expected"),
-    [(date(2024, 2, 28), Result.NOT_ELIGIBLE), (date(2024, 2, 29), Result.EXEMPT),
-     (date(2025, 2, 28), Result.EXEMPT), (date(2023, 3, 1), Result.NOT_ELIGIBLE)],
+    [
+        (date(2024, 2, 28), Result.NOT_ELIGIBLE),
+        (date(2024, 2, 29), Result.EXEMPT),
+        (date(2025, 2, 28), Result.EXEMPT),
+        (date(2023, 3, 1), Result.NOT_ELIGIBLE),
+    ],
 )
 def test_elderly_born_on_29_february(on, expected):
     number = resident_id(date(1964, 2, 29))
@@ -451,7 +497,9 @@ def test_elderly_born_on_29_february(on, expected):
 
 def test_ticked_minor_contradicted_by_an_adults_id_is_not_exempt():
     number = resident_id(date(1990, 5, 5))
-    outcome = run(categories=["minor"], id_number=number, household=Household(3, D("9000.00"), fixed_income=False))
+    outcome = run(
+        categories=["minor"], id_number=number, household=Household(3, D("9000.00"), fixed_income=False)
+    )
     assert outcome.result == Result.NOT_ELIGIBLE
     assert codes(outcome) == ["income_above_standard", "minor_contradicted_by_id"]
     assert "1990-05-05" in rendered(outcome)[1]
@@ -459,23 +507,30 @@ def test_ticked_minor_contradicted_by_an_adults_id_is_not_exempt():
 
 def test_ticked_elderly_contradicted_by_a_young_id_is_not_exempt():
     number = resident_id(date(1990, 5, 5))
-    outcome = run(categories=["elderly"], id_number=number,
-                  household=Household(3, D("9000.00"), fixed_income=False))
+    outcome = run(
+        categories=["elderly"], id_number=number, household=Household(3, D("9000.00"), fixed_income=False)
+    )
     assert outcome.result == Result.NOT_ELIGIBLE
     assert "elderly_contradicted_by_id" in codes(outcome)
 
 
 def test_ticked_minor_contradicted_but_exempt_on_another_ground():
     number = resident_id(date(1990, 5, 5))
-    outcome = run(categories=["minor", "disabled"], id_number=number,
-                  household=Household(3, D("9000.00"), fixed_income=False))
+    outcome = run(
+        categories=["minor", "disabled"],
+        id_number=number,
+        household=Household(3, D("9000.00"), fixed_income=False),
+    )
     assert outcome.result == Result.EXEMPT
     assert codes(outcome) == ["art42_disabled", "minor_contradicted_by_id"]
 
 
 def test_unreadable_id_leaves_the_ticked_category_trusted():
-    outcome = run(categories=["minor"], id_number="360203200806020019",  # wrong check digit
-                  household=Household(3, D("9000.00"), fixed_income=False))
+    outcome = run(
+        categories=["minor"],
+        id_number="360203200806020019",  # wrong check digit
+        household=Household(3, D("9000.00"), fixed_income=False),
+    )
     assert outcome.result == Result.EXEMPT
     assert codes(outcome) == ["art42_minor", "id_number_unreadable"]
 
@@ -508,8 +563,13 @@ def test_invalid_household_raises(household):
 
 @pytest.mark.parametrize(
     "household",
-    [Household(3, 100.0), Household(3, D("100"), assets=0.0), Household(3.0, D("100")), Household(True, D("1")),
-     Household(3, "100.00")],
+    [
+        Household(3, 100.0),
+        Household(3, D("100"), assets=0.0),
+        Household(3.0, D("100")),
+        Household(True, D("1")),
+        Household(3, "100.00"),
+    ],
 )
 def test_floats_and_strings_are_refused(household):
     with pytest.raises(TypeError):
@@ -551,8 +611,17 @@ def test_every_code_of_the_choices_is_accepted():
 
 def test_applicant_categories():
     assert APPLICANT_CATEGORIES == (
-        "low_income", "disabled", "migrant_worker", "elderly", "minor", "single_mother", "military_family",
-        "veteran", "entitled_person", "social_assistance", "judicial_assistance",
+        "low_income",
+        "disabled",
+        "migrant_worker",
+        "elderly",
+        "minor",
+        "single_mother",
+        "military_family",
+        "veteran",
+        "entitled_person",
+        "social_assistance",
+        "judicial_assistance",
     )
     with translation.override("en"):
         assert str(ApplicantCategory.MIGRANT_WORKER.label) == "Migrant worker"
@@ -629,17 +698,28 @@ def test_as_dict_for_the_api():
     assert data["reasons"][0]["code"] == "income_within_standard"
     assert "800.00" in data["reasons"][0]["message"]
     assert data["standard"] == {
-        "id": 7, "region": "zhushan", "kind": "low_income", "monthly_amount": "1200.00", "asset_cap": None,
+        "id": 7,
+        "region": "zhushan",
+        "kind": "low_income",
+        "monthly_amount": "1200.00",
+        "asset_cap": None,
         "valid_from": "2026-01-01",
     }
     assert data["per_capita_income"] == "800.00"
 
 
 def test_standard_from_row():
-    row = SimpleNamespace(pk=3, region=SimpleNamespace(code="fuliang"), kind="minimum_wage",
-                          monthly_amount=D("1850.00"), asset_cap=D("30000.00"), valid_from=date(2025, 7, 1))
-    assert Standard.from_row(row) == Standard(3, "fuliang", "minimum_wage", D("1850.00"), D("30000.00"),
-                                              date(2025, 7, 1))
+    row = SimpleNamespace(
+        pk=3,
+        region=SimpleNamespace(code="fuliang"),
+        kind="minimum_wage",
+        monthly_amount=D("1850.00"),
+        asset_cap=D("30000.00"),
+        valid_from=date(2025, 7, 1),
+    )
+    assert Standard.from_row(row) == Standard(
+        3, "fuliang", "minimum_wage", D("1850.00"), D("30000.00"), date(2025, 7, 1)
+    )
 
 
 def test_result_is_a_str_enum():
@@ -697,14 +777,23 @@ def test_property_monotonic_in_income(low, high, size, amount, assets, cap):
 
 
 @given(
-    base=category_sets, extra=category_sets, matter_type=tested_matters, income=money, size=sizes,
-    amount=money, fixed_income=fixed, birth=st.none() | births,
+    base=category_sets,
+    extra=category_sets,
+    matter_type=tested_matters,
+    income=money,
+    size=sizes,
+    amount=money,
+    fixed_income=fixed,
+    birth=st.none() | births,
 )
-def test_property_adding_a_category_never_hurts(base, extra, matter_type, income, size, amount, fixed_income,
-                                                birth):
+def test_property_adding_a_category_never_hurts(
+    base, extra, matter_type, income, size, amount, fixed_income, birth
+):
     kwargs = {
-        "matter_type": matter_type, "household": Household(size, income, fixed_income=fixed_income),
-        "standard": standard_of(amount), "id_number": resident_id(birth) if birth else None,
+        "matter_type": matter_type,
+        "household": Household(size, income, fixed_income=fixed_income),
+        "standard": standard_of(amount),
+        "id_number": resident_id(birth) if birth else None,
     }
     before = run(categories=base, **kwargs).result
     after = run(categories=base | extra, **kwargs).result
@@ -714,26 +803,56 @@ def test_property_adding_a_category_never_hurts(base, extra, matter_type, income
         assert after == Result.EXEMPT
 
 
-@given(category=st.sampled_from(EXEMPT_CATEGORIES), matter_type=tested_matters, income=money, size=sizes,
-       amount=money)
+@given(
+    category=st.sampled_from(EXEMPT_CATEGORIES),
+    matter_type=tested_matters,
+    income=money,
+    size=sizes,
+    amount=money,
+)
 def test_property_exempt_groups_ignore_income(category, matter_type, income, size, amount):
-    outcome = run(categories=[category], matter_type=matter_type, household=Household(size, income),
-                  standard=standard_of(amount))
+    outcome = run(
+        categories=[category],
+        matter_type=matter_type,
+        household=Household(size, income),
+        standard=standard_of(amount),
+    )
     assert outcome.result == Result.EXEMPT
 
 
 @given(
-    categories=category_sets, matter_type=st.sampled_from(MatterType.values),
+    categories=category_sets,
+    matter_type=st.sampled_from(MatterType.values),
     matter_category=st.sampled_from(MatterCategory.values),
-    size=st.none() | sizes, income=st.none() | money, assets=st.none() | money, fixed_income=fixed,
-    amount=money, cap=st.none() | money, has_standard=st.booleans(), birth=st.none() | births,
+    size=st.none() | sizes,
+    income=st.none() | money,
+    assets=st.none() | money,
+    fixed_income=fixed,
+    amount=money,
+    cap=st.none() | money,
+    has_standard=st.booleans(),
+    birth=st.none() | births,
 )
-def test_property_reasons_never_empty_and_always_render(categories, matter_type, matter_category, size, income,
-                                                        assets, fixed_income, amount, cap, has_standard, birth):
+def test_property_reasons_never_empty_and_always_render(
+    categories,
+    matter_type,
+    matter_category,
+    size,
+    income,
+    assets,
+    fixed_income,
+    amount,
+    cap,
+    has_standard,
+    birth,
+):
     standard = standard_of(amount, cap) if has_standard else None
     outcome = run(
-        categories=categories, matter_type=matter_type, matter_category=matter_category,
-        household=Household(size, income, assets, fixed_income), standard=standard,
+        categories=categories,
+        matter_type=matter_type,
+        matter_category=matter_category,
+        household=Household(size, income, assets, fixed_income),
+        standard=standard,
         id_number=resident_id(birth) if birth else None,
     )
     assert outcome.reasons
@@ -758,7 +877,9 @@ def test_float_pitfall_cases_are_exact():
     # In binary floating point 0.7 * 3 == 2.0999999999999996 < 2.1, and 0.1 + 0.2 > 0.3.
     assert 0.7 * 3 < 2.1
     assert run(household=Household(3, D("2.10")), standard=standard_of(D("0.70"))).result == Result.ELIGIBLE
-    assert run(household=Household(3, D("2.11")), standard=standard_of(D("0.70"))).result == Result.NOT_ELIGIBLE
+    assert (
+        run(household=Household(3, D("2.11")), standard=standard_of(D("0.70"))).result == Result.NOT_ELIGIBLE
+    )
     assert run(household=Household(3, D("0.30")), standard=standard_of(D("0.10"))).result == Result.ELIGIBLE
 
 

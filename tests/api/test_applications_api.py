@@ -20,8 +20,6 @@ from tests.world import ADULT_ID, application_payload, merged
 pytestmark = pytest.mark.django_db
 
 
-
-
 @pytest.fixture(autouse=True)
 def _setup(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
@@ -29,8 +27,12 @@ def _setup(settings, tmp_path):
     OrganisationFactory(kind=OrganisationKind.AID_CENTER, name="珠山区法律援助中心", region=region("zhushan"))
     OrganisationFactory(kind=OrganisationKind.AID_CENTER, name="乐平市法律援助中心", region=region("leping"))
     for code in ("zhushan", "leping"):
-        EconomicStandard.objects.create(region=region(code), kind="low_income", monthly_amount=Decimal("1200.00"),
-                                        valid_from=datetime.date(2020, 1, 1))
+        EconomicStandard.objects.create(
+            region=region(code),
+            kind="low_income",
+            monthly_amount=Decimal("1200.00"),
+            valid_from=datetime.date(2020, 1, 1),
+        )
 
 
 @pytest.fixture
@@ -94,17 +96,28 @@ def test_domestic_violence_victim_above_the_standard_is_not_restricted(citizen):
 
 def test_tracking_numbers_are_sequential_per_region(citizen):
     api = client_for(citizen)
-    numbers = [api.post("/api/v1/applications/", payload(), format="json").json()["tracking_no"] for _ in range(3)]
-    numbers.append(api.post("/api/v1/applications/", payload(region="leping"), format="json").json()["tracking_no"])
+    numbers = [
+        api.post("/api/v1/applications/", payload(), format="json").json()["tracking_no"] for _ in range(3)
+    ]
+    numbers.append(
+        api.post("/api/v1/applications/", payload(region="leping"), format="json").json()["tracking_no"]
+    )
     year = timezone.localdate().year
-    assert numbers == [f"JDZ-ZHUSHAN-{year}-000001", f"JDZ-ZHUSHAN-{year}-000002",
-                       f"JDZ-ZHUSHAN-{year}-000003", f"JDZ-LEPING-{year}-000001"]
+    assert numbers == [
+        f"JDZ-ZHUSHAN-{year}-000001",
+        f"JDZ-ZHUSHAN-{year}-000002",
+        f"JDZ-ZHUSHAN-{year}-000003",
+        f"JDZ-LEPING-{year}-000001",
+    ]
 
 
 @pytest.mark.parametrize(
     ("overrides", "path"),
     [
-        ({"applicant": {"id_number": ADULT_ID[:-1] + ("0" if ADULT_ID[-1] != "0" else "1")}}, ("applicant", "id_number")),
+        (
+            {"applicant": {"id_number": ADULT_ID[:-1] + ("0" if ADULT_ID[-1] != "0" else "1")}},
+            ("applicant", "id_number"),
+        ),
         ({"household": {"size": 0}}, ("household", "size")),
         ({"household": {"monthly_income": "-1.00"}}, ("household", "monthly_income")),
         ({"pledge": False}, ("pledge",)),
@@ -136,7 +149,9 @@ def test_missing_pledge_is_a_field_error(citizen):
 
 
 def test_malformed_json_is_400(citizen):
-    response = client_for(citizen).generic("POST", "/api/v1/applications/", "{", content_type="application/json")
+    response = client_for(citizen).generic(
+        "POST", "/api/v1/applications/", "{", content_type="application/json"
+    )
     assert response.status_code == 400 and "errors" in response.json()
 
 
@@ -147,13 +162,21 @@ def test_anonymous_is_401():
 
 def test_window_channel_needs_the_competent_center_staff(citizen, make_member):
     clerk = make_member(Role.CLERK, Organisation.objects.get(name="珠山区法律援助中心"))
-    assert client_for(citizen).post("/api/v1/applications/", payload(channel="window"),
-                                     format="json").status_code == 400
+    assert (
+        client_for(citizen)
+        .post("/api/v1/applications/", payload(channel="window"), format="json")
+        .status_code
+        == 400
+    )
     response = client_for(clerk).post("/api/v1/applications/", payload(channel="window"), format="json")
     assert response.status_code == 201
     # a clerk of 珠山 cannot record a 乐平 window application
-    assert client_for(clerk).post("/api/v1/applications/", payload(channel="window", region="leping"),
-                                  format="json").status_code == 400
+    assert (
+        client_for(clerk)
+        .post("/api/v1/applications/", payload(channel="window", region="leping"), format="json")
+        .status_code
+        == 400
+    )
 
 
 def _pdf_bytes() -> bytes:
@@ -164,12 +187,17 @@ def test_upload_accepts_pdf_and_refuses_exe_and_oversize(citizen, settings):
     api = client_for(citizen)
     app_id = api.post("/api/v1/applications/", payload(), format="json").json()["id"]
     url = f"/api/v1/applications/{app_id}/documents/"
-    ok = api.post(url, {"file": SimpleUploadedFile("工资条.pdf", _pdf_bytes(), "application/pdf")}, format="multipart")
+    ok = api.post(
+        url, {"file": SimpleUploadedFile("工资条.pdf", _pdf_bytes(), "application/pdf")}, format="multipart"
+    )
     assert ok.status_code == 201, ok.content
     stored = ApplicationDocument.objects.get()
     assert stored.file.name.endswith(".pdf") and "工资条" not in stored.file.name
-    exe = api.post(url, {"file": SimpleUploadedFile("scan.pdf", b"MZ\x90\x00" + b"\x00" * 100, "application/pdf")},
-                   format="multipart")
+    exe = api.post(
+        url,
+        {"file": SimpleUploadedFile("scan.pdf", b"MZ\x90\x00" + b"\x00" * 100, "application/pdf")},
+        format="multipart",
+    )
     assert exe.status_code == 400 and "file" in exe.json()["errors"]
     settings.AID_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
     big = io.BytesIO(_pdf_bytes() + b"0" * (50 * 1024 * 1024))
@@ -188,10 +216,17 @@ def test_track_shows_no_personal_data_and_is_throttled(citizen):
     assert "吕春花" not in text and ADULT_ID not in text and "citizen" not in text
     assert ok.json()["status"] == "submitted"
     for _ in range(10):
-        assert public.get("/api/v1/track/", {"tracking_no": body["tracking_no"], "id_tail": "0000"}).status_code == 404
+        assert (
+            public.get("/api/v1/track/", {"tracking_no": body["tracking_no"], "id_tail": "0000"}).status_code
+            == 404
+        )
     # locked for this tracking number, even with the right tail
-    assert public.get("/api/v1/track/", {"tracking_no": body["tracking_no"],
-                                         "id_tail": ADULT_ID[-4:]}).status_code == 429
+    assert (
+        public.get(
+            "/api/v1/track/", {"tracking_no": body["tracking_no"], "id_tail": ADULT_ID[-4:]}
+        ).status_code
+        == 429
+    )
 
 
 def test_list_costs_the_same_queries_for_1_and_many(citizen):

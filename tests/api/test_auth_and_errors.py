@@ -35,8 +35,12 @@ def test_token_then_me(api, make_member, zhushan_center):
     assert me.json() == {
         "username": "reviewer_x",
         "roles": ["reviewer"],
-        "organisation": {"kind": "aid_center", "id": zhushan_center.pk, "name": "珠山区法律援助中心",
-                         "region": "zhushan"},
+        "organisation": {
+            "kind": "aid_center",
+            "id": zhushan_center.pk,
+            "name": "珠山区法律援助中心",
+            "region": "zhushan",
+        },
     }
 
 
@@ -58,7 +62,11 @@ def test_me_for_a_citizen_without_organisation(api):
     user = UserFactory(username="citizen")
     user.groups.add(Group.objects.get(name="applicant"))
     api.force_authenticate(user)
-    assert api.get("/api/v1/me/").json() == {"username": "citizen", "roles": ["applicant"], "organisation": None}
+    assert api.get("/api/v1/me/").json() == {
+        "username": "citizen",
+        "roles": ["applicant"],
+        "organisation": None,
+    }
 
 
 def test_wrong_password_is_400_in_the_error_format(api):
@@ -72,7 +80,10 @@ def test_wrong_password_is_400_in_the_error_format(api):
 def test_five_failures_lock_the_account_with_429(api):
     UserFactory(username="target")
     for _ in range(5):
-        assert api.post(TOKEN_URL, {"username": "target", "password": "nope"}, format="json").status_code in (400, 429)
+        assert api.post(TOKEN_URL, {"username": "target", "password": "nope"}, format="json").status_code in (
+            400,
+            429,
+        )
     locked = api.post(TOKEN_URL, {"username": "target", "password": PASSWORD}, format="json")
     assert locked.status_code == 429
     assert "detail" in locked.json()
@@ -82,13 +93,19 @@ def test_five_failures_lock_the_account_with_429(api):
 def test_four_failures_do_not_lock(api):
     UserFactory(username="careful")
     for _ in range(4):
-        assert api.post(TOKEN_URL, {"username": "careful", "password": "nope"}, format="json").status_code == 400
-    assert api.post(TOKEN_URL, {"username": "careful", "password": PASSWORD}, format="json").status_code == 200
+        assert (
+            api.post(TOKEN_URL, {"username": "careful", "password": "nope"}, format="json").status_code == 400
+        )
+    assert (
+        api.post(TOKEN_URL, {"username": "careful", "password": PASSWORD}, format="json").status_code == 200
+    )
 
 
 def test_malformed_json_is_400_and_saves_nothing(api):
     UserFactory(username="jsonuser")
-    response = api.generic("POST", TOKEN_URL, '{"username": "jsonuser", "password": ', content_type="application/json")
+    response = api.generic(
+        "POST", TOKEN_URL, '{"username": "jsonuser", "password": ', content_type="application/json"
+    )
     assert response.status_code == 400
     assert "non_field_errors" in response.json()["errors"]
     assert not Token.objects.exists()

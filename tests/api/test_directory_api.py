@@ -27,8 +27,12 @@ def _firm(name, code):
 
 def test_provider_list_has_the_professional_record_only(api):
     firm = _firm("瓷都律师事务所", "zhushan")
-    ProviderFactory(name="王律师", organisation=firm, specialties=["criminal_defence", "wage_arrears"],
-                    regions_served=[region("zhushan")])
+    ProviderFactory(
+        name="王律师",
+        organisation=firm,
+        specialties=["criminal_defence", "wage_arrears"],
+        regions_served=[region("zhushan")],
+    )
     response = api.get("/api/v1/providers/")
     assert response.status_code == 200
     body = response.json()
@@ -44,10 +48,13 @@ def test_provider_list_has_the_professional_record_only(api):
 def test_provider_filters(api):
     zhushan_firm = _firm("珠山所", "zhushan")
     leping_firm = _firm("乐平所", "leping")
-    office = OrganisationFactory(kind=OrganisationKind.GRASSROOTS_OFFICE, name="新村法律服务所", region=region("zhushan"))
+    office = OrganisationFactory(
+        kind=OrganisationKind.GRASSROOTS_OFFICE, name="新村法律服务所", region=region("zhushan")
+    )
     ProviderFactory(name="甲", organisation=zhushan_firm, specialties=["criminal_defence"])
-    ProviderFactory(name="乙", organisation=leping_firm, specialties=["wage_arrears"],
-                    regions_served=[region("zhushan")])
+    ProviderFactory(
+        name="乙", organisation=leping_firm, specialties=["wage_arrears"], regions_served=[region("zhushan")]
+    )
     ProviderFactory(name="丙", organisation=leping_firm, specialties=["maintenance"])
     ProviderFactory(name="丁", kind=ProviderKind.GRASSROOTS, organisation=office, licence_no="JX-JC-000123")
     inactive = ProviderFactory(name="戊", organisation=zhushan_firm)
@@ -88,8 +95,12 @@ def test_organisation_lists(api):
     OrganisationFactory(kind=OrganisationKind.AID_CENTER, name="珠山区法律援助中心", region=region("zhushan"))
     OrganisationFactory(kind=OrganisationKind.AID_CENTER, name="乐平市法律援助中心", region=region("leping"))
     OrganisationFactory(kind=OrganisationKind.NOTARY, name="乐平市公证处", region=region("leping"))
-    OrganisationFactory(kind=OrganisationKind.FORENSIC, name="景德镇市妇女儿童司法鉴定援助中心", region=region("jdz"))
-    OrganisationFactory(kind=OrganisationKind.GRASSROOTS_OFFICE, name="新村法律服务所", region=region("zhushan"))
+    OrganisationFactory(
+        kind=OrganisationKind.FORENSIC, name="景德镇市妇女儿童司法鉴定援助中心", region=region("jdz")
+    )
+    OrganisationFactory(
+        kind=OrganisationKind.GRASSROOTS_OFFICE, name="新村法律服务所", region=region("zhushan")
+    )
     _firm("瓷都律师事务所", "changjiang")
     OrganisationFactory(kind=OrganisationKind.BUREAU, name="珠山区司法局", region=region("zhushan"))
 
@@ -101,8 +112,12 @@ def test_organisation_lists(api):
     assert [c["name"] for c in results("/api/v1/centers/", region="leping")] == ["乐平市法律援助中心"]
     assert len(results("/api/v1/centers/")) == 2
     assert results("/api/v1/institutions/", kind="notary") == [
-        {"id": results("/api/v1/institutions/", kind="notary")[0]["id"], "name": "乐平市公证处", "kind": "notary",
-         "region": "leping"}
+        {
+            "id": results("/api/v1/institutions/", kind="notary")[0]["id"],
+            "name": "乐平市公证处",
+            "kind": "notary",
+            "region": "leping",
+        }
     ]
     assert {i["kind"] for i in results("/api/v1/institutions/")} == {"notary", "forensic"}
     assert [f["name"] for f in results("/api/v1/firms/")] == ["瓷都律师事务所"]
@@ -130,8 +145,11 @@ def test_provider_list_costs_the_same_queries_for_1_and_many(api):
         api.get("/api/v1/providers/", {"page_size": 200})
     other = _firm("所二", "leping")
     for _ in range(40):
-        ProviderFactory(organisation=other, specialties=["wage_arrears", "maintenance"],
-                        regions_served=[region("leping"), region("zhushan")])
+        ProviderFactory(
+            organisation=other,
+            specialties=["wage_arrears", "maintenance"],
+            regions_served=[region("leping"), region("zhushan")],
+        )
     with CaptureQueriesContext(connection) as many:
         response = api.get("/api/v1/providers/", {"page_size": 200})
     assert response.json()["count"] == 41

@@ -28,10 +28,16 @@ def login(browser, live_server, username):
 
 def test_file_approve_and_follow(live_server, browser, make_member, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    center = OrganisationFactory(kind=OrganisationKind.AID_CENTER, name="珠山区法律援助中心", region=region("zhushan"))
+    center = OrganisationFactory(
+        kind=OrganisationKind.AID_CENTER, name="珠山区法律援助中心", region=region("zhushan")
+    )
     OrganisationFactory(kind=OrganisationKind.BUREAU, name="珠山区司法局", region=region("zhushan"))
-    EconomicStandard.objects.create(region=region("zhushan"), kind="low_income", monthly_amount=Decimal("1200.00"),
-                                    valid_from=datetime.date(2020, 1, 1))
+    EconomicStandard.objects.create(
+        region=region("zhushan"),
+        kind="low_income",
+        monthly_amount=Decimal("1200.00"),
+        valid_from=datetime.date(2020, 1, 1),
+    )
     applicant = UserFactory(username="applicant_01")
     applicant.groups.add(Group.objects.get(name="applicant"))
     make_member(Role.REVIEWER, center, username="reviewer_zhushan")

@@ -65,7 +65,10 @@ EXPECTED = {
 
 @pytest.fixture
 def world(make_member):
-    orgs = {key: OrganisationFactory(kind=kind, name=key, region=region(code)) for key, (kind, code) in ORGS.items()}
+    orgs = {
+        key: OrganisationFactory(kind=kind, name=key, region=region(code))
+        for key, (kind, code) in ORGS.items()
+    }
     users = {name: make_member(role, orgs[org], username=name) for name, (role, org) in USERS.items()}
     applicant = UserFactory(username="applicant")
     applicant.groups.add(Group.objects.get(name="applicant"))
@@ -117,7 +120,9 @@ def test_revoked_membership_loses_the_record(world):
     assert client.get(f"/organisations/{orgs['firm_a'].pk}/").status_code == 404
 
 
-def test_the_internal_record_costs_a_fixed_number_of_queries(world, django_assert_max_num_queries, make_member):
+def test_the_internal_record_costs_a_fixed_number_of_queries(
+    world, django_assert_max_num_queries, make_member
+):
     orgs, users = world
     client = Client()
     client.force_login(users["firmadmin_a"])

@@ -43,7 +43,10 @@ LAWYER_USERNAMES = [f"lawyer_{i:02d}" for i in range(1, 17)]
 WORKER_USERNAMES = [f"worker_{i:02d}" for i in range(1, 4)]
 OTHER_USERNAMES = [
     *(f"firmadmin_{i}" for i in range(1, 5)),
-    "forensic_city", "police_zhushan", "procuratorate_city", "court_city",
+    "forensic_city",
+    "police_zhushan",
+    "procuratorate_city",
+    "court_city",
 ]
 ALL_USERNAMES = {*EXPECTED_ACCOUNTS, *LAWYER_USERNAMES, *WORKER_USERNAMES, *OTHER_USERNAMES}
 
@@ -73,10 +76,16 @@ def snapshot() -> set:
     ):
         rows.add(("user", pk, (username, password, first, last, staff, superuser)))
     for provider in Provider.objects.prefetch_related("regions_served"):
-        rows.add(("provider_extra", provider.pk, (
-            tuple(sorted(provider.specialty_codes)),
-            tuple(sorted(r.code for r in provider.regions_served.all())),
-        )))
+        rows.add(
+            (
+                "provider_extra",
+                provider.pk,
+                (
+                    tuple(sorted(provider.specialty_codes)),
+                    tuple(sorted(r.code for r in provider.regions_served.all())),
+                ),
+            )
+        )
     for user in User.objects.prefetch_related("groups"):
         rows.add(("user_groups", user.pk, tuple(sorted(g.name for g in user.groups.all()))))
     return rows
@@ -102,7 +111,10 @@ def test_organisations(seeded):
     assert Organisation.objects.get(name="景德镇市司法局").region.code == "jdz"
     assert Organisation.objects.filter(kind=OrganisationKind.GRASSROOTS_OFFICE).count() == 1
     notaries = Organisation.objects.filter(kind=OrganisationKind.NOTARY)
-    assert {(o.name, o.region.code) for o in notaries} == {("景德镇市公证处", "jdz"), ("乐平市公证处", "leping")}
+    assert {(o.name, o.region.code) for o in notaries} == {
+        ("景德镇市公证处", "jdz"),
+        ("乐平市公证处", "leping"),
+    }
     forensic = set(Organisation.objects.filter(kind=OrganisationKind.FORENSIC).values_list("name", flat=True))
     assert len(forensic) == 2 and "景德镇市妇女儿童司法鉴定援助中心" in forensic
     for kind in (OrganisationKind.POLICE, OrganisationKind.PROCURATORATE, OrganisationKind.COURT):
@@ -182,10 +194,14 @@ def test_accounts_memberships_and_login(seeded, settings):
         assert membership.organisation.kind == OrganisationKind.LAW_FIRM
     assert {
         m.organisation.kind
-        for m in Membership.objects.filter(user__username__in=["police_zhushan", "procuratorate_city", "court_city"])
+        for m in Membership.objects.filter(
+            user__username__in=["police_zhushan", "procuratorate_city", "court_city"]
+        )
     } == {OrganisationKind.POLICE, OrganisationKind.PROCURATORATE, OrganisationKind.COURT}
     assert Membership.objects.filter(
-        user__username="forensic_city", role=Role.INSTITUTION_STAFF, organisation__kind=OrganisationKind.FORENSIC
+        user__username="forensic_city",
+        role=Role.INSTITUTION_STAFF,
+        organisation__kind=OrganisationKind.FORENSIC,
     ).exists()
 
     for username in sorted(ALL_USERNAMES):
@@ -207,7 +223,11 @@ def test_rule_rows(seeded):
     assert EconomicStandard.objects.count() == 5
     assert SubsidyStandard.objects.count() >= 5 * 3
     assert {s.region.code for s in EconomicStandard.objects.all()} == {
-        "jdz", "zhushan", "changjiang", "fuliang", "leping"
+        "jdz",
+        "zhushan",
+        "changjiang",
+        "fuliang",
+        "leping",
     }
     for model in (EconomicStandard, SubsidyStandard, DutyRule):
         assert model.objects.exists()
@@ -216,11 +236,19 @@ def test_rule_rows(seeded):
             row.full_clean()
     assert SubsidyStandard.objects.filter(region__code="zhushan").count() >= 3
     assert set(SubsidyStandard.objects.values_list("region__code", flat=True)) == {
-        "jdz", "zhushan", "changjiang", "fuliang", "leping"
+        "jdz",
+        "zhushan",
+        "changjiang",
+        "fuliang",
+        "leping",
     }
     duty = DutyRule.objects.get()
     assert (duty.year, duty.region, duty.lawyer_min_cases, duty.lawyer_min_hours, duty.notary_min_count) == (
-        timezone.localdate().year, None, 2, 50, 4
+        timezone.localdate().year,
+        None,
+        2,
+        50,
+        4,
     )
     today = timezone.localdate()
     for code in ("jdz", "zhushan", "changjiang", "fuliang", "leping"):

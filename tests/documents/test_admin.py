@@ -20,7 +20,11 @@ def test_changelist_renders_for_a_superuser(admin_client, issue):
     response = admin_client.get(CHANGELIST)
     assert response.status_code == 200
     assert doc.display_code in response.content.decode()
-    for query in ("?kind__exact=approval", f"?issuer__id__exact={doc.issuer_id}", f"?q={doc.display_code.lower()}"):
+    for query in (
+        "?kind__exact=approval",
+        f"?issuer__id__exact={doc.issuer_id}",
+        f"?q={doc.display_code.lower()}",
+    ):
         response = admin_client.get(CHANGELIST + query)
         assert response.status_code == 200
         assert doc.display_code in response.content.decode()

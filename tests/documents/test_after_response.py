@@ -29,7 +29,9 @@ def _receipt(application_id) -> IssuedDocument:
 
 
 def _pdf_text(content: bytes) -> str:
-    return "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(content)).pages).replace("\n", "")
+    return "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(content)).pages).replace(
+        "\n", ""
+    )
 
 
 @pytest.fixture
@@ -46,12 +48,25 @@ def wsgi_server():
 
 def _environ(method: str, path: str, token: str, body: bytes = b"") -> dict:
     return {
-        "REQUEST_METHOD": method, "PATH_INFO": path, "SCRIPT_NAME": "", "QUERY_STRING": "",
-        "SERVER_NAME": "testserver", "SERVER_PORT": "80", "SERVER_PROTOCOL": "HTTP/1.1", "REMOTE_ADDR": "127.0.0.1",
-        "HTTP_HOST": "testserver", "HTTP_AUTHORIZATION": f"Token {token}",
-        "CONTENT_TYPE": "application/json", "CONTENT_LENGTH": str(len(body)), "wsgi.input": io.BytesIO(body),
-        "wsgi.errors": sys.stderr, "wsgi.version": (1, 0), "wsgi.url_scheme": "http",
-        "wsgi.multithread": False, "wsgi.multiprocess": False, "wsgi.run_once": False,
+        "REQUEST_METHOD": method,
+        "PATH_INFO": path,
+        "SCRIPT_NAME": "",
+        "QUERY_STRING": "",
+        "SERVER_NAME": "testserver",
+        "SERVER_PORT": "80",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "127.0.0.1",
+        "HTTP_HOST": "testserver",
+        "HTTP_AUTHORIZATION": f"Token {token}",
+        "CONTENT_TYPE": "application/json",
+        "CONTENT_LENGTH": str(len(body)),
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.errors": sys.stderr,
+        "wsgi.version": (1, 0),
+        "wsgi.url_scheme": "http",
+        "wsgi.multithread": False,
+        "wsgi.multiprocess": False,
+        "wsgi.run_once": False,
     }
 
 
@@ -59,8 +74,9 @@ def test_a_filing_returns_before_its_receipt_is_rendered(actors, wsgi_server, se
     token = Token.objects.create(user=actors.applicant).key
     body = json.dumps(application_payload()).encode()
     started = []
-    result = wsgi_server(_environ("POST", "/api/v1/applications/", token, body),
-                         lambda status, headers: started.append(status))
+    result = wsgi_server(
+        _environ("POST", "/api/v1/applications/", token, body), lambda status, headers: started.append(status)
+    )
     # The response is complete and in the server's hands: status, headers and body ...
     assert started == ["201 Created"]
     filed = json.loads(b"".join(result))
@@ -83,14 +99,24 @@ def test_the_test_client_closes_responses_too(actors):
 
 
 def test_download_renders_a_letter_never_rendered(actors):
-    filed = actors.api(actors.applicant).post("/api/v1/applications/", application_payload(), format="json").json()
+    filed = (
+        actors.api(actors.applicant)
+        .post("/api/v1/applications/", application_payload(), format="json")
+        .json()
+    )
     application = Application.objects.get(pk=filed["id"])
     # a letter whose render never happened (a worker down, a message lost): issued here in the test's
     # transaction, which never commits
-    document = services.document_issue(**letter(
-        acting_user=actors.reviewer, issuer=application.center, subject_id=application.pk,
-        title="给予法律援助决定书", paragraphs=["吕春花：", "决定给予法律援助。"], fields=[],
-    ))
+    document = services.document_issue(
+        **letter(
+            acting_user=actors.reviewer,
+            issuer=application.center,
+            subject_id=application.pk,
+            title="给予法律援助决定书",
+            paragraphs=["吕春花：", "决定给予法律援助。"],
+            fields=[],
+        )
+    )
     assert not IssuedDocument.objects.get(pk=document.pk).pdf
     response = actors.api(actors.applicant).get(f"/api/v1/documents/{document.display_code}/")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
@@ -127,8 +153,9 @@ def test_each_request_renders_only_its_own_letters(issue_uncommitted):
     assert rendering._after_response.get() is None
 
 
-def test_with_a_broker_the_task_is_queued_after_commit(issue_uncommitted, settings, monkeypatch,
-                                                       django_capture_on_commit_callbacks):
+def test_with_a_broker_the_task_is_queued_after_commit(
+    issue_uncommitted, settings, monkeypatch, django_capture_on_commit_callbacks
+):
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:6379/15"
     queued = []
     monkeypatch.setattr(tasks.render_document, "delay", queued.append)
@@ -141,8 +168,9 @@ def test_with_a_broker_the_task_is_queued_after_commit(issue_uncommitted, settin
     assert not IssuedDocument.objects.get(pk=document.pk).pdf  # left to the worker
 
 
-def test_an_unreachable_broker_falls_back_to_rendering_here(issue_uncommitted, settings, monkeypatch, caplog,
-                                                            django_capture_on_commit_callbacks):
+def test_an_unreachable_broker_falls_back_to_rendering_here(
+    issue_uncommitted, settings, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
 
     def down(document_id):

@@ -43,8 +43,10 @@ def redis_broker(settings, monkeypatch):
     try:
         client.ping()
     except redis.exceptions.ConnectionError:
-        pytest.skip(f"no Redis answers at {REDIS_URL}: the real-worker test needs one (start redis-server, or set "
-                    "LEGALAID_TEST_REDIS_URL)")
+        pytest.skip(
+            f"no Redis answers at {REDIS_URL}: the real-worker test needs one (start redis-server, or set "
+            "LEGALAID_TEST_REDIS_URL)"
+        )
     keys_before = set(client.keys())
     queue = f"legalaid-test-{uuid.uuid4().hex[:12]}"
     names = ("broker_url", "task_default_queue", "worker_hijack_root_logger")
@@ -88,7 +90,9 @@ def test_a_real_worker_renders_the_letter_from_redis(committed, redis_broker, se
     assert not IssuedDocument.objects.get(pk=document.pk).pdf
     task_postrun.connect(on_postrun, weak=False)
     try:
-        with start_worker(celery_app, pool="solo", perform_ping_check=False, queues=[queue], shutdown_timeout=30):
+        with start_worker(
+            celery_app, pool="solo", perform_ping_check=False, queues=[queue], shutdown_timeout=30
+        ):
             assert finished.wait(30), "the worker did not run the render task within 30 s"
     finally:
         task_postrun.disconnect(on_postrun)
@@ -124,10 +128,16 @@ def test_beat_runs_the_workflow_timers_every_minute(monkeypatch):
 def test_the_timers_job_withdraws_an_application_not_supplemented(actors, monkeypatch):
     api = actors.api
     filed = api(actors.applicant).post("/api/v1/applications/", application_payload(), format="json").json()
-    task = [t for t in api(actors.reviewer).get("/api/v1/tasks/", {"scope": "queue"}).json()["results"]
-            if t["application_id"] == filed["id"]][0]
-    asked = api(actors.reviewer).post(f"/api/v1/tasks/{task['id']}/complete/",
-                                      {"outcome": "request_supplement", "missing_items": ["收入证明"]}, format="json")
+    task = [
+        t
+        for t in api(actors.reviewer).get("/api/v1/tasks/", {"scope": "queue"}).json()["results"]
+        if t["application_id"] == filed["id"]
+    ][0]
+    asked = api(actors.reviewer).post(
+        f"/api/v1/tasks/{task['id']}/complete/",
+        {"outcome": "request_supplement", "missing_items": ["收入证明"]},
+        format="json",
+    )
     assert asked.status_code == 200
     assert jobs.fire_due_timers.apply().get() == 0  # not yet due
     due = Application.objects.get(pk=filed["id"]).supplement_request.due_on

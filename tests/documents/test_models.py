@@ -20,7 +20,14 @@ def test_display_form_groups_by_four():
 
 @pytest.mark.parametrize(
     "typed",
-    ["7KQ2M9XD4TRB", "7KQ2-M9XD-4TRB", "7kq2-m9xd-4trb", " 7KQ2 M9XD 4TRB ", "7KQ2－M9XD－4TRB", "7KQ2\u3000M9XD\u30004TRB"],
+    [
+        "7KQ2M9XD4TRB",
+        "7KQ2-M9XD-4TRB",
+        "7kq2-m9xd-4trb",
+        " 7KQ2 M9XD 4TRB ",
+        "7KQ2－M9XD－4TRB",
+        "7KQ2\u3000M9XD\u30004TRB",
+    ],
 )
 def test_typed_forms_normalise(typed):
     assert normalise_code(typed) == "7KQ2M9XD4TRB"
@@ -30,6 +37,8 @@ def test_lookalike_letters_read_as_digits():
     assert normalise_code("O1I0-LLLL-oooo") == "0110" + "1111" + "0000"
 
 
-@pytest.mark.parametrize("typed", ["", "7KQ2-M9XD-4TR", "7KQ2-M9XD-4TRBX", "7KQ2-M9XD-4TRU", "7KQ2/M9XD/4TRB", None])
+@pytest.mark.parametrize(
+    "typed", ["", "7KQ2-M9XD-4TR", "7KQ2-M9XD-4TRBX", "7KQ2-M9XD-4TRU", "7KQ2/M9XD/4TRB", None]
+)
 def test_what_cannot_be_a_code(typed):
     assert normalise_code(typed) is None

@@ -61,8 +61,20 @@ def test_is_an_a4_pdf(pdf, reader):
 
 def test_chinese_text_extracts_exactly(text):
     lines = text.splitlines()
-    for expected in ["珠山区法律援助中心", "给予法律援助决定书", "珠法援决字〔2026〕第15号", "王小明：", "特此决定。",
-                     "受援人", "王小明", "劳动报酬纠纷 <A&B>", "待指派", "2026年11月28日", "7KQ2-M9XD-4TRB", URL]:
+    for expected in [
+        "珠山区法律援助中心",
+        "给予法律援助决定书",
+        "珠法援决字〔2026〕第15号",
+        "王小明：",
+        "特此决定。",
+        "受援人",
+        "王小明",
+        "劳动报酬纠纷 <A&B>",
+        "待指派",
+        "2026年11月28日",
+        "7KQ2-M9XD-4TRB",
+        URL,
+    ]:
         assert any(expected in line for line in lines), expected
     # issuer twice: the letterhead and the signature
     assert text.count("珠山区法律援助中心") == 2
@@ -167,8 +179,24 @@ def test_qr_code_scans(pdf, tmp_path):
     if pdftoppm is None:
         pytest.skip("pdftoppm missing: apt-get install -y poppler-utils")
     (tmp_path / "letter.pdf").write_bytes(pdf)
-    subprocess.run([pdftoppm, "-r", "300", "-f", "1", "-l", "1", "-gray", "-png", "-singlefile",  # noqa: S603
-                    str(tmp_path / "letter.pdf"), str(tmp_path / "page")], check=True, timeout=60)
+    subprocess.run(
+        [
+            pdftoppm,
+            "-r",
+            "300",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-gray",
+            "-png",
+            "-singlefile",
+            str(tmp_path / "letter.pdf"),
+            str(tmp_path / "page"),
+        ],
+        check=True,
+        timeout=60,
+    )
     with image.open(tmp_path / "page.png") as page:
         found = zxingcpp.read_barcodes(page)
     assert [(code.format, code.text) for code in found] == [(zxingcpp.BarcodeFormat.QRCode, URL)]

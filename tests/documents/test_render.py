@@ -75,8 +75,9 @@ def test_a_rolled_back_issue_renders_nothing(committed, settings):
 
 
 @pytest.mark.django_db
-def test_nothing_is_rendered_while_the_commit_has_not_come(issue_uncommitted, django_capture_on_commit_callbacks,
-                                                           settings):
+def test_nothing_is_rendered_while_the_commit_has_not_come(
+    issue_uncommitted, django_capture_on_commit_callbacks, settings
+):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         document = issue_uncommitted()
     assert len(callbacks) == 1
@@ -118,7 +119,9 @@ def test_the_loser_of_a_race_removes_its_own_copy(issue_uncommitted, settings, m
     # the second started writing before the first's file was complete, so wrote a copy of its own
     monkeypatch.setattr(services, "_holds", lambda storage, name, digest: False)
     written = []
-    monkeypatch.setattr(services, "ContentFile", lambda content: written.append(content) or ContentFile(content))
+    monkeypatch.setattr(
+        services, "ContentFile", lambda content: written.append(content) or ContentFile(content)
+    )
     services.document_render(document=second)
     assert len(written) == 1  # its copy was written under a free name, then removed
     assert second.pdf.name == first.pdf.name
@@ -156,7 +159,10 @@ def test_the_pdf_is_a_function_of_the_row(issue):
     with document.pdf.open("rb") as f:
         assert hashlib.sha256(f.read()).hexdigest() == document.sha256
     # the same row renders the same bytes, so anyone can check the stored checksum
-    assert hashlib.sha256(services._letter(IssuedDocument.objects.get(pk=document.pk))).hexdigest() == document.sha256
+    assert (
+        hashlib.sha256(services._letter(IssuedDocument.objects.get(pk=document.pk))).hexdigest()
+        == document.sha256
+    )
 
 
 @pytest.mark.django_db

@@ -45,7 +45,9 @@ def test_issue_writes_an_audit_row_without_the_title(issue, clerk):
     assert event.new["subject"] == "aid_cases.application#42"
     assert "王小明" not in str(event.new)
     # the render is not a decision: one audit row per document, none for its PDF
-    assert AuditEvent.objects.filter(object_type="documents.issueddocument", object_id=str(doc.pk)).count() == 1
+    assert (
+        AuditEvent.objects.filter(object_type="documents.issueddocument", object_id=str(doc.pk)).count() == 1
+    )
 
 
 def test_two_issues_get_different_codes_and_files(issue):

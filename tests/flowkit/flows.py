@@ -57,7 +57,13 @@ def _check(*, task, process, subject, user, data: dict[str, Any], base_url: str)
 
 
 register(
-    TaskSpec(node=PeerCheckFlow.review, form=PeerCheckForm, handler=_check, template="flowkit/review.html",
-             subject_model=Application, subject_related=("center",),
-             due=lambda application: application.received_on + datetime.timedelta(days=30)),
+    TaskSpec(
+        node=PeerCheckFlow.review,
+        form=PeerCheckForm,
+        handler=_check,
+        template="flowkit/review.html",
+        subject_model=Application,
+        subject_related=("center",),
+        due=lambda application: application.received_on + datetime.timedelta(days=30),
+    ),
 )

@@ -25,10 +25,20 @@ def client_for(user) -> Client:
 
 
 FORM = {
-    "region": "zhushan", "applicant_name": "吕春花", "applicant_id_number": ADULT_ID, "applicant_phone": "13907980001",
-    "applicant_address": "珠山区新村路1号", "matter_category": "civil", "matter_type": "wage_arrears",
-    "matter_summary": "工地拖欠工资", "opposing_party": "某建筑公司", "household_size": "3",
-    "monthly_income": "2400.00", "fixed_income": "yes", "categories": ["migrant_worker"], "pledge": "on",
+    "region": "zhushan",
+    "applicant_name": "吕春花",
+    "applicant_id_number": ADULT_ID,
+    "applicant_phone": "13907980001",
+    "applicant_address": "珠山区新村路1号",
+    "matter_category": "civil",
+    "matter_type": "wage_arrears",
+    "matter_summary": "工地拖欠工资",
+    "opposing_party": "某建筑公司",
+    "household_size": "3",
+    "monthly_income": "2400.00",
+    "fixed_income": "yes",
+    "categories": ["migrant_worker"],
+    "pledge": "on",
 }
 
 
@@ -47,16 +57,29 @@ def test_preview_shows_the_means_test_live(actors):
     response = client_for(actors.applicant).post("/apply/preview/", FORM)
     body = response.json()
     assert body["result"] == "exempt" and body["reasons"]
-    above = client_for(actors.applicant).post("/apply/preview/", {**FORM, "categories": [], "matter_type": "other",
-                                                                  "household_size": "1", "monthly_income": "1200.01"})
+    above = client_for(actors.applicant).post(
+        "/apply/preview/",
+        {
+            **FORM,
+            "categories": [],
+            "matter_type": "other",
+            "household_size": "1",
+            "monthly_income": "1200.01",
+        },
+    )
     assert above.json()["result"] == "not_eligible"
-    assert client_for(actors.applicant).post("/apply/preview/", {"region": "atlantis"}).json() == {"result": None}
+    assert client_for(actors.applicant).post("/apply/preview/", {"region": "atlantis"}).json() == {
+        "result": None
+    }
 
 
 @pytest.mark.parametrize(
     ("overrides", "field"),
     [
-        ({"applicant_id_number": ADULT_ID[:-1] + ("0" if ADULT_ID[-1] != "0" else "1")}, "applicant_id_number"),
+        (
+            {"applicant_id_number": ADULT_ID[:-1] + ("0" if ADULT_ID[-1] != "0" else "1")},
+            "applicant_id_number",
+        ),
         ({"household_size": "0"}, "household_size"),
         ({"monthly_income": "-5"}, "monthly_income"),
         ({"pledge": ""}, "pledge"),
@@ -104,7 +127,9 @@ def test_supplement_through_the_applicant_page_refuses_an_exe(actors):
     application = file_via_form(actors)
     reviewer = client_for(actors.reviewer)
     task_id = first_task_id(reviewer.get("/tasks/").content.decode())
-    reviewer.post(f"/tasks/{task_id}/", {"outcome": "request_supplement", "missing_items": "户口簿\n收入证明"})
+    reviewer.post(
+        f"/tasks/{task_id}/", {"outcome": "request_supplement", "missing_items": "户口簿\n收入证明"}
+    )
     applicant = client_for(actors.applicant)
     page = applicant.get(f"/applications/{application.pk}/").content.decode()
     assert "户口簿" in page and "收入证明" in page
@@ -119,8 +144,9 @@ def test_supplement_through_the_applicant_page_refuses_an_exe(actors):
 
 
 def test_objection_through_the_page_and_the_bureau_task_view(actors):
-    application = file_via_form(actors, categories=[], matter_type="other", household_size="1",
-                                monthly_income="9000")
+    application = file_via_form(
+        actors, categories=[], matter_type="other", household_size="1", monthly_income="9000"
+    )
     reviewer = client_for(actors.reviewer)
     task_id = first_task_id(reviewer.get("/tasks/").content.decode())
     reviewer.post(f"/tasks/{task_id}/", {"outcome": "refuse", "reason": "收入高于标准"})
@@ -154,7 +180,9 @@ def test_my_applications_lists_only_mine(actors):
     mine = file_via_form(actors)
     html = client_for(actors.applicant).get("/my/applications/").content.decode()
     assert mine.tracking_no in html
-    assert mine.tracking_no not in client_for(actors.other_applicant).get("/my/applications/").content.decode()
+    assert (
+        mine.tracking_no not in client_for(actors.other_applicant).get("/my/applications/").content.decode()
+    )
 
 
 def test_clerk_records_a_window_request(actors):
@@ -172,7 +200,6 @@ def test_overdue_review_is_flagged(actors, monkeypatch):
     monkeypatch.setattr("django.utils.timezone.now", lambda: later)
     html = client_for(actors.reviewer).get("/tasks/").content.decode()
     assert application.tracking_no in html and "已逾期" in html
-
 
 
 def test_task_page_costs_the_same_queries_for_1_and_many(actors):
@@ -204,7 +231,10 @@ def test_provisional_aid_then_refused_confirmation_through_the_task_views(actors
     page = reviewer.get(f"/tasks/{confirm_id}/").content.decode()
     assert "先行援助后审查确认" in page
     assert reviewer.post(f"/tasks/{confirm_id}/", {"confirm": "false", "reason": ""}).status_code == 400
-    assert reviewer.post(f"/tasks/{confirm_id}/", {"confirm": "false", "reason": "经核查收入超标"}).status_code == 302
+    assert (
+        reviewer.post(f"/tasks/{confirm_id}/", {"confirm": "false", "reason": "经核查收入超标"}).status_code
+        == 302
+    )
     application.refresh_from_db()
     assert application.status == "terminated" and not application.provisional
     page = client_for(actors.applicant).get(f"/applications/{application.pk}/").content.decode()

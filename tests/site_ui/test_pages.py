@@ -81,7 +81,9 @@ def test_site_login_lockout_is_429():
 
 
 def test_lookup_is_public_and_filters():
-    firm = OrganisationFactory(kind=OrganisationKind.LAW_FIRM, name="瓷都律师事务所", region=region("zhushan"))
+    firm = OrganisationFactory(
+        kind=OrganisationKind.LAW_FIRM, name="瓷都律师事务所", region=region("zhushan")
+    )
     ProviderFactory(name="李律师", organisation=firm, specialties=["wage_arrears"])
     ProviderFactory(name="赵律师", organisation=firm, specialties=["maintenance"])
     client = Client()
@@ -111,11 +113,18 @@ def test_admin_refuses_a_firm_with_a_bad_credit_code_and_saves_nothing():
     response = client.post(
         "/admin/directory/lawfirm/add/",
         {
-            "kind": "law_firm", "name": "坏码律师事务所", "region": region("zhushan").pk,
-            "credit_code": "913602001234567890", "address": "", "phone": "", "allows_cross_region": "on",
+            "kind": "law_firm",
+            "name": "坏码律师事务所",
+            "region": region("zhushan").pk,
+            "credit_code": "913602001234567890",
+            "address": "",
+            "phone": "",
+            "allows_cross_region": "on",
             "active": "on",
-            "memberships-TOTAL_FORMS": "0", "memberships-INITIAL_FORMS": "0",
-            "memberships-MIN_NUM_FORMS": "0", "memberships-MAX_NUM_FORMS": "1000",
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+            "memberships-MIN_NUM_FORMS": "0",
+            "memberships-MAX_NUM_FORMS": "1000",
         },
     )
     assert response.status_code == 200
@@ -127,8 +136,19 @@ def test_admin_pages_render_for_every_directory_model():
     admin = UserFactory(username="root2", is_staff=True, is_superuser=True)
     client = Client()
     client.force_login(admin)
-    for path in ["organisation", "aidcenter", "judicialbureau", "lawfirm", "grassrootsoffice", "institution",
-                 "agency", "provider", "membership", "auditevent", "region"]:
+    for path in [
+        "organisation",
+        "aidcenter",
+        "judicialbureau",
+        "lawfirm",
+        "grassrootsoffice",
+        "institution",
+        "agency",
+        "provider",
+        "membership",
+        "auditevent",
+        "region",
+    ]:
         assert client.get(f"/admin/directory/{path}/").status_code == 200, path
         if path != "auditevent":
             assert client.get(f"/admin/directory/{path}/add/").status_code == 200, path

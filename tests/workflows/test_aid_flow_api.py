@@ -17,8 +17,9 @@ pytestmark = pytest.mark.django_db
 
 
 def file(actors, **overrides) -> dict:
-    response = actors.api(actors.applicant).post("/api/v1/applications/", application_payload(**overrides),
-                                                 format="json")
+    response = actors.api(actors.applicant).post(
+        "/api/v1/applications/", application_payload(**overrides), format="json"
+    )
     assert response.status_code == 201, response.content
     return response.json()
 
@@ -86,7 +87,11 @@ def test_approval_with_letter(actors):
     # a finished task cannot be completed again
     assert complete(actors, actors.reviewer, task["id"], outcome="refuse", reason="x").status_code == 409
     detail = actors.api(actors.applicant).get(f"/api/v1/applications/{filed['id']}/").json()
-    assert [e["event"] for e in detail["timeline"]] == ["application_submit", "review_claim", "review_approve"]
+    assert [e["event"] for e in detail["timeline"]] == [
+        "application_submit",
+        "review_claim",
+        "review_approve",
+    ]
     assert {d["kind"] for d in detail["documents"]} == {"receipt", "approval"}
 
 
@@ -109,39 +114,62 @@ def test_not_eligible_approval_needs_a_reason_and_refusal_needs_a_reason(actors)
 def test_refusal_objection_correct_back_to_review(actors):
     filed = file(actors, household={"size": 1, "monthly_income": "5000.00"})
     task = review_task(actors, filed["id"])
-    assert complete(actors, actors.reviewer, task["id"], outcome="refuse",
-                    reason="家庭人均收入高于经济困难标准").status_code == 200
+    assert (
+        complete(
+            actors, actors.reviewer, task["id"], outcome="refuse", reason="家庭人均收入高于经济困难标准"
+        ).status_code
+        == 200
+    )
     assert status_of(filed["id"]) == "refused"
     letter = pdf_text(filed["id"], "refusal")
     assert "家庭人均收入高于经济困难标准" in letter and "珠山区司法局" in letter and "异议" in letter
     # only the applicant may object
-    assert actors.api(actors.reviewer).post(f"/api/v1/applications/{filed['id']}/objection/",
-                                            {"reason": "x"}, format="json").status_code == 409
-    objected = actors.api(actors.applicant).post(f"/api/v1/applications/{filed['id']}/objection/",
-                                                 {"reason": "收入证明有误"}, format="json")
+    assert (
+        actors.api(actors.reviewer)
+        .post(f"/api/v1/applications/{filed['id']}/objection/", {"reason": "x"}, format="json")
+        .status_code
+        == 409
+    )
+    objected = actors.api(actors.applicant).post(
+        f"/api/v1/applications/{filed['id']}/objection/", {"reason": "收入证明有误"}, format="json"
+    )
     assert objected.status_code == 201 and status_of(filed["id"]) == "objection"
     bureau_queue = queue(actors, actors.bureau_officer)
     assert [t["name"] for t in bureau_queue] == ["decide_objection"]
     assert bureau_queue[0]["application_id"] == filed["id"] and bureau_queue[0]["due"]
     assert queue(actors, actors.reviewer) == []
-    decided = complete(actors, actors.bureau_officer, bureau_queue[0]["id"], outcome="correct",
-                       reason="收入核定有误，应重新审查")
+    decided = complete(
+        actors,
+        actors.bureau_officer,
+        bureau_queue[0]["id"],
+        outcome="correct",
+        reason="收入核定有误，应重新审查",
+    )
     assert decided.status_code == 200 and decided.json() == {"next": ["review"]}
     assert status_of(filed["id"]) == "under_review"
     again = review_task(actors, filed["id"])
-    assert complete(actors, actors.reviewer, again["id"], outcome="approve", reason="重新核定后符合条件").status_code == 200
+    assert (
+        complete(
+            actors, actors.reviewer, again["id"], outcome="approve", reason="重新核定后符合条件"
+        ).status_code
+        == 200
+    )
     assert status_of(filed["id"]) == "approved"
     assert "责令" in pdf_text(filed["id"], "objection_decision")
 
 
 def test_upheld_refusal_states_further_remedies(actors):
     filed = file(actors, household={"size": 1, "monthly_income": "5000.00"})
-    complete(actors, actors.reviewer, review_task(actors, filed["id"])["id"], outcome="refuse", reason="收入超标")
-    actors.api(actors.applicant).post(f"/api/v1/applications/{filed['id']}/objection/", {"reason": "不服"},
-                                      format="json")
+    complete(
+        actors, actors.reviewer, review_task(actors, filed["id"])["id"], outcome="refuse", reason="收入超标"
+    )
+    actors.api(actors.applicant).post(
+        f"/api/v1/applications/{filed['id']}/objection/", {"reason": "不服"}, format="json"
+    )
     task = queue(actors, actors.bureau_officer)[0]
-    assert complete(actors, actors.bureau_officer, task["id"], outcome="uphold", reason="原决定正确").json() == {
-        "next": []}
+    assert complete(
+        actors, actors.bureau_officer, task["id"], outcome="uphold", reason="原决定正确"
+    ).json() == {"next": []}
     assert status_of(filed["id"]) == "refused"
     text = pdf_text(filed["id"], "objection_decision")
     assert "行政复议" in text and "行政诉讼" in text
@@ -150,8 +178,13 @@ def test_upheld_refusal_states_further_remedies(actors):
 def test_supplement_once_then_back_to_review(actors):
     filed = file(actors)
     task = review_task(actors, filed["id"])
-    asked = complete(actors, actors.reviewer, task["id"], outcome="request_supplement",
-                     missing_items=["户口簿复印件", "收入证明"])
+    asked = complete(
+        actors,
+        actors.reviewer,
+        task["id"],
+        outcome="request_supplement",
+        missing_items=["户口簿复印件", "收入证明"],
+    )
     assert asked.status_code == 200 and asked.json() == {"next": ["supplement"]}
     assert status_of(filed["id"]) == "supplement_requested"
     notice = pdf_text(filed["id"], "supplement_notice")
@@ -163,7 +196,9 @@ def test_supplement_once_then_back_to_review(actors):
     assert done.status_code == 200 and done.json() == {"next": ["review"]}
     assert status_of(filed["id"]) == "under_review"
     second = review_task(actors, filed["id"])
-    again = complete(actors, actors.reviewer, second["id"], outcome="request_supplement", missing_items=["身份证"])
+    again = complete(
+        actors, actors.reviewer, second["id"], outcome="request_supplement", missing_items=["身份证"]
+    )
     assert again.status_code == 409
     assert status_of(filed["id"]) == "under_review"
 
@@ -177,8 +212,13 @@ def test_empty_supplement_request_is_400(actors):
 
 def test_supplement_period_passing_withdraws(actors, monkeypatch):
     filed = file(actors)
-    complete(actors, actors.reviewer, review_task(actors, filed["id"])["id"], outcome="request_supplement",
-             missing_items=["收入证明"])
+    complete(
+        actors,
+        actors.reviewer,
+        review_task(actors, filed["id"])["id"],
+        outcome="request_supplement",
+        missing_items=["收入证明"],
+    )
     application = Application.objects.get(pk=filed["id"])
     due = application.supplement_request.due_on
     call_command("workflow_timers")  # not yet due
@@ -193,14 +233,18 @@ def test_supplement_period_passing_withdraws(actors, monkeypatch):
 def test_provisional_only_with_an_urgent_deadline(actors):
     far = (timezone.localdate() + datetime.timedelta(days=30)).isoformat()
     filed = file(actors, urgent_deadline=far)
-    response = complete(actors, actors.reviewer, review_task(actors, filed["id"])["id"], outcome="provisional")
+    response = complete(
+        actors, actors.reviewer, review_task(actors, filed["id"])["id"], outcome="provisional"
+    )
     assert response.status_code == 400 and "outcome" in response.json()["errors"]
 
 
 def test_provisional_then_refused_confirmation_terminates(actors):
     soon = (timezone.localdate() + datetime.timedelta(days=3)).isoformat()
     filed = file(actors, urgent_deadline=soon)
-    response = complete(actors, actors.reviewer, review_task(actors, filed["id"])["id"], outcome="provisional")
+    response = complete(
+        actors, actors.reviewer, review_task(actors, filed["id"])["id"], outcome="provisional"
+    )
     assert response.status_code == 200 and response.json() == {"next": ["confirm_review"]}
     detail = actors.api(actors.applicant).get(f"/api/v1/applications/{filed['id']}/").json()
     assert detail["status"] == "approved" and detail["provisional"] is True
@@ -227,11 +271,18 @@ def test_bad_task_input(actors):
     filed = file(actors)
     task = review_task(actors, filed["id"])
     assert complete(actors, actors.reviewer, task["id"], outcome="maybe").status_code == 400
-    assert complete(actors, actors.reviewer, task["id"], outcome="refuse", reason="x" * 10_000).status_code == 400
-    bad_json = actors.api(actors.reviewer).generic("POST", f"/api/v1/tasks/{task['id']}/complete/", "{",
-                                                   content_type="application/json")
+    assert (
+        complete(actors, actors.reviewer, task["id"], outcome="refuse", reason="x" * 10_000).status_code
+        == 400
+    )
+    bad_json = actors.api(actors.reviewer).generic(
+        "POST", f"/api/v1/tasks/{task['id']}/complete/", "{", content_type="application/json"
+    )
     assert bad_json.status_code == 400
-    assert actors.api(actors.reviewer).post("/api/v1/tasks/999999/complete/", {}, format="json").status_code == 404
+    assert (
+        actors.api(actors.reviewer).post("/api/v1/tasks/999999/complete/", {}, format="json").status_code
+        == 404
+    )
     assert actors.api(actors.reviewer).get("/api/v1/tasks/", {"scope": "all"}).status_code == 400
 
 
@@ -242,9 +293,11 @@ def test_task_due_date_matches_the_periods_table_across_a_holiday(actors, monkey
     filed_at = datetime.datetime(2026, 9, 24, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
     monkeypatch.setattr("django.utils.timezone.now", lambda: filed_at)
     filed = file(actors)
-    expected = rules.due_date(start=datetime.date(2026, 9, 24), days=7,
-                              rule=rules.period_rule_in_force(Application.objects.get().region,
-                                                              datetime.date(2026, 9, 24)))
+    expected = rules.due_date(
+        start=datetime.date(2026, 9, 24),
+        days=7,
+        rule=rules.period_rule_in_force(Application.objects.get().region, datetime.date(2026, 9, 24)),
+    )
     assert expected == datetime.date(2026, 10, 12)
     assert filed["decision_due"] == "2026-10-12"
     assert review_task(actors, filed["id"])["due"] == "2026-10-12"
@@ -272,7 +325,10 @@ def test_documents_download_only_for_those_who_see_the_case(actors):
 def test_bureau_sees_the_application_once_it_has_an_objection(actors):
     filed = file(actors, household={"size": 1, "monthly_income": "5000.00"})
     assert actors.api(actors.bureau_officer).get(f"/api/v1/applications/{filed['id']}/").status_code == 404
-    complete(actors, actors.reviewer, review_task(actors, filed["id"])["id"], outcome="refuse", reason="收入超标")
-    actors.api(actors.applicant).post(f"/api/v1/applications/{filed['id']}/objection/", {"reason": "不服"},
-                                      format="json")
+    complete(
+        actors, actors.reviewer, review_task(actors, filed["id"])["id"], outcome="refuse", reason="收入超标"
+    )
+    actors.api(actors.applicant).post(
+        f"/api/v1/applications/{filed['id']}/objection/", {"reason": "不服"}, format="json"
+    )
     assert actors.api(actors.bureau_officer).get(f"/api/v1/applications/{filed['id']}/").status_code == 200

@@ -26,7 +26,9 @@ pytestmark = [
 @pytest.fixture(autouse=True)
 def _postgres_only(_reference_data):
     if connection.vendor != "postgresql":
-        pytest.skip("concurrency test needs PostgreSQL (DATABASE_URL=postgres://...); SQLite serialises writers")
+        pytest.skip(
+            "concurrency test needs PostgreSQL (DATABASE_URL=postgres://...); SQLite serialises writers"
+        )
 
 
 @pytest.fixture
@@ -42,12 +44,19 @@ def _file(actors) -> Application:
     from aid_cases import services
 
     return application_file(
-        acting_user=actors.applicant, base_url="http://testserver", channel="online",
+        acting_user=actors.applicant,
+        base_url="http://testserver",
+        channel="online",
         region=actors.center.region,
-        applicant=services.ApplicantData(name="吕春花", id_number=ADULT_ID, phone="13907980001", address="珠山区"),
-        representative=None, categories=[],
+        applicant=services.ApplicantData(
+            name="吕春花", id_number=ADULT_ID, phone="13907980001", address="珠山区"
+        ),
+        representative=None,
+        categories=[],
         matter=services.MatterData(category="civil", type="maintenance", summary="赡养费"),
-        household_size=2, monthly_income=1800, pledge=True,
+        household_size=2,
+        monthly_income=1800,
+        pledge=True,
     )
 
 
@@ -62,7 +71,7 @@ def _race(*calls):
             results[index] = ("ok", call())
         except Conflict as exc:
             results[index] = ("conflict", exc)
-        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+        except Exception as exc:
             results[index] = ("error", exc)
         finally:
             connections.close_all()
@@ -83,8 +92,10 @@ def _review_task_id(actors, application):
 def test_double_claim_one_winner_one_conflict(actors):
     application = _file(actors)
     task_id = _review_task_id(actors, application)
-    results = _race(lambda: tasks.task_claim(user=actors.reviewer, task_id=task_id),
-                    lambda: tasks.task_claim(user=actors.reviewer2, task_id=task_id))
+    results = _race(
+        lambda: tasks.task_claim(user=actors.reviewer, task_id=task_id),
+        lambda: tasks.task_claim(user=actors.reviewer2, task_id=task_id),
+    )
     outcomes = sorted(kind for kind, _ in results)
     assert outcomes == ["conflict", "ok"], results
     winner = next(value for kind, value in results if kind == "ok")
@@ -98,10 +109,15 @@ def test_double_complete_one_winner_one_conflict_no_lost_update(actors):
     application = _file(actors)
     task_id = _review_task_id(actors, application)
     results = _race(
-        lambda: tasks.task_complete(user=actors.reviewer, task_id=task_id, data={"outcome": "approve"},
-                                    base_url="http://testserver"),
-        lambda: tasks.task_complete(user=actors.reviewer2, task_id=task_id,
-                                    data={"outcome": "refuse", "reason": "收入超标"}, base_url="http://testserver"),
+        lambda: tasks.task_complete(
+            user=actors.reviewer, task_id=task_id, data={"outcome": "approve"}, base_url="http://testserver"
+        ),
+        lambda: tasks.task_complete(
+            user=actors.reviewer2,
+            task_id=task_id,
+            data={"outcome": "refuse", "reason": "收入超标"},
+            base_url="http://testserver",
+        ),
     )
     outcomes = sorted(kind for kind, _ in results)
     assert outcomes == ["conflict", "ok"], results
@@ -109,7 +125,9 @@ def test_double_complete_one_winner_one_conflict_no_lost_update(actors):
     decisions = list(Decision.objects.filter(application=application))
     assert len(decisions) == 1
     assert application.status == {"approve": "approved", "refuse": "refused"}[decisions[0].kind]
-    changes = AuditEvent.objects.filter(object_id=str(application.pk), action__in=["review_approve", "review_refuse"])
+    changes = AuditEvent.objects.filter(
+        object_id=str(application.pk), action__in=["review_approve", "review_refuse"]
+    )
     assert changes.count() == 1
     assert application.updated_at <= timezone.now()
 

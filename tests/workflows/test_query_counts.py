@@ -60,18 +60,24 @@ def _measure(actors) -> tuple[dict[str, int], dict[str, list[str]]]:
 
     def record(key, user, method, path, data=None, status=200):
         client = _client(user)  # outside the count
-        response, counts[key], statements[key] = _count(lambda: getattr(client, method)(path, data, format="json"))
+        response, counts[key], statements[key] = _count(
+            lambda: getattr(client, method)(path, data, format="json")
+        )
         assert response.status_code == status, (key, response.content)
         return response.json()
 
-    filed = record("a_file", actors.applicant, "post", "/api/v1/applications/", application_payload(), status=201)
+    filed = record(
+        "a_file", actors.applicant, "post", "/api/v1/applications/", application_payload(), status=201
+    )
     url = f"/api/v1/applications/{filed['id']}/"
     record("b_detail_applicant", actors.applicant, "get", url)
     record("b_detail_reviewer", actors.reviewer, "get", url)
     queue = record("c_queue", actors.reviewer, "get", "/api/v1/tasks/", {"scope": "queue"})
     counts["c_queue_rows"] = len(queue["results"])  # not a statement count: 1 row, then a full page
     task = Task.objects.get(process__artifact_object_id=filed["id"], flow_task=AidApplicationFlow.review)
-    record("d_complete", actors.reviewer, "post", f"/api/v1/tasks/{task.pk}/complete/", {"outcome": "approve"})
+    record(
+        "d_complete", actors.reviewer, "post", f"/api/v1/tasks/{task.pk}/complete/", {"outcome": "approve"}
+    )
     assert Application.objects.get(pk=filed["id"]).status == "approved"
     return counts, statements
 
@@ -81,29 +87,51 @@ def _file_others(actors, how_many: int) -> None:
     zhushan = Region.objects.get(code="zhushan")
     for i in range(how_many):
         application = application_file(
-            acting_user=actors.applicant, base_url=BASE_URL, channel="online", region=zhushan,
-            applicant=services.ApplicantData(name=f"申请人{i}", id_number=resident_id(
-                datetime.date(1960, 1, 1) + datetime.timedelta(days=97 * i), seq=f"{i % 1000:03d}"),
-                phone=f"139{i:08d}", address=f"珠山区新村路{i}号"),
-            representative=None, categories=["elderly"] if i % 5 == 0 else [],
-            matter=services.MatterData(category="civil", type="maintenance", summary="子女拒付赡养费",
-                                       opposing_party="王某"),
-            household_size=1 + i % 4, monthly_income=Decimal("1800.00"), assets=None, fixed_income=True,
-            urgent_deadline=None, pledge=True,
+            acting_user=actors.applicant,
+            base_url=BASE_URL,
+            channel="online",
+            region=zhushan,
+            applicant=services.ApplicantData(
+                name=f"申请人{i}",
+                id_number=resident_id(
+                    datetime.date(1960, 1, 1) + datetime.timedelta(days=97 * i), seq=f"{i % 1000:03d}"
+                ),
+                phone=f"139{i:08d}",
+                address=f"珠山区新村路{i}号",
+            ),
+            representative=None,
+            categories=["elderly"] if i % 5 == 0 else [],
+            matter=services.MatterData(
+                category="civil", type="maintenance", summary="子女拒付赡养费", opposing_party="王某"
+            ),
+            household_size=1 + i % 4,
+            monthly_income=Decimal("1800.00"),
+            assets=None,
+            fixed_income=True,
+            urgent_deadline=None,
+            pledge=True,
         )
         if i % 3 == 0:
-            review = Task.objects.get(process__artifact_object_id=application.pk,
-                                      flow_task=AidApplicationFlow.review)
-            tasks.task_complete(user=actors.reviewer, task_id=review.pk, data={"outcome": "approve", "reason": "符合条件"},
-                                base_url=BASE_URL)
+            review = Task.objects.get(
+                process__artifact_object_id=application.pk, flow_task=AidApplicationFlow.review
+            )
+            tasks.task_complete(
+                user=actors.reviewer,
+                task_id=review.pk,
+                data={"outcome": "approve", "reason": "符合条件"},
+                base_url=BASE_URL,
+            )
 
 
 def _diff(small: list[str], large: list[str]) -> str:
     def short(statements):
         return [sql[:240] for sql in statements]
 
-    return "\n".join(difflib.unified_diff(short(small), short(large), "1 application", "200 applications",
-                                         lineterm="", n=0))
+    return "\n".join(
+        difflib.unified_diff(
+            short(small), short(large), "1 application", "200 applications", lineterm="", n=0
+        )
+    )
 
 
 def test_statements_per_call_are_the_same_with_1_and_with_200_applications(actors):

@@ -9,8 +9,20 @@ from .test_aid_flow_api import complete, file, queue, review_task
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["applicant", "other_applicant", "clerk", "reviewer", "director", "other_reviewer", "bureau_officer",
-         "lawyer", "firm_admin", "notary_staff", "police", "admin"]
+ROLES = [
+    "applicant",
+    "other_applicant",
+    "clerk",
+    "reviewer",
+    "director",
+    "other_reviewer",
+    "bureau_officer",
+    "lawyer",
+    "firm_admin",
+    "notary_staff",
+    "police",
+    "admin",
+]
 # who may see (claim or act on) each kind of task
 SEES = {
     "review": {"reviewer", "director"},
@@ -21,15 +33,23 @@ SEES = {
 
 @pytest.fixture
 def people(actors, make_member):
-    firm = OrganisationFactory(kind=OrganisationKind.LAW_FIRM, name="瓷都律师事务所", region=region("zhushan"))
+    firm = OrganisationFactory(
+        kind=OrganisationKind.LAW_FIRM, name="瓷都律师事务所", region=region("zhushan")
+    )
     notary = OrganisationFactory(kind=OrganisationKind.NOTARY, name="景德镇市公证处", region=region("jdz"))
     police = OrganisationFactory(kind=OrganisationKind.POLICE, name="珠山分局", region=region("zhushan"))
     return {
-        "applicant": actors.applicant, "other_applicant": actors.other_applicant, "clerk": actors.clerk,
-        "reviewer": actors.reviewer, "director": actors.director, "other_reviewer": actors.other_reviewer,
+        "applicant": actors.applicant,
+        "other_applicant": actors.other_applicant,
+        "clerk": actors.clerk,
+        "reviewer": actors.reviewer,
+        "director": actors.director,
+        "other_reviewer": actors.other_reviewer,
         "bureau_officer": actors.bureau_officer,
-        "lawyer": make_member(Role.PROVIDER, firm), "firm_admin": make_member(Role.FIRM_ADMIN, firm),
-        "notary_staff": make_member(Role.INSTITUTION_STAFF, notary), "police": make_member(Role.AGENCY_OFFICER, police),
+        "lawyer": make_member(Role.PROVIDER, firm),
+        "firm_admin": make_member(Role.FIRM_ADMIN, firm),
+        "notary_staff": make_member(Role.INSTITUTION_STAFF, notary),
+        "police": make_member(Role.AGENCY_OFFICER, police),
         "admin": UserFactory(username="root", is_superuser=True, is_staff=True),
     }
 
@@ -38,13 +58,21 @@ def _tasks(actors):
     review = file(actors)
     review_id = review_task(actors, review["id"])["id"]
     supplemented = file(actors)
-    complete(actors, actors.reviewer, review_task(actors, supplemented["id"])["id"], outcome="request_supplement",
-             missing_items=["收入证明"])
+    complete(
+        actors,
+        actors.reviewer,
+        review_task(actors, supplemented["id"])["id"],
+        outcome="request_supplement",
+        missing_items=["收入证明"],
+    )
     supplement_id = actors.api(actors.applicant).get("/api/v1/tasks/").json()["results"][0]["id"]
     refused = file(actors)
-    complete(actors, actors.reviewer, review_task(actors, refused["id"])["id"], outcome="refuse", reason="不符合")
-    actors.api(actors.applicant).post(f"/api/v1/applications/{refused['id']}/objection/", {"reason": "不服"},
-                                      format="json")
+    complete(
+        actors, actors.reviewer, review_task(actors, refused["id"])["id"], outcome="refuse", reason="不符合"
+    )
+    actors.api(actors.applicant).post(
+        f"/api/v1/applications/{refused['id']}/objection/", {"reason": "不服"}, format="json"
+    )
     objection_id = queue(actors, actors.bureau_officer)[0]["id"]
     return {"review": review_id, "supplement": supplement_id, "decide_objection": objection_id}
 
@@ -53,8 +81,11 @@ def _tasks(actors):
 def test_task_matrix(actors, people, who):
     task_ids = _tasks(actors)
     api = actors.api(people[who])
-    listed = {row["id"] for scope in ("inbox", "queue")
-              for row in api.get("/api/v1/tasks/", {"scope": scope}).json()["results"]}
+    listed = {
+        row["id"]
+        for scope in ("inbox", "queue")
+        for row in api.get("/api/v1/tasks/", {"scope": scope}).json()["results"]
+    }
     for name, task_id in task_ids.items():
         # claiming: 200, or 409 for a task already in its owner's inbox, when visible; else 404
         claim = api.post(f"/api/v1/tasks/{task_id}/claim/")
@@ -99,7 +130,9 @@ def test_viewflow_process_permissions_follow_case_visibility(actors, people):
     process = Process.objects.get(artifact_object_id=filed["id"]).coerced
     flow_instance = AidApplicationFlow.instance
     # give the other center's reviewer every global permission on processes
-    people["other_reviewer"].user_permissions.add(*Permission.objects.filter(content_type__app_label="workflow"))
+    people["other_reviewer"].user_permissions.add(
+        *Permission.objects.filter(content_type__app_label="workflow")
+    )
     for who in ROLES:
         user = type(people[who]).objects.get(pk=people[who].pk)
         expected = who in {"applicant", "reviewer", "director", "clerk", "admin"}

@@ -32,31 +32,50 @@ def _drive(actors) -> dict[str, int]:
     fresh = file(actors)
     ids["AidApplicationFlow.review"] = review_task(actors, fresh["id"])["id"]
     supplemented = file(actors)
-    complete(actors, actors.reviewer, review_task(actors, supplemented["id"])["id"], outcome="request_supplement",
-             missing_items=["收入证明"])
-    ids["AidApplicationFlow.supplement"] = next(t["id"] for t in inbox(actors, actors.applicant)
-                                                if t["name"] == "supplement")
+    complete(
+        actors,
+        actors.reviewer,
+        review_task(actors, supplemented["id"])["id"],
+        outcome="request_supplement",
+        missing_items=["收入证明"],
+    )
+    ids["AidApplicationFlow.supplement"] = next(
+        t["id"] for t in inbox(actors, actors.applicant) if t["name"] == "supplement"
+    )
     urgent = file(actors, urgent_deadline=(timezone.localdate() + datetime.timedelta(days=3)).isoformat())
-    assert complete(actors, actors.reviewer, review_task(actors, urgent["id"])["id"],
-                    outcome="provisional").status_code == 200
-    ids["AidApplicationFlow.confirm_review"] = next(t["id"] for t in queue(actors, actors.reviewer)
-                                                    if t["name"] == "confirm_review")
+    assert (
+        complete(
+            actors, actors.reviewer, review_task(actors, urgent["id"])["id"], outcome="provisional"
+        ).status_code
+        == 200
+    )
+    ids["AidApplicationFlow.confirm_review"] = next(
+        t["id"] for t in queue(actors, actors.reviewer) if t["name"] == "confirm_review"
+    )
     refused = file(actors)
-    complete(actors, actors.reviewer, review_task(actors, refused["id"])["id"], outcome="refuse", reason="不符合")
-    actors.api(actors.applicant).post(f"/api/v1/applications/{refused['id']}/objection/", {"reason": "不服"},
-                                      format="json")
+    complete(
+        actors, actors.reviewer, review_task(actors, refused["id"])["id"], outcome="refuse", reason="不符合"
+    )
+    actors.api(actors.applicant).post(
+        f"/api/v1/applications/{refused['id']}/objection/", {"reason": "不服"}, format="json"
+    )
     ids["ObjectionFlow.decide_objection"] = queue(actors, actors.bureau_officer)[0]["id"]
     PeerCheckFlow.start.run(application=Application.objects.get(pk=fresh["id"]))
-    ids["PeerCheckFlow.review"] = next(t["id"] for t in queue(actors, actors.reviewer)
-                                       if t["title"] == "Peer check of the decision")
+    ids["PeerCheckFlow.review"] = next(
+        t["id"] for t in queue(actors, actors.reviewer) if t["title"] == "Peer check of the decision"
+    )
     return ids
 
 
 def test_can_assign_can_execute_and_can_view_on_every_node_of_every_flow(actors):
     ids = _drive(actors)
     # who may take each unowned task; who holds each assigned one
-    claimers = {"AidApplicationFlow.review": actors.reviewer, "AidApplicationFlow.confirm_review": actors.director,
-                "ObjectionFlow.decide_objection": actors.bureau_officer, "PeerCheckFlow.review": actors.reviewer2}
+    claimers = {
+        "AidApplicationFlow.review": actors.reviewer,
+        "AidApplicationFlow.confirm_review": actors.director,
+        "ObjectionFlow.decide_objection": actors.bureau_officer,
+        "PeerCheckFlow.review": actors.reviewer2,
+    }
     holders = {"AidApplicationFlow.supplement": actors.applicant}
     outsiders = [actors.other_reviewer, actors.other_applicant, actors.clerk]
     flows = {spec.node.flow_class for spec in registry.specs()}

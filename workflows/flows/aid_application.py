@@ -93,6 +93,7 @@ class AidApplicationFlow(CaseVisibilityMixin, flow.Flow):
 
 # --- the tasks' fields -------------------------------------------------------------------------
 
+
 class ReviewForm(forms.Form):
     OUTCOMES = [
         ("approve", _("Grant legal aid")),
@@ -101,8 +102,9 @@ class ReviewForm(forms.Form):
         ("provisional", _("Provisional aid: a deadline is fewer than 7 days away")),
     ]
     outcome = forms.ChoiceField(label=_("Decision"), choices=OUTCOMES, widget=forms.RadioSelect)
-    reason = reasons_field(_("Reasons"), help_text=_("Required to refuse, and to grant aid against a "
-                                                     "not-eligible means test."))
+    reason = reasons_field(
+        _("Reasons"), help_text=_("Required to refuse, and to grant aid against a not-eligible means test.")
+    )
     missing_items = ItemsField(label=_("Missing materials, one per line"), required=False)
 
 
@@ -111,31 +113,49 @@ class SupplementForm(forms.Form):
 
 
 class ConfirmReviewForm(forms.Form):
-    confirm = YesNoField(label=_("Confirm the provisional aid?"),
-                         yes=_("Confirm: the applicant is entitled to aid"),
-                         no=_("Refuse: terminate the aid (Art 48)"))
+    confirm = YesNoField(
+        label=_("Confirm the provisional aid?"),
+        yes=_("Confirm: the applicant is entitled to aid"),
+        no=_("Refuse: terminate the aid (Art 48)"),
+    )
     reason = reasons_field(_("Reasons"))
 
 
 # --- what each task does -----------------------------------------------------------------------
 
-def _review(*, task: Task, process: Process, subject: Application, user: AbstractBaseUser,
-            data: dict[str, Any], base_url: str) -> None:
+
+def _review(
+    *,
+    task: Task,
+    process: Process,
+    subject: Application,
+    user: AbstractBaseUser,
+    data: dict[str, Any],
+    base_url: str,
+) -> None:
     application, outcome = subject, data["outcome"]
     if outcome == "approve":
         decision = services.review_approve(acting_user=user, application=application, reason=data["reason"])
-        letters.approval_issue(acting_user=user, application=application, decision=decision, base_url=base_url)
+        letters.approval_issue(
+            acting_user=user, application=application, decision=decision, base_url=base_url
+        )
     elif outcome == "refuse":
         decision = services.review_refuse(acting_user=user, application=application, reason=data["reason"])
         letters.refusal_issue(acting_user=user, application=application, decision=decision, base_url=base_url)
     elif outcome == "provisional":
-        decision = services.review_provisional(acting_user=user, application=application, reason=data["reason"])
-        letters.approval_issue(acting_user=user, application=application, decision=decision, base_url=base_url)
+        decision = services.review_provisional(
+            acting_user=user, application=application, reason=data["reason"]
+        )
+        letters.approval_issue(
+            acting_user=user, application=application, decision=decision, base_url=base_url
+        )
     else:
-        request = services.review_request_supplement(acting_user=user, application=application,
-                                                     missing_items=data["missing_items"])
-        letters.supplement_notice_issue(acting_user=user, application=application, request=request,
-                                        base_url=base_url)
+        request = services.review_request_supplement(
+            acting_user=user, application=application, missing_items=data["missing_items"]
+        )
+        letters.supplement_notice_issue(
+            acting_user=user, application=application, request=request, base_url=base_url
+        )
 
 
 def _review_claim(*, task: Task, process: Process, subject: Application, user: AbstractBaseUser) -> None:
@@ -146,8 +166,15 @@ def _review_context(*, task: Task, subject: Application, user: AbstractBaseUser)
     return {"provisional_allowed": services.provisional_allowed(subject)}
 
 
-def _supplement(*, task: Task, process: Process, subject: Application, user: AbstractBaseUser,
-                data: dict[str, Any], base_url: str) -> None:
+def _supplement(
+    *,
+    task: Task,
+    process: Process,
+    subject: Application,
+    user: AbstractBaseUser,
+    data: dict[str, Any],
+    base_url: str,
+) -> None:
     services.supplement_submit(acting_user=user, application=subject, note=data["note"])
 
 
@@ -156,27 +183,54 @@ def _supplement_due(application: Application) -> datetime.date | None:
     return request.due_on if request else None
 
 
-def _confirm_review(*, task: Task, process: Process, subject: Application, user: AbstractBaseUser,
-                    data: dict[str, Any], base_url: str) -> None:
-    termination = services.review_confirm(acting_user=user, application=subject, confirm=data["confirm"],
-                                          reason=data["reason"])
+def _confirm_review(
+    *,
+    task: Task,
+    process: Process,
+    subject: Application,
+    user: AbstractBaseUser,
+    data: dict[str, Any],
+    base_url: str,
+) -> None:
+    termination = services.review_confirm(
+        acting_user=user, application=subject, confirm=data["confirm"], reason=data["reason"]
+    )
     if termination is not None:
-        letters.termination_issue(acting_user=user, application=subject, termination=termination,
-                                  base_url=base_url)
+        letters.termination_issue(
+            acting_user=user, application=subject, termination=termination, base_url=base_url
+        )
 
 
 # What the handlers, the due dates and the letters read of an application, joined in one query.
 APPLICATION_RELATED = ("applicant", "center", "region", "supplement_request")
 
 register(
-    TaskSpec(node=AidApplicationFlow.review, form=ReviewForm, handler=_review,
-             template="workflows/aid_application/review.html", subject_model=Application,
-             subject_related=APPLICATION_RELATED, due=lambda application: application.decision_due,
-             on_claim=_review_claim, page_context=_review_context),
-    TaskSpec(node=AidApplicationFlow.supplement, form=SupplementForm, handler=_supplement,
-             template="workflows/aid_application/supplement.html", subject_model=Application,
-             subject_related=APPLICATION_RELATED, due=_supplement_due),
-    TaskSpec(node=AidApplicationFlow.confirm_review, form=ConfirmReviewForm, handler=_confirm_review,
-             template="workflows/aid_application/confirm_review.html", subject_model=Application,
-             subject_related=APPLICATION_RELATED),
+    TaskSpec(
+        node=AidApplicationFlow.review,
+        form=ReviewForm,
+        handler=_review,
+        template="workflows/aid_application/review.html",
+        subject_model=Application,
+        subject_related=APPLICATION_RELATED,
+        due=lambda application: application.decision_due,
+        on_claim=_review_claim,
+        page_context=_review_context,
+    ),
+    TaskSpec(
+        node=AidApplicationFlow.supplement,
+        form=SupplementForm,
+        handler=_supplement,
+        template="workflows/aid_application/supplement.html",
+        subject_model=Application,
+        subject_related=APPLICATION_RELATED,
+        due=_supplement_due,
+    ),
+    TaskSpec(
+        node=AidApplicationFlow.confirm_review,
+        form=ConfirmReviewForm,
+        handler=_confirm_review,
+        template="workflows/aid_application/confirm_review.html",
+        subject_model=Application,
+        subject_related=APPLICATION_RELATED,
+    ),
 )

@@ -45,8 +45,12 @@ class ObjectionFlow(CaseVisibilityMixin, flow.Flow):
         .Next(this.after_decision)
     )
     after_decision = (
-        flow.If(lambda act: act.process.objection.outcome == ObjectionOutcome.CORRECT
-                and act.process.objection.target == ObjectionTarget.REFUSAL)
+        flow.If(
+            lambda act: (
+                act.process.objection.outcome == ObjectionOutcome.CORRECT
+                and act.process.objection.target == ObjectionTarget.REFUSAL
+            )
+        )
         .Then(this.reopen_review)
         .Else(this.end)
     )
@@ -65,21 +69,41 @@ class ObjectionFlow(CaseVisibilityMixin, flow.Flow):
 
 
 class DecideObjectionForm(forms.Form):
-    outcome = forms.ChoiceField(label=_("Decision"), choices=ObjectionOutcome.choices, widget=forms.RadioSelect)
+    outcome = forms.ChoiceField(
+        label=_("Decision"), choices=ObjectionOutcome.choices, widget=forms.RadioSelect
+    )
     reason = reasons_field(_("Reasons"))
 
 
-def _decide_objection(*, task: Task, process: Process, subject: Objection, user: AbstractBaseUser,
-                      data: dict[str, Any], base_url: str) -> None:
-    objection = services.objection_decide(acting_user=user, objection=subject, outcome=data["outcome"],
-                                          reason=data["reason"])
+def _decide_objection(
+    *,
+    task: Task,
+    process: Process,
+    subject: Objection,
+    user: AbstractBaseUser,
+    data: dict[str, Any],
+    base_url: str,
+) -> None:
+    objection = services.objection_decide(
+        acting_user=user, objection=subject, outcome=data["outcome"], reason=data["reason"]
+    )
     letters.objection_decision_issue(acting_user=user, objection=objection, base_url=base_url)
 
 
 register(
-    TaskSpec(node=ObjectionFlow.decide_objection, form=DecideObjectionForm, handler=_decide_objection,
-             template="workflows/objection/decide_objection.html", subject_model=Objection,
-             subject_related=("application", "application__applicant", "application__center",
-                              "application__region", "bureau"),
-             due=lambda objection: objection.due_on),
+    TaskSpec(
+        node=ObjectionFlow.decide_objection,
+        form=DecideObjectionForm,
+        handler=_decide_objection,
+        template="workflows/objection/decide_objection.html",
+        subject_model=Objection,
+        subject_related=(
+            "application",
+            "application__applicant",
+            "application__center",
+            "application__region",
+            "bureau",
+        ),
+        due=lambda objection: objection.due_on,
+    ),
 )

@@ -64,8 +64,13 @@ def bureau_name(region_code: str) -> str:
 
 
 # Administrative division codes (行政区划代码), as in the regions' data migration.
-DIVISION_CODES = {"jdz": "360200", "zhushan": "360203", "changjiang": "360202", "fuliang": "360222",
-                  "leping": "360281"}
+DIVISION_CODES = {
+    "jdz": "360200",
+    "zhushan": "360203",
+    "changjiang": "360202",
+    "fuliang": "360222",
+    "leping": "360281",
+}
 
 GRASSROOTS_OFFICE = "珠山区新村街道法律服务所"
 NOTARY_CITY = "景德镇市公证处"
@@ -120,8 +125,11 @@ def demo_organisations() -> list[DemoOrganisation]:
         orgs.append(DemoOrganisation(OrganisationKind.BUREAU, bureau_name(code), code))
     orgs.append(DemoOrganisation(OrganisationKind.GRASSROOTS_OFFICE, GRASSROOTS_OFFICE, "zhushan"))
     for name, region, base8 in LAW_FIRMS:
-        orgs.append(DemoOrganisation(OrganisationKind.LAW_FIRM, name, region,
-                                     credit_code=law_firm_credit_code(region, base8)))
+        orgs.append(
+            DemoOrganisation(
+                OrganisationKind.LAW_FIRM, name, region, credit_code=law_firm_credit_code(region, base8)
+            )
+        )
     orgs += [
         DemoOrganisation(OrganisationKind.NOTARY, NOTARY_CITY, "jdz"),
         DemoOrganisation(OrganisationKind.NOTARY, NOTARY_LEPING, "leping"),
@@ -186,49 +194,193 @@ F1, F2, F3, F4 = (name for name, _region, _code in LAW_FIRMS)
 # criminal defence too, so the Art 26 rule visibly excludes them), one senior civil lawyer (15).
 # Four are experienced with minors (lawyer_01, 03, 07, 13).
 LAWYERS: tuple[DemoProvider, ...] = (
-    DemoProvider("lawyer_01", "张", "伟", True, F1, _d(2008, 9, 1),
-                 (M.CRIMINAL_DEFENCE, M.CRIMINAL_VICTIM, M.DOMESTIC_VIOLENCE), ("zhushan", "jdz"), True),
-    DemoProvider("lawyer_02", "李", "静", False, F1, _d(2012, 3, 15),
-                 (M.CRIMINAL_DEFENCE, M.STATE_COMPENSATION), ("zhushan", "changjiang")),
-    DemoProvider("lawyer_03", "王", "芳", False, F1, _d(2016, 7, 1),
-                 (M.CRIMINAL_DEFENCE, M.MAINTENANCE, M.ABUSE), ("zhushan",), True),
-    DemoProvider("lawyer_04", "刘", "洋", True, F1, _ago(400),
-                 (M.CRIMINAL_DEFENCE, M.WAGE_ARREARS, M.LABOUR_RELATION), ("zhushan",)),
-    DemoProvider("lawyer_05", "陈", "建华", True, F2, _d(2010, 5, 20),
-                 (M.CRIMINAL_DEFENCE, M.TRAFFIC_INJURY), ("changjiang", "zhushan")),
-    DemoProvider("lawyer_06", "杨", "帆", True, F2, _d(2019, 10, 8),
-                 (M.WORK_INJURY, M.WAGE_ARREARS, M.SOCIAL_INSURANCE), ("changjiang",)),
-    DemoProvider("lawyer_07", "赵", "雪梅", False, F2, _ago(200),
-                 (M.MAINTENANCE, M.DOMESTIC_VIOLENCE), ("changjiang", "zhushan"), True),
-    DemoProvider("lawyer_08", "黄", "志强", True, F2, _d(2014, 4, 1),
-                 (M.MEDICAL_INJURY, M.PRODUCT_INJURY), ("changjiang", "jdz")),
-    DemoProvider("lawyer_09", "周", "明", True, F3, _d(2011, 11, 1),
-                 (M.CRIMINAL_DEFENCE, M.ENVIRONMENTAL), ("fuliang",)),
-    DemoProvider("lawyer_10", "吴", "丽华", False, F3, _d(2017, 6, 12),
-                 (M.MAINTENANCE, M.PENSION, M.SOCIAL_ASSISTANCE), ("fuliang", "leping")),
-    DemoProvider("lawyer_11", "徐", "磊", True, F3, _d(2021, 4, 1),
-                 (M.TRAFFIC_INJURY, M.STATE_COMPENSATION), ("fuliang",)),
-    DemoProvider("lawyer_12", "孙", "婷", False, F3, _ago(500),
-                 (M.WAGE_ARREARS, M.WORK_INJURY), ("fuliang",)),
-    DemoProvider("lawyer_13", "胡", "国庆", True, F4, _d(2009, 2, 16),
-                 (M.CRIMINAL_DEFENCE, M.CRIMINAL_VICTIM, M.RETRIAL_COMPENSATION), ("leping", "jdz"), True),
-    DemoProvider("lawyer_14", "朱", "红", False, F4, _d(2015, 8, 3),
-                 (M.WORK_INJURY, M.LABOUR_RELATION), ("leping",)),
-    DemoProvider("lawyer_15", "高", "晓燕", False, F4, _d(2020, 9, 1),
-                 (M.CIVIL_INCAPACITY, M.ABUSE, M.MAINTENANCE), ("leping", "zhushan")),
-    DemoProvider("lawyer_16", "林", "海涛", True, F4, _d(2013, 12, 2),
-                 (M.CRIMINAL_DEFENCE, M.HERO_MARTYR), ("leping", "zhushan")),
+    DemoProvider(
+        "lawyer_01",
+        "张",
+        "伟",
+        True,
+        F1,
+        _d(2008, 9, 1),
+        (M.CRIMINAL_DEFENCE, M.CRIMINAL_VICTIM, M.DOMESTIC_VIOLENCE),
+        ("zhushan", "jdz"),
+        True,
+    ),
+    DemoProvider(
+        "lawyer_02",
+        "李",
+        "静",
+        False,
+        F1,
+        _d(2012, 3, 15),
+        (M.CRIMINAL_DEFENCE, M.STATE_COMPENSATION),
+        ("zhushan", "changjiang"),
+    ),
+    DemoProvider(
+        "lawyer_03",
+        "王",
+        "芳",
+        False,
+        F1,
+        _d(2016, 7, 1),
+        (M.CRIMINAL_DEFENCE, M.MAINTENANCE, M.ABUSE),
+        ("zhushan",),
+        True,
+    ),
+    DemoProvider(
+        "lawyer_04",
+        "刘",
+        "洋",
+        True,
+        F1,
+        _ago(400),
+        (M.CRIMINAL_DEFENCE, M.WAGE_ARREARS, M.LABOUR_RELATION),
+        ("zhushan",),
+    ),
+    DemoProvider(
+        "lawyer_05",
+        "陈",
+        "建华",
+        True,
+        F2,
+        _d(2010, 5, 20),
+        (M.CRIMINAL_DEFENCE, M.TRAFFIC_INJURY),
+        ("changjiang", "zhushan"),
+    ),
+    DemoProvider(
+        "lawyer_06",
+        "杨",
+        "帆",
+        True,
+        F2,
+        _d(2019, 10, 8),
+        (M.WORK_INJURY, M.WAGE_ARREARS, M.SOCIAL_INSURANCE),
+        ("changjiang",),
+    ),
+    DemoProvider(
+        "lawyer_07",
+        "赵",
+        "雪梅",
+        False,
+        F2,
+        _ago(200),
+        (M.MAINTENANCE, M.DOMESTIC_VIOLENCE),
+        ("changjiang", "zhushan"),
+        True,
+    ),
+    DemoProvider(
+        "lawyer_08",
+        "黄",
+        "志强",
+        True,
+        F2,
+        _d(2014, 4, 1),
+        (M.MEDICAL_INJURY, M.PRODUCT_INJURY),
+        ("changjiang", "jdz"),
+    ),
+    DemoProvider(
+        "lawyer_09",
+        "周",
+        "明",
+        True,
+        F3,
+        _d(2011, 11, 1),
+        (M.CRIMINAL_DEFENCE, M.ENVIRONMENTAL),
+        ("fuliang",),
+    ),
+    DemoProvider(
+        "lawyer_10",
+        "吴",
+        "丽华",
+        False,
+        F3,
+        _d(2017, 6, 12),
+        (M.MAINTENANCE, M.PENSION, M.SOCIAL_ASSISTANCE),
+        ("fuliang", "leping"),
+    ),
+    DemoProvider(
+        "lawyer_11",
+        "徐",
+        "磊",
+        True,
+        F3,
+        _d(2021, 4, 1),
+        (M.TRAFFIC_INJURY, M.STATE_COMPENSATION),
+        ("fuliang",),
+    ),
+    DemoProvider(
+        "lawyer_12", "孙", "婷", False, F3, _ago(500), (M.WAGE_ARREARS, M.WORK_INJURY), ("fuliang",)
+    ),
+    DemoProvider(
+        "lawyer_13",
+        "胡",
+        "国庆",
+        True,
+        F4,
+        _d(2009, 2, 16),
+        (M.CRIMINAL_DEFENCE, M.CRIMINAL_VICTIM, M.RETRIAL_COMPENSATION),
+        ("leping", "jdz"),
+        True,
+    ),
+    DemoProvider(
+        "lawyer_14", "朱", "红", False, F4, _d(2015, 8, 3), (M.WORK_INJURY, M.LABOUR_RELATION), ("leping",)
+    ),
+    DemoProvider(
+        "lawyer_15",
+        "高",
+        "晓燕",
+        False,
+        F4,
+        _d(2020, 9, 1),
+        (M.CIVIL_INCAPACITY, M.ABUSE, M.MAINTENANCE),
+        ("leping", "zhushan"),
+    ),
+    DemoProvider(
+        "lawyer_16",
+        "林",
+        "海涛",
+        True,
+        F4,
+        _d(2013, 12, 2),
+        (M.CRIMINAL_DEFENCE, M.HERO_MARTYR),
+        ("leping", "zhushan"),
+    ),
 )
 
 WORKERS: tuple[DemoProvider, ...] = (
-    DemoProvider("worker_01", "何", "桂英", False, GRASSROOTS_OFFICE, _d(2014, 5, 6),
-                 (M.WAGE_ARREARS, M.LABOUR_RELATION, M.MAINTENANCE), ("zhushan",),
-                 kind=ProviderKind.GRASSROOTS),
-    DemoProvider("worker_02", "郭", "建国", True, GRASSROOTS_OFFICE, _d(2018, 3, 19),
-                 (M.TRAFFIC_INJURY, M.MAINTENANCE), ("zhushan",), kind=ProviderKind.GRASSROOTS),
-    DemoProvider("worker_03", "马", "小兰", False, GRASSROOTS_OFFICE, _d(2023, 3, 1),
-                 (M.WAGE_ARREARS, M.DOMESTIC_VIOLENCE), ("zhushan", "changjiang"), True,
-                 kind=ProviderKind.GRASSROOTS),
+    DemoProvider(
+        "worker_01",
+        "何",
+        "桂英",
+        False,
+        GRASSROOTS_OFFICE,
+        _d(2014, 5, 6),
+        (M.WAGE_ARREARS, M.LABOUR_RELATION, M.MAINTENANCE),
+        ("zhushan",),
+        kind=ProviderKind.GRASSROOTS,
+    ),
+    DemoProvider(
+        "worker_02",
+        "郭",
+        "建国",
+        True,
+        GRASSROOTS_OFFICE,
+        _d(2018, 3, 19),
+        (M.TRAFFIC_INJURY, M.MAINTENANCE),
+        ("zhushan",),
+        kind=ProviderKind.GRASSROOTS,
+    ),
+    DemoProvider(
+        "worker_03",
+        "马",
+        "小兰",
+        False,
+        GRASSROOTS_OFFICE,
+        _d(2023, 3, 1),
+        (M.WAGE_ARREARS, M.DOMESTIC_VIOLENCE),
+        ("zhushan", "changjiang"),
+        True,
+        kind=ProviderKind.GRASSROOTS,
+    ),
 )
 
 
@@ -249,8 +401,9 @@ STAFF_ACCOUNTS: tuple[DemoAccount, ...] = (
 )
 FIRM_ADMINS: tuple[DemoAccount, ...] = tuple(
     _staff(f"firmadmin_{i}", Role.FIRM_ADMIN, firm, name)
-    for i, (firm, name) in enumerate(zip((F1, F2, F3, F4), ("董淑珍", "萧永康", "程丹", "曹瑞"), strict=True),
-                                     start=1)
+    for i, (firm, name) in enumerate(
+        zip((F1, F2, F3, F4), ("董淑珍", "萧永康", "程丹", "曹瑞"), strict=True), start=1
+    )
 )
 OTHER_ACCOUNTS: tuple[DemoAccount, ...] = (
     _staff("notary_city", Role.INSTITUTION_STAFF, NOTARY_CITY, "袁媛"),
@@ -323,8 +476,10 @@ def _pad(text: str, width: int) -> str:
 
 
 class Command(BaseCommand):
-    help = _("Load fictional Jingdezhen demo data: organisations, providers, accounts and rule rows. "
-             "Idempotent; refuses to run with DEBUG off unless --force is given.")
+    help = _(
+        "Load fictional Jingdezhen demo data: organisations, providers, accounts and rule rows. "
+        "Idempotent; refuses to run with DEBUG off unless --force is given."
+    )
 
     def create_parser(self, prog_name, subcommand, **kwargs):
         # argparse formats plain strings only: resolve the lazy translations when the parser is built.
@@ -333,7 +488,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--force", action="store_true",
+            "--force",
+            action="store_true",
             help=str(_("Run even though DEBUG is off (the demo accounts share a published password).")),
         )
 
@@ -374,8 +530,12 @@ class Command(BaseCommand):
             return existing
         self._count("organisations")
         return services.organisation_create(
-            acting_user=None, kind=spec.kind, name=spec.name, region=self.regions[spec.region],
-            credit_code=spec.credit_code, phone=spec.phone,
+            acting_user=None,
+            kind=spec.kind,
+            name=spec.name,
+            region=self.regions[spec.region],
+            credit_code=spec.credit_code,
+            phone=spec.phone,
         )
 
     def _account(self, spec: DemoAccount):
@@ -384,9 +544,12 @@ class Command(BaseCommand):
         if user is None:
             is_admin = spec.role == ADMINISTRATOR
             user = User.objects.create(
-                username=spec.username, password=self.password_hash,
-                last_name=spec.last_name, first_name=spec.first_name,
-                is_staff=is_admin, is_superuser=is_admin,
+                username=spec.username,
+                password=self.password_hash,
+                last_name=spec.last_name,
+                first_name=spec.first_name,
+                is_staff=is_admin,
+                is_superuser=is_admin,
             )
             self._count("accounts")
         if spec.role == APPLICANT:
@@ -395,7 +558,9 @@ class Command(BaseCommand):
             organisation = self.organisations[spec.organisation]
             # An existing membership, even one an administrator deactivated, is left alone.
             if not Membership.objects.filter(user=user, organisation=organisation, role=spec.role).exists():
-                services.membership_grant(acting_user=None, user=user, organisation=organisation, role=spec.role)
+                services.membership_grant(
+                    acting_user=None, user=user, organisation=organisation, role=spec.role
+                )
                 self._count("memberships")
         return user
 
@@ -421,27 +586,41 @@ class Command(BaseCommand):
             licence = f"JXJC3602{started.year}{serial:04d}"
         self._count("providers")
         return services.provider_create(
-            acting_user=None, name=spec.name, kind=spec.kind,
-            organisation=organisation, licence_no=licence, practice_start=started,
-            specialties=spec.specialties, regions_served=[self.regions[c] for c in spec.regions],
-            minors_experienced=spec.minors_experienced, user=user,
+            acting_user=None,
+            name=spec.name,
+            kind=spec.kind,
+            organisation=organisation,
+            licence_no=licence,
+            practice_start=started,
+            specialties=spec.specialties,
+            regions_served=[self.regions[c] for c in spec.regions],
+            minors_experienced=spec.minors_experienced,
+            user=user,
         )
 
     def _rules(self) -> None:
         for code, (kind, amount) in ECONOMIC_STANDARDS.items():
-            self._rule(EconomicStandard, {"region": self.regions[code]},
-                       {"kind": kind, "monthly_amount": amount})
+            self._rule(
+                EconomicStandard, {"region": self.regions[code]}, {"kind": kind, "monthly_amount": amount}
+            )
         for code, region in self.regions.items():
             for (category, form), amount in SUBSIDIES.items():
                 if code == "jdz":
                     amount += CITY_SUPPLEMENT.get((category, form), Decimal("0.00"))
-                self._rule(SubsidyStandard, {"region": region, "matter_category": category, "aid_form": form},
-                           {"amount": amount})
+                self._rule(
+                    SubsidyStandard,
+                    {"region": region, "matter_category": category, "aid_form": form},
+                    {"amount": amount},
+                )
         year = self.today.year
         if not DutyRule.objects.filter(year=year, region__isnull=True).exists():
             rule = DutyRule(
-                year=year, region=None, lawyer_min_cases=DUTY_LAWYER_MIN_CASES,
-                lawyer_min_hours=DUTY_LAWYER_MIN_HOURS, notary_min_count=DUTY_NOTARY_MIN_COUNT, is_demo=True,
+                year=year,
+                region=None,
+                lawyer_min_cases=DUTY_LAWYER_MIN_CASES,
+                lawyer_min_hours=DUTY_LAWYER_MIN_HOURS,
+                notary_min_count=DUTY_NOTARY_MIN_COUNT,
+                is_demo=True,
             )
             rule.full_clean()
             rule.save()
@@ -467,8 +646,12 @@ class Command(BaseCommand):
     def _report(self, users: dict) -> None:
         header = ("username", "role", "organisation", "name")
         rows = [
-            (a.username, str(a.role), a.organisation or "-",
-             f"{users[a.username].last_name}{users[a.username].first_name}" or "-")
+            (
+                a.username,
+                str(a.role),
+                a.organisation or "-",
+                f"{users[a.username].last_name}{users[a.username].first_name}" or "-",
+            )
             for a in DEMO_ACCOUNTS
         ]
         widths = [max(_display_width(str(r[i])) for r in (header, *rows)) for i in range(len(header))]

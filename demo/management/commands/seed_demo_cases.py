@@ -32,11 +32,29 @@ def _id_number(birth: datetime.date, serial: int) -> str:
 
 CASES = [
     # (filer, name, birth, categories, matter type, household size, monthly income, what happens)
-    ("applicant_01", "吕春花", datetime.date(1979, 3, 8), ["migrant_worker"], "wage_arrears", 3, "2400.00", "queue"),
+    (
+        "applicant_01",
+        "吕春花",
+        datetime.date(1979, 3, 8),
+        ["migrant_worker"],
+        "wage_arrears",
+        3,
+        "2400.00",
+        "queue",
+    ),
     ("applicant_01", "吕春花", datetime.date(1979, 3, 8), [], "maintenance", 2, "1600.00", "approved"),
     ("applicant_02", "苏大山", datetime.date(1952, 10, 1), ["elderly"], "pension", 1, "900.00", "supplement"),
     ("applicant_02", "苏大山", datetime.date(1952, 10, 1), [], "other", 1, "6000.00", "objection"),
-    ("applicant_01", "吕春花", datetime.date(1979, 3, 8), [], "domestic_violence", 3, "7000.00", "provisional"),
+    (
+        "applicant_01",
+        "吕春花",
+        datetime.date(1979, 3, 8),
+        [],
+        "domestic_violence",
+        3,
+        "7000.00",
+        "provisional",
+    ),
 ]
 
 
@@ -48,11 +66,17 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if not settings.DEBUG and not options["force"]:
-            raise CommandError("seed_demo_cases loads demo data; it refuses to run with DEBUG off without --force.")
+            raise CommandError(
+                "seed_demo_cases loads demo data; it refuses to run with DEBUG off without --force."
+            )
         User = get_user_model()
         try:
-            users = {u.username: u for u in User.objects.filter(
-                username__in=["applicant_01", "applicant_02", "reviewer_zhushan", "bureau_zhushan"])}
+            users = {
+                u.username: u
+                for u in User.objects.filter(
+                    username__in=["applicant_01", "applicant_02", "reviewer_zhushan", "bureau_zhushan"]
+                )
+            }
             reviewer, bureau = users["reviewer_zhushan"], users["bureau_zhushan"]
         except KeyError as exc:
             raise CommandError("Run seed_demo first.") from exc
@@ -63,26 +87,47 @@ class Command(BaseCommand):
         for n, (filer, name, birth, categories, matter, size, income, fate) in enumerate(CASES, start=1):
             urgent = timezone.localdate() + datetime.timedelta(days=3) if fate == "provisional" else None
             application = application_file(
-                acting_user=users[filer], base_url=BASE_URL, channel="online", region=zhushan,
-                applicant=services.ApplicantData(name=name, id_number=_id_number(birth, n), phone=f"1390798000{n}",
-                                                 address="景德镇市珠山区"),
-                representative=None, categories=categories,
-                matter=services.MatterData(category="civil", type=matter, summary="演示案件：" + name,
-                                           opposing_party="某公司"),
-                household_size=size, monthly_income=Decimal(income), pledge=True, urgent_deadline=urgent,
+                acting_user=users[filer],
+                base_url=BASE_URL,
+                channel="online",
+                region=zhushan,
+                applicant=services.ApplicantData(
+                    name=name,
+                    id_number=_id_number(birth, n),
+                    phone=f"1390798000{n}",
+                    address="景德镇市珠山区",
+                ),
+                representative=None,
+                categories=categories,
+                matter=services.MatterData(
+                    category="civil", type=matter, summary="演示案件：" + name, opposing_party="某公司"
+                ),
+                household_size=size,
+                monthly_income=Decimal(income),
+                pledge=True,
+                urgent_deadline=urgent,
             )
             if fate == "queue":
                 continue
             task = next(t for t in tasks_queue(reviewer) if t.process.artifact_object_id == application.pk)
-            outcome = {"approved": {"outcome": "approve"},
-                       "supplement": {"outcome": "request_supplement", "missing_items": ["户口簿复印件", "养老金发放记录"]},
-                       "objection": {"outcome": "refuse", "reason": "家庭人均收入高于经济困难标准"},
-                       "provisional": {"outcome": "provisional"}}[fate]
+            outcome = {
+                "approved": {"outcome": "approve"},
+                "supplement": {
+                    "outcome": "request_supplement",
+                    "missing_items": ["户口簿复印件", "养老金发放记录"],
+                },
+                "objection": {"outcome": "refuse", "reason": "家庭人均收入高于经济困难标准"},
+                "provisional": {"outcome": "provisional"},
+            }[fate]
             task_complete(user=reviewer, task_id=task.pk, data=outcome, base_url=BASE_URL)
             if fate == "objection":
                 application.refresh_from_db()
-                objection_file(acting_user=users[filer], application=application, reason="收入中包含临时借款，实际困难")
-        self.stdout.write(self.style.SUCCESS(
-            f"{len(CASES)} demo applications filed; reviewer_zhushan has {tasks_queue(reviewer).count()} task(s) "
-            f"waiting, bureau_zhushan {tasks_queue(bureau).count()}, applicant_02 {tasks_inbox(users['applicant_02']).count()}."
-        ))
+                objection_file(
+                    acting_user=users[filer], application=application, reason="收入中包含临时借款，实际困难"
+                )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{len(CASES)} demo applications filed; reviewer_zhushan has {tasks_queue(reviewer).count()} task(s) "
+                f"waiting, bureau_zhushan {tasks_queue(bureau).count()}, applicant_02 {tasks_inbox(users['applicant_02']).count()}."
+            )
+        )
