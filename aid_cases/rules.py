@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from django.db.models import F, Q
 from django.utils.translation import ngettext
 
+from core.refdata import refdata
 from directory.models import Region
 
 from . import means, periods
@@ -29,7 +30,7 @@ DEFAULT_PERIODS = PeriodRule(
 
 
 def economic_standard_in_force(region: Region, day: datetime.date) -> EconomicStandard | None:
-    row = EconomicStandard.in_force(day, region=region)
+    row = refdata(f"standard:{region.pk}:{day}", lambda: EconomicStandard.in_force(day, region=region))
     if row is not None:
         row.region = region  # the caller's object: reading row.region.code costs no query
     return row
@@ -53,17 +54,22 @@ def period_rule_in_force(region: Region, day: datetime.date) -> PeriodRule:
 
     One query: both candidate rows come back, the region's own first.
     """
-    row = (
-        PeriodRule.objects.filter(Q(region=region) | Q(region__isnull=True), valid_from__lte=day)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
-        .order_by(F("region").asc(nulls_last=True), "-valid_from")
-        .first()
-    )
-    return row or DEFAULT_PERIODS
+
+    def load() -> PeriodRule | None:
+        return (
+            PeriodRule.objects.filter(Q(region=region) | Q(region__isnull=True), valid_from__lte=day)
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+            .order_by(F("region").asc(nulls_last=True), "-valid_from")
+            .first()
+        )
+
+    return refdata(f"periods:{region.pk}:{day}", load) or DEFAULT_PERIODS
 
 
 def work_calendar() -> periods.WorkCalendar:
-    overrides = dict(CalendarOverride.objects.values_list("date", "is_working_day"))
+    overrides = refdata(
+        "calendar", lambda: dict(CalendarOverride.objects.values_list("date", "is_working_day"))
+    )
     return periods.WorkCalendar(overrides)
 
 

@@ -279,23 +279,30 @@ def measure(backend: str, conn_max_age: str, args) -> dict:
                     stdout=subprocess.DEVNULL,
                     check=False,
                 )
+                # One process at the lowest CPU priority, as a worker sharing a node with the web
+                # processes is run. "after": it starts listening only to a queue nobody sends to, and
+                # is told to take the letters' queue once the clients are done, as a worker on
+                # another node would have rendered them meanwhile; its drain is timed either way.
+                command = [
+                    "/usr/bin/nice",
+                    "-n",
+                    str(args.worker_nice),
+                    str(BIN / "celery"),
+                    "-A",
+                    "config",
+                    "worker",
+                    "--concurrency",
+                    "1",
+                    "--loglevel",
+                    "warning",
+                    "-n",
+                    "bench@%h",
+                ]
+                if args.worker == "after":
+                    command += ["-Q", "bench-idle"]
                 with open(worker_log, "wb") as out:
-                    # One process at the lowest CPU priority, as a worker sharing a node with the web
-                    # processes is run: letters wait in the queue while requests are served.
                     worker = subprocess.Popen(
-                        [
-                            "/usr/bin/nice",
-                            "-n",
-                            str(args.worker_nice),
-                            str(BIN / "celery"),
-                            "-A",
-                            "config",
-                            "worker",
-                            "--concurrency",
-                            "1",
-                            "--loglevel",
-                            "warning",
-                        ],
+                        command,
                         cwd=ROOT,
                         env=env,
                         stdout=out,
@@ -341,6 +348,23 @@ def measure(backend: str, conn_max_age: str, args) -> dict:
                     f"{exc}\n-- the end of gunicorn's log:\n" + server_log.read_text(errors="replace")[-4000:]
                 ) from exc
             clients_done = time.monotonic()
+            if args.worker == "after":
+                subprocess.run(
+                    [
+                        str(BIN / "celery"),
+                        "-A",
+                        "config",
+                        "control",
+                        "add_consumer",
+                        "celery",
+                        "-d",
+                        f"bench@{socket.gethostname()}",
+                    ],
+                    cwd=ROOT,
+                    env=env,
+                    stdout=subprocess.DEVNULL,
+                    check=True,
+                )
             if drainer is not None:
                 drainer.stdin.write("go\n")
                 drainer.stdin.flush()
@@ -596,8 +620,13 @@ def main() -> int:
     )
     parser.add_argument(
         "--worker",
-        action="store_true",
-        help="run a Celery worker beside gunicorn and time how long it takes to drain",
+        nargs="?",
+        const="concurrent",
+        choices=["concurrent", "after"],
+        help="letters on a Celery worker instead of in the web processes: 'concurrent' (the default "
+        "with the flag) renders them while the clients run, at the lowest CPU priority; 'after' holds "
+        "them in the queue until the clients are done, as a worker on another node would; the drain "
+        "is timed either way",
     )
     parser.add_argument("--no-floor", action="store_true", help="skip the floor (quicker, no ratio)")
     parser.add_argument("--floor", type=Path, default=FLOOR, help=argparse.SUPPRESS)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 from guardian.shortcuts import get_objects_for_user
+
+from core.refdata import refdata
 
 from .choices import APPLICANT_GROUP, CENTER_STAFF_ROLES, OrganisationKind, Role
 from .models import Membership, Organisation, Provider, ProviderSpecialty, Region
@@ -47,22 +51,31 @@ def center_for_region(region: Region) -> Organisation:
     return center
 
 
+_SLUG = re.compile(r"[a-z0-9_-]{1,32}")
+
+
 def center_for_region_code(code: str) -> Organisation:
-    """The competent center of the region named by ``code``, with its region, in one query.
+    """The competent center of the region named by ``code``, with its region, in one query (cached).
 
     An unknown code, or a region without a center, is a ``ValidationError`` on ``region``.
     """
-    center = (
-        Organisation.objects.filter(
-            kind=OrganisationKind.AID_CENTER, region__code=str(code or ""), active=True
-        )
+    code = str(code or "")
+    # Only a well-formed code is a cache key: anything else is looked up, and refused, directly.
+    center = refdata(f"center:{code}", lambda: _active_center_of(code)) if _SLUG.fullmatch(code) else None
+    if center is None and not _SLUG.fullmatch(code):
+        center = _active_center_of(code)
+    if center is None:
+        return center_for_region(region_for_input(code))  # says which of the two it is
+    return center
+
+
+def _active_center_of(code: str) -> Organisation | None:
+    return (
+        Organisation.objects.filter(kind=OrganisationKind.AID_CENTER, region__code=code, active=True)
         .select_related("region")
         .order_by("pk")
         .first()
     )
-    if center is None:
-        return center_for_region(region_for_input(code))  # says which of the two it is
-    return center
 
 
 def bureau_for_region(region: Region) -> Organisation:

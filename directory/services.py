@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group
 from django.db.models import Model
 from guardian.shortcuts import assign_perm
 
-from core.transactions import service_transaction
+from core.transactions import service_transaction, step_buffer
 
 from .audit import AuditAction
 from .choices import Role
@@ -31,12 +31,14 @@ ROLE_OBJECT_PERMISSIONS: dict[str, tuple[str, ...]] = {
 def audit_record(
     *, actor: AbstractBaseUser | None, action: AuditAction, obj: Model, old: Any = None, new: Any = None
 ) -> AuditEvent:
-    """Write an audit row; call inside the transaction that makes the change.
+    """Record an audit row; call inside the transaction that makes the change.
 
     ``action`` must be a member of ``AuditAction``: a code without a label would reach the timeline
     raw, so an unknown one raises ``ValueError`` here rather than showing on a citizen's screen.
+    Inside an all-or-nothing step (a filing, a task's completion) the step's rows are written
+    together when it ends, in the same transaction and in the order they happened; elsewhere at once.
     """
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         actor=actor if getattr(actor, "pk", None) else None,
         action=AuditAction(action),
         object_type=obj._meta.label_lower,
@@ -44,6 +46,12 @@ def audit_record(
         old=old,
         new=new,
     )
+    pending = step_buffer("audit", AuditEvent.objects.bulk_create)
+    if pending is None:
+        event.save()
+    else:
+        pending.append(event)
+    return event
 
 
 def role_group(role: str) -> Group:

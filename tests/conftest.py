@@ -8,6 +8,13 @@ from .factories import OrganisationFactory, UserFactory
 from .world import Actors
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: throttles and cached reference data (core.refdata)
+    never carry over from another test's rolled-back rows."""
+    cache.clear()
+
+
 @pytest.fixture
 def make_member(db):
     """``make_member(role, organisation)`` → a user holding that role there."""

@@ -40,7 +40,8 @@ class TaskHandler(Protocol):
 
 
 class ClaimHook(Protocol):
-    """Runs when someone takes the task, inside the flow's lock (e.g. "review started")."""
+    """Runs when someone takes the task into their inbox, inside the flow's lock (e.g. "review
+    started"); not when an unowned task is completed at once, which its handler records."""
 
     def __call__(self, *, task: Task, process: Process, subject: Any, user: AbstractBaseUser) -> None: ...
 

@@ -227,26 +227,27 @@ def task_rows(
 
 @contextmanager
 def _locked(task: Task) -> Iterator[Any]:
-    """The flow's lock around a task; a lock still held after viewflow's retries is a 409."""
+    """The flow's lock around a task, which is re-read under it; still held after viewflow's retries, 409.
+
+    What ``Task.activation()`` does, with the task and its process re-read in one query, not two.
+    """
     try:
-        with task.activation() as activation, all_or_nothing(open_transaction=False):
-            # the task is re-read under the lock; the lock's transaction is the whole step's
-            yield activation
+        with task.flow_task.flow_class.lock(task.process_id):
+            fresh = Task.objects.select_related("process").get(pk=task.pk)
+            with all_or_nothing(open_transaction=False):  # the lock's transaction is the whole step's
+                yield fresh.flow_task.activation_class(fresh)
     except FlowLockFailed as exc:
         raise Conflict(_("Someone else is working on this case right now. Please try again.")) from exc
 
 
-def _take(activation: Any, user: AbstractBaseUser) -> Any:
-    """Assign the task to the user and run its spec's claim hook, under the lock; the subject, if read."""
+def _take(activation: Any, user: AbstractBaseUser) -> None:
+    """Take the task into the user's inbox (an explicit claim), with its spec's claim hook."""
     task = activation.task
     activation.assign(user)
     spec = registry.spec_for(task)
-    if spec.on_claim is None:
-        return None
-    process = activation.process
-    subject = registry.subject_for(task, process)
-    spec.on_claim(task=task, process=process, subject=subject, user=user)
-    return subject
+    if spec.on_claim is not None:
+        process = activation.process
+        spec.on_claim(task=task, process=process, subject=registry.subject_for(task, process), user=user)
 
 
 def task_claim(*, user: AbstractBaseUser, task_id: int) -> Task:
@@ -283,15 +284,15 @@ def task_complete(*, user: AbstractBaseUser, task_id: int, data: Any, base_url: 
             raise Conflict(_("This task is already finished."))
         if task.owner_id and task.owner_id != user.pk:
             raise Conflict(_("This task is held by someone else."))
-        subject = None
         if not task.owner_id:
             if not claimable:
                 raise TaskNotFound(task_id)
-            subject = _take(activation, user)
+            # Taken and done in one step: the decision records it, and no claim hook runs (a
+            # "review started" a moment before the decision would tell nobody anything).
+            activation.assign(user)
         activation.start(None)
         process = activation.process
-        if subject is None:
-            subject = registry.subject_for(task, process)
+        subject = registry.subject_for(task, process)
         spec.handler(
             task=task, process=process, subject=subject, user=user, data=form.cleaned_data, base_url=base_url
         )

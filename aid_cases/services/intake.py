@@ -17,7 +17,7 @@ from decimal import Decimal
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import F
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -147,14 +147,29 @@ def tracking_no_next(*, region: Region, year: int) -> str:
     The UPDATE takes the counter row's lock until the filing commits, so a concurrent filing waits
     and then reads its own, higher value; a rolled-back filing leaves a gap, which is allowed.
     """
-    counters = TrackingCounter.objects.filter(region=region, year=year)
-    if not counters.update(last=F("last") + 1):
+    last = _counter_increment(region_id=region.pk, year=year)
+    if last is None:
         # The first filing of the year in this region: get_or_create survives a concurrent first
         # filing (it re-reads after an IntegrityError, inside its own savepoint).
         TrackingCounter.objects.get_or_create(region=region, year=year)
-        counters.update(last=F("last") + 1)
-    last = counters.values_list("last", flat=True).get()
+        last = _counter_increment(region_id=region.pk, year=year)
     return f"JDZ-{region.code.upper()}-{year}-{last:06d}"
+
+
+def _counter_increment(*, region_id: int, year: int) -> int | None:
+    """Add one to the counter and read the new value in one statement (UPDATE ... RETURNING, which
+    SQLite 3.35+ and PostgreSQL both have and the ORM cannot say); None when there is no row yet."""
+    qn = connection.ops.quote_name
+    table, last = qn(TrackingCounter._meta.db_table), qn("last")
+    region, year_column = qn(TrackingCounter._meta.get_field("region").column), qn("year")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {last} = {last} + 1 WHERE {region} = %s AND {year_column} = %s "  # noqa: S608
+            f"RETURNING {last}",
+            [region_id, year],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def means_for(

@@ -19,9 +19,10 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 from viewflow.workflow.models import Task
 
-from aid_cases import services
+from aid_cases import rules, services
 from aid_cases.models import Application
 from directory.models import Region
+from directory.selectors import center_for_region_code
 from tests.factories import resident_id
 from tests.world import application_payload
 from workflows import tasks
@@ -48,10 +49,16 @@ def _count(call):
 
 
 def _warm_up():
-    """Steady state of a running server: the year's tracking counter exists, content types are cached."""
-    services.tracking_no_next(region=Region.objects.get(code="zhushan"), year=timezone.localdate().year)
+    """Steady state of a running server: the year's tracking counter exists, content types and the
+    reference data that filings read (core.refdata: the center, the rule rows, the calendar) are cached."""
+    zhushan = Region.objects.get(code="zhushan")
+    services.tracking_no_next(region=zhushan, year=timezone.localdate().year)
     ContentType.objects.clear_cache()
     ContentType.objects.get_for_models(*apps.get_models())
+    center_for_region_code("zhushan")
+    rules.economic_standard_in_force(zhushan, timezone.localdate())
+    rules.period_rule_in_force(zhushan, timezone.localdate())
+    rules.work_calendar()
 
 
 def _measure(actors) -> tuple[dict[str, int], dict[str, list[str]]]:
