@@ -5,8 +5,12 @@ import hashlib
 import importlib
 import io
 import os
+import subprocess
+import sys
 import threading
+import time
 import uuid
+from pathlib import Path
 
 import pypdf
 import pytest
@@ -158,3 +162,47 @@ def test_render_task_is_idempotent(issue):
     assert render_document.apply(args=[document.pk]).get() is False  # already rendered: left alone
     assert render_document.apply(args=[10**9]).get() is False  # gone: nothing to do
     assert IssuedDocument.objects.get(pk=document.pk).sha256 == document.sha256
+
+
+def test_a_worker_process_started_with_celery_renders_the_letter(committed, redis_broker, settings, tmp_path):
+    """``celery -A config worker`` as its own OS process, as deployed: it reads the test database
+    through its own connection, takes the task from Redis and writes the PDF where the site serves it."""
+    if connections["default"].vendor != "postgresql":
+        pytest.skip(
+            "a worker in another process needs a database it can open: run the suite on PostgreSQL "
+            "(DATABASE_URL=postgres://...); the in-memory SQLite test database lives in this process only"
+        )
+    client, queue = redis_broker
+    db = connections["default"].settings_dict
+    env = dict(
+        os.environ,
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DJANGO_DEBUG="1",
+        DATABASE_URL=f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        CELERY_BROKER_URL=REDIS_URL,
+        MEDIA_ROOT=str(settings.MEDIA_ROOT),
+    )
+    document = services.document_issue(**letter(**committed))
+    assert client.llen(queue) == 1 and not IssuedDocument.objects.get(pk=document.pk).pdf
+    celery = Path(sys.executable).with_name("celery")
+    log = tmp_path / "worker.log"
+    with open(log, "wb") as out:
+        worker = subprocess.Popen(
+            [str(celery), "-A", "config", "worker", "--pool", "solo", "-Q", queue, "--loglevel", "warning"],
+            cwd=Path(__file__).resolve().parents[2],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not IssuedDocument.objects.get(pk=document.pk).pdf:
+            time.sleep(0.2)
+    finally:
+        worker.terminate()
+        worker.wait(30)
+    document.refresh_from_db()
+    assert document.pdf, log.read_text(errors="replace")[-3000:]
+    content = (settings.MEDIA_ROOT / document.pdf.name).read_bytes()
+    assert hashlib.sha256(content).hexdigest() == document.sha256
+    assert client.llen(queue) == 0
