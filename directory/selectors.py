@@ -38,17 +38,20 @@ def region_for_input(code: str, *, field: str = "region") -> Region:
         raise ValidationError({field: [_("Unknown region code “%(code)s”.") % {"code": code}]}) from exc
 
 
+def _regions_organisation(kind: str, region: Region, missing: str) -> Organisation:
+    """The region's own active organisation of ``kind``; a ``ValidationError`` on ``region`` if none."""
+    organisation = Organisation.objects.filter(kind=kind, region=region, active=True).order_by("pk").first()
+    if organisation is None:
+        raise ValidationError({"region": [missing]})
+    organisation.region = region  # the caller's object: reading organisation.region costs no query
+    return organisation
+
+
 def center_for_region(region: Region) -> Organisation:
     """The aid center with jurisdiction (Art 38): the region's own active center."""
-    center = (
-        Organisation.objects.filter(kind=OrganisationKind.AID_CENTER, region=region, active=True)
-        .order_by("pk")
-        .first()
+    return _regions_organisation(
+        OrganisationKind.AID_CENTER, region, _("This region has no legal aid center.")
     )
-    if center is None:
-        raise ValidationError({"region": [_("This region has no legal aid center.")]})
-    center.region = region  # the caller's object: reading center.region costs no query
-    return center
 
 
 _SLUG = re.compile(r"[a-z0-9_-]{1,32}")
@@ -80,14 +83,9 @@ def _active_center_of(code: str) -> Organisation | None:
 
 def bureau_for_region(region: Region) -> Organisation:
     """The judicial bureau that established the region's center: it decides objections (Art 49)."""
-    bureau = (
-        Organisation.objects.filter(kind=OrganisationKind.BUREAU, region=region, active=True)
-        .order_by("pk")
-        .first()
+    return _regions_organisation(
+        OrganisationKind.BUREAU, region, _("This region has no judicial bureau to decide objections.")
     )
-    if bureau is None:
-        raise ValidationError({"region": [_("This region has no judicial bureau to decide objections.")]})
-    return bureau
 
 
 def regions_list() -> QuerySet[Region]:
