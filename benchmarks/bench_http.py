@@ -643,8 +643,9 @@ def main() -> int:
         if value != "default" and not value.isdigit():
             parser.error(f"--conn-max-age: {value!r} is neither 'default' nor a number of seconds")
     if args.worker and (problem := worker_problem()):
-        log(f"--worker: {problem}")
-        return 2
+        # Still a measurement worth having: the letters are then rendered by the web processes.
+        log(f"--worker: {problem}; measuring without a worker (letters rendered after each response)")
+        args.worker = None
     if not (BIN / "gunicorn").is_file():
         log(f"no gunicorn in {BIN}: run this with the project's venv python (.venv/bin/python)")
         return 2
