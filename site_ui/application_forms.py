@@ -87,7 +87,8 @@ class ApplicationForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_(
-            "If a time limit expires within 7 days, aid can be provided first and reviewed afterwards."
+            "If a limitation period or deadline is about to expire, aid can be provided first and reviewed "
+            "afterwards (Legal Aid Law, Article 44)."
         ),
     )
     pledge = forms.BooleanField(

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from aid_cases import rules
 from aid_cases.models import Application, Decision, Objection, SupplementRequest, Termination
+from aid_cases.services import provisional_threshold
 from directory.selectors import bureau_for_region
 from documents.models import DocumentKind, IssuedDocument
 from documents.pdf import chinese_date
@@ -111,9 +112,10 @@ def approval_issue(
             paragraphs.insert(
                 1,
                 _(
-                    "Because a deadline is fewer than seven days away, aid is provided first under Article 44; the "
-                    "review of your eligibility continues, and aid ends if you are found not entitled to it."
-                ),
+                    "Because a deadline is fewer than %(days)s days away, aid is provided first under Article 44; "
+                    "the review of your eligibility continues, and aid ends if you are found not entitled to it."
+                )
+                % {"days": provisional_threshold(application, timezone.localdate(decision.decided_at))},
             )
         if decision.reason:
             paragraphs.append(_("Reasons: %(reason)s") % {"reason": decision.reason})

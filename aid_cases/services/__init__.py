@@ -23,6 +23,7 @@ from .intake import (
 from .objections import objection_decide, objection_submit
 from .review import (
     provisional_allowed,
+    provisional_threshold,
     review_approve,
     review_confirm,
     review_provisional,
@@ -45,6 +46,7 @@ __all__ = [
     "objection_decide",
     "objection_submit",
     "provisional_allowed",
+    "provisional_threshold",
     "review_approve",
     "review_confirm",
     "review_provisional",

@@ -119,13 +119,18 @@ def review_refuse(*, acting_user: AbstractBaseUser, application: Application, re
     return decision
 
 
+def provisional_threshold(application: Application, today: datetime.date | None = None) -> int:
+    """Art 44: provisional aid when a deadline is fewer than this many days away (the period rule's)."""
+    rule = rules.period_rule_in_force(application.region, today or timezone.localdate())
+    return rule.provisional_threshold_days
+
+
 def provisional_allowed(application: Application, today: datetime.date | None = None) -> bool:
     """Art 44: a limitation period or deadline fewer than N days away (N from the period rule)."""
     if application.urgent_deadline is None:
         return False
     today = today or timezone.localdate()
-    rule = rules.period_rule_in_force(application.region, today)
-    return (application.urgent_deadline - today).days < rule.provisional_threshold_days
+    return (application.urgent_deadline - today).days < provisional_threshold(application, today)
 
 
 @service_transaction()
@@ -134,7 +139,14 @@ def review_provisional(
 ) -> Decision:
     require_status(application, REVIEWABLE)
     if not provisional_allowed(application):
-        raise ValidationError({"outcome": [_("Provisional aid needs a deadline fewer than 7 days away.")]})
+        raise ValidationError(
+            {
+                "outcome": [
+                    _("Provisional aid needs a deadline fewer than %(days)s days away.")
+                    % {"days": provisional_threshold(application)}
+                ]
+            }
+        )
     decision = _record_decision(
         acting_user=acting_user,
         application=application,

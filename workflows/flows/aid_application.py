@@ -99,7 +99,7 @@ class ReviewForm(forms.Form):
         ("approve", _("Grant legal aid")),
         ("refuse", _("Refuse legal aid")),
         ("request_supplement", _("Ask for missing materials (one-time notice)")),
-        ("provisional", _("Provisional aid: a deadline is fewer than 7 days away")),
+        ("provisional", _("Provisional aid first: a deadline is close (Art 44)")),
     ]
     outcome = forms.ChoiceField(label=_("Decision"), choices=OUTCOMES, widget=forms.RadioSelect)
     reason = reasons_field(
@@ -163,7 +163,10 @@ def _review_claim(*, task: Task, process: Process, subject: Application, user: A
 
 
 def _review_context(*, task: Task, subject: Application, user: AbstractBaseUser) -> dict[str, Any]:
-    return {"provisional_allowed": services.provisional_allowed(subject)}
+    return {
+        "provisional_allowed": services.provisional_allowed(subject),
+        "provisional_days": services.provisional_threshold(subject),
+    }
 
 
 def _supplement(
