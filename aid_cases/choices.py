@@ -28,6 +28,10 @@ class Status(models.TextChoices):
     TERMINATED = "terminated", pgettext_lazy("application status", "Terminated")
 
 
+# The review is open: a reviewer may decide, and the decision's due date runs.
+REVIEWABLE_STATUSES = (Status.SUBMITTED, Status.UNDER_REVIEW)
+
+
 class RepresentativeRelation(models.TextChoices):
     LEGAL_REPRESENTATIVE = "legal_representative", _("Legal representative")
     CLOSE_RELATIVE = "close_relative", _("Close relative")

@@ -14,6 +14,7 @@ from directory.rules import EffectiveDatedRule
 from directory.validators import validate_phone, validate_resident_id
 
 from .choices import (
+    REVIEWABLE_STATUSES,
     Channel,
     CountingMode,
     DecisionKind,
@@ -274,6 +275,11 @@ class Application(models.Model):
 
     def __str__(self) -> str:
         return self.tracking_no
+
+    @property
+    def review_due(self):
+        """The date the decision is due by while the review is open; None once decided or paused."""
+        return self.decision_due if self.status in REVIEWABLE_STATUSES else None
 
     @property
     def category_labels(self) -> list[str]:

@@ -122,12 +122,6 @@ def means_out(application: Application) -> dict:
     }
 
 
-def _due(application: Application):
-    if application.status in (Status.SUBMITTED, Status.UNDER_REVIEW):
-        return application.decision_due
-    return None
-
-
 class ApplicationSummaryOut(serializers.ModelSerializer):
     region = serializers.CharField(source="region.code")
     applicant_name = serializers.CharField(source="applicant.name")
@@ -149,8 +143,7 @@ class ApplicationSummaryOut(serializers.ModelSerializer):
         ]
 
     def get_due(self, obj) -> str | None:
-        due = _due(obj)
-        return due.isoformat() if due else None
+        return obj.review_due.isoformat() if obj.review_due else None
 
 
 def decision_out(application: Application) -> dict | None:
@@ -210,7 +203,7 @@ def application_detail(application: Application, *, user) -> dict:
         "fee_waivers": [],
         "documents": documents,
         "timeline": application_timeline(application),
-        "due": _due(application),
+        "due": application.review_due,
         "provisional": application.provisional,
     }
 

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from aid_cases import means, rules, selectors, services, tracking
-from aid_cases.choices import Status
 from aid_cases.models import Application
 from aid_cases.timeline import application_timeline
 from core.errors import Conflict
@@ -121,7 +120,7 @@ def application_detail(request, pk: int):
     is_filer = application.filed_by_id == request.user.pk
     supplement_task = _open_task_for(request.user, application, "supplement") if is_filer else None
     objection_form = (
-        ObjectionForm() if is_filer and application.status in (Status.REFUSED, Status.TERMINATED) else None
+        ObjectionForm() if services.objection_possible(user=request.user, application=application) else None
     )
     if request.method == "POST" and is_filer:
         action = request.POST.get("action")
@@ -194,7 +193,7 @@ def task_detail(request, pk: int):
     except tasks.TaskNotFound as exc:
         raise Http404 from exc
     spec = registry.spec_for(task)
-    task = tasks.with_subjects([task], with_case=True)[0]
+    task = tasks.with_subjects([task])[0]
     subject = task.process.artifact
     application = getattr(task.process.coerced, "application", None)
     form = spec.form()

@@ -145,12 +145,7 @@ def refusal_issue(
             _("Having reviewed the application of %(who)s, this center decides not to grant legal aid.")
             % {"who": _applicant_line(application)},
             _("Reasons: %(reason)s") % {"reason": decision.reason},
-            _(
-                "If you disagree with this decision, you may object to the judicial bureau that established this "
-                "center (%(bureau)s), online or in writing; the bureau decides within %(period)s "
-                "(Legal Aid Law, Article 49)."
-            )
-            % {"bureau": _bureau_name(application), "period": _objection_period(application)},
+            _objection_route(application),
         ]
         fields = [
             (_("Applicant"), application.applicant.name),
@@ -214,11 +209,7 @@ def termination_issue(
             % {"who": _applicant_line(application)},
             _("Ground: %(ground)s. Reasons: %(reason)s")
             % {"ground": termination.get_ground_display(), "reason": termination.reason},
-            _(
-                "If you disagree with this decision, you may object to the judicial bureau that established this "
-                "center (%(bureau)s); the bureau decides within %(period)s (Legal Aid Law, Article 49)."
-            )
-            % {"bureau": _bureau_name(application), "period": _objection_period(application)},
+            _objection_route(application),
         ]
         fields = [
             (_("Applicant"), application.applicant.name),
@@ -286,8 +277,16 @@ def _assign_period(application: Application) -> str:
     return rules.period_text(rule.assign_days, rule.counting_mode)
 
 
-def _objection_period(application: Application) -> str:
-    return rules.objection_period_text(application.region, timezone.localdate())
+def _objection_route(application: Application) -> str:
+    """Where and how soon an objection to a refusal or a termination is decided (Art 49)."""
+    return _(
+        "If you disagree with this decision, you may object to the judicial bureau that established this "
+        "center (%(bureau)s), online or in writing; the bureau decides within %(period)s "
+        "(Legal Aid Law, Article 49)."
+    ) % {
+        "bureau": _bureau_name(application),
+        "period": rules.objection_period_text(application.region, timezone.localdate()),
+    }
 
 
 def _bureau_name(application: Application) -> str:

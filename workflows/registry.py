@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from django import forms
@@ -68,7 +68,6 @@ class TaskSpec:
     on_claim: ClaimHook | None = None
     page_context: Callable[..., dict[str, Any]] = _no_context  # extra context for the partial
     subject_key: str | None = None  # the API row's field naming the subject, e.g. "waiver_id"
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -77,10 +76,13 @@ class TaskSpec:
 
 _SPECS: dict[Any, TaskSpec] = {}
 _discovered = False
+_subject_querysets: dict[type[Model], QuerySet] | None = None
 
 
 def register(*specs: TaskSpec) -> None:
     """Called by each flow module at import, for each of its human nodes."""
+    global _subject_querysets
+    _subject_querysets = None  # built again from every spec on first use
     for spec in specs:
         existing = _SPECS.get(spec.node)
         if existing is not None and existing is not spec:
@@ -117,11 +119,16 @@ def nodes_named(name: str) -> list[Any]:
 
 
 def subject_querysets() -> dict[type[Model], QuerySet]:
-    """One queryset per subject model, joined with what every spec on that model reads."""
-    related: dict[type[Model], set[str]] = {}
-    for spec in specs():
-        related.setdefault(spec.subject_model, set()).update(spec.subject_related)
-    return {model: model._default_manager.select_related(*sorted(paths)) for model, paths in related.items()}
+    """One queryset per subject model, joined with what every spec on that model reads (built once)."""
+    global _subject_querysets
+    if _subject_querysets is None:
+        related: dict[type[Model], set[str]] = {}
+        for spec in specs():
+            related.setdefault(spec.subject_model, set()).update(spec.subject_related)
+        _subject_querysets = {
+            model: model._default_manager.select_related(*sorted(paths)) for model, paths in related.items()
+        }
+    return _subject_querysets
 
 
 def subject_for(task: Task, process: Process) -> Any:

@@ -146,23 +146,24 @@ def with_subjects(tasks: Sequence[Task], *, with_case: bool = False) -> list[Tas
     counts on every work list.
     """
     tasks = list(tasks)
-    _load_generic(tasks, "artifact", registry.subject_querysets())
+    found = _load_generic(tasks, "artifact", registry.subject_querysets(), {})
     if with_case:
-        _load_generic(tasks, "seed", {})
+        # an application's own review has the application as both: it is not read twice
+        _load_generic(tasks, "seed", {}, found)
     return tasks
 
 
-def _load_generic(tasks: list[Task], name: str, querysets: dict[type[Model], QuerySet]) -> None:
-    """Set the generic relation ``name`` (artifact or seed) of each task's process from one query per model."""
+def _load_generic(
+    tasks: list[Task], name: str, querysets: dict[type[Model], QuerySet], known: dict[tuple[int, int], Model]
+) -> dict[tuple[int, int], Model]:
+    """Set the generic relation ``name`` (artifact or seed) of each task's process, from ``known`` rows
+    or one query per model; the rows by (content type, id)."""
     wanted: dict[int, set[int]] = {}
     for task in tasks:
-        type_id, object_id = (
-            getattr(task.process, f"{name}_content_type_id"),
-            getattr(task.process, f"{name}_object_id"),
-        )
-        if type_id is not None and object_id is not None:
-            wanted.setdefault(type_id, set()).add(object_id)
-    found: dict[tuple[int, int], Model] = {}
+        key = (getattr(task.process, f"{name}_content_type_id"), getattr(task.process, f"{name}_object_id"))
+        if key[0] is not None and key[1] is not None and key not in known:
+            wanted.setdefault(key[0], set()).add(key[1])
+    found: dict[tuple[int, int], Model] = dict(known)
     for type_id, ids in wanted.items():
         model = ContentType.objects.get_for_id(type_id).model_class()
         queryset = querysets.get(model) if model is not None else None
@@ -175,6 +176,7 @@ def _load_generic(tasks: list[Task], name: str, querysets: dict[type[Model], Que
         key = (getattr(process, f"{name}_content_type_id"), getattr(process, f"{name}_object_id"))
         if key in found:
             setattr(process, name, found[key])
+    return found
 
 
 def task_name(task: Task) -> str:

@@ -20,7 +20,7 @@ from .intake import (
     means_preview,
     tracking_no_next,
 )
-from .objections import objection_decide, objection_submit
+from .objections import objection_decide, objection_possible, objection_submit
 from .review import (
     provisional_allowed,
     provisional_threshold,
@@ -44,6 +44,7 @@ __all__ = [
     "means_for",
     "means_preview",
     "objection_decide",
+    "objection_possible",
     "objection_submit",
     "provisional_allowed",
     "provisional_threshold",

@@ -20,6 +20,11 @@ from .status import application_set_status, require_reason
 OBJECTION_TARGETS = {Status.REFUSED: ObjectionTarget.REFUSAL, Status.TERMINATED: ObjectionTarget.TERMINATION}
 
 
+def objection_possible(*, user: AbstractBaseUser, application: Application) -> bool:
+    """Whether ``user`` may object to ``application`` now: its applicant, after a refusal or a termination."""
+    return application.filed_by_id == user.pk and application.status in OBJECTION_TARGETS
+
+
 @service_transaction()
 def objection_submit(*, acting_user: AbstractBaseUser, application: Application, reason: str) -> Objection:
     """The applicant objects to a refusal or a termination; the bureau decides within the rule's period."""

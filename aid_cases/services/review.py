@@ -17,11 +17,11 @@ from directory.audit import AuditAction
 from directory.services import audit_record
 
 from .. import means, rules
-from ..choices import DecisionKind, Status, TerminationGround
+from ..choices import REVIEWABLE_STATUSES, DecisionKind, Status, TerminationGround
 from ..models import Application, Decision, SupplementRequest, Termination
 from .status import application_set_status, optional_text, require_reason, require_status
 
-REVIEWABLE = (Status.SUBMITTED, Status.UNDER_REVIEW)
+REVIEWABLE = REVIEWABLE_STATUSES
 
 # The one-time notice lists every missing item at once (一次性告知), each short enough for a letter line.
 SUPPLEMENT_ITEMS_MAX = 30
