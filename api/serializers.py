@@ -1,9 +1,11 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from directory.choices import MatterType, OrganisationKind, ProviderKind
 from directory.models import Organisation, Provider, Region
+from directory.selectors import region_for_input
 
 
 class RegionSerializer(serializers.ModelSerializer):
@@ -94,10 +96,10 @@ class DirectoryQuerySerializer(serializers.Serializer):
     def validate_region(self, value: str) -> Region | None:
         if not value:
             return None
-        region = Region.objects.filter(code=value).first()
-        if region is None:
-            raise serializers.ValidationError(_("Unknown region code “%(code)s”.") % {"code": value})
-        return region
+        try:
+            return region_for_input(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.message_dict["region"]) from exc
 
 
 class ProviderQuerySerializer(DirectoryQuerySerializer):
