@@ -1,6 +1,8 @@
-"""The project's own guarantees: settings from the environment, migrations, deploy checks."""
+"""The project's own guarantees: settings from the environment, migrations, deploy checks, its documentation."""
 
 import os
+import re
+import shutil
 import subprocess
 import sys
 from io import StringIO
@@ -104,3 +106,79 @@ def test_named_sqlite_database_runs_in_wal_mode(tmp_path):
         timeout=60,
     )
     assert result.stdout.strip() == "wal", result.stderr
+
+
+# --- the documentation is self-contained ---------------------------------------------------------
+
+
+def _tracked_files() -> list[Path]:
+    """The repository's files: git's list when there is one, else the tree without build output."""
+    git = shutil.which("git")
+    try:
+        if git is None:
+            raise OSError("no git")
+        listed = subprocess.run(
+            [git, "ls-files", "-z"], cwd=ROOT, capture_output=True, text=True, timeout=60, check=True
+        ).stdout
+        return [ROOT / name for name in listed.split("\0") if name]
+    except (OSError, subprocess.CalledProcessError):
+        skip = {".venv", ".git", "node_modules", "staticfiles", "media", "__pycache__", "build", "dist"}
+        return [p for p in ROOT.rglob("*") if p.is_file() and not skip & set(p.relative_to(ROOT).parts)]
+
+
+def test_no_file_points_outside_the_repository_to_shared():
+    """A clone has no ``../shared/``: documentation and code point to the project's own docs/."""
+    offenders = []
+    for path in _tracked_files():
+        relative = path.relative_to(ROOT)
+        if relative.parts[0] == "tests" or not path.is_file():
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (UnicodeDecodeError, OSError):
+            continue  # binary files
+        if "../shared/" in text:
+            offenders.append(str(relative))
+    assert not offenders, offenders
+
+
+_LINK = re.compile(r"(?<!!)\[[^\]]*\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
+
+
+def _anchors(markdown: str) -> set[str]:
+    """GitHub's anchors of a Markdown file's headings."""
+    anchors = set()
+    for line in markdown.splitlines():
+        if match := re.match(r"#{1,6}\s+(.*)", line):
+            title = re.sub(r"[^\w\- ]", "", match.group(1).strip().lower())
+            anchors.add(title.replace(" ", "-"))
+    return anchors
+
+
+def _documentation() -> list[Path]:
+    return [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+
+
+def test_the_documentation_exists():
+    names = {path.name for path in _documentation()}
+    assert {"README.md", "architecture.md", "domain.md", "api.md", "deployment.md", "workflows.md"} <= names
+
+
+@pytest.mark.parametrize("document", _documentation(), ids=lambda path: path.name)
+def test_every_relative_link_of_the_documentation_resolves(document):
+    text = document.read_text(encoding="utf-8")
+    broken = []
+    for target in _LINK.findall(text):
+        if re.match(r"^[a-z][a-z0-9+.-]*:", target):  # https:, mailto: ...
+            continue
+        path_part, _, anchor = target.partition("#")
+        resolved = (document.parent / path_part).resolve() if path_part else document
+        if not resolved.exists():
+            broken.append(target)
+        elif (
+            anchor
+            and resolved.suffix == ".md"
+            and anchor not in _anchors(resolved.read_text(encoding="utf-8"))
+        ):
+            broken.append(target)
+    assert not broken, broken
