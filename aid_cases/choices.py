@@ -11,7 +11,7 @@ class Channel(models.TextChoices):
 
 
 class Status(models.TextChoices):
-    """Application statuses of API.md."""
+    """Application statuses of docs/api.md."""
 
     SUBMITTED = "submitted", pgettext_lazy("application status", "Submitted")
     SUPPLEMENT_REQUESTED = "supplement_requested", pgettext_lazy("application status", "Supplement requested")

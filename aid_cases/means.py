@@ -1,4 +1,4 @@
-"""The means test (经济困难审查, DESIGN §3.1) as a pure function over plain values.
+"""The means test (经济困难审查, docs/domain.md, the means test) as a pure function over plain values.
 
 No database access and no models here: the caller copies the applicable ``EconomicStandard`` row
 into a :class:`Standard` and the application's household answers into a :class:`Household`, and
@@ -62,7 +62,7 @@ class Result(StrEnum):
 
 
 class ApplicantCategory(models.TextChoices):
-    """Applicants' special groups (DESIGN §3.1, API.md ``categories``)."""
+    """Applicants' special groups (docs/domain.md, the means test; docs/api.md, ``categories``)."""
 
     LOW_INCOME = "low_income", _("Low-income group")
     DISABLED = "disabled", _("Person with disabilities")
@@ -184,7 +184,7 @@ class MeansResult:
     per_capita_income: Decimal | None  # 0.01 yuan, ROUND_HALF_UP, for display only
 
     def as_dict(self) -> dict[str, Any]:
-        """The ``means_test`` block of API.md, messages rendered in the active language."""
+        """The ``means_test`` block of docs/api.md, messages rendered in the active language."""
         return {
             "result": str(self.result),
             "reasons": [r.as_dict() for r in self.reasons],
@@ -594,7 +594,7 @@ def means_test(
     id_number: str | None = None,
     on: datetime.date,
 ) -> MeansResult:
-    """Judge the means test for one application on day ``on`` (DESIGN §3.1).
+    """Judge the means test for one application on day ``on`` (docs/domain.md, the means test).
 
     ``standard`` is the hardship standard of the applicant's region in force on ``on`` (or
     ``None`` when there is none); it is returned in the result whatever the outcome, so the

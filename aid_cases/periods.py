@@ -1,4 +1,4 @@
-"""Deadline arithmetic for legal-aid periods (DESIGN.md §3.4): pure functions over plain values.
+"""Deadline arithmetic for legal-aid periods (docs/domain.md, periods): pure functions over plain values.
 
 Nothing here touches the database. Callers load the local overrides (the admin table of
 date → working day / rest day) and the pauses (supplement notices) themselves and pass them in.

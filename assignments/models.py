@@ -38,7 +38,7 @@ class SubsidyStandard(EffectiveDatedRule):
 
 
 class DutyRule(models.Model):
-    """The annual public-interest duty of one year (DESIGN §6), optionally for one region."""
+    """The annual public-interest duty of one year (docs/domain.md), optionally for one region."""
 
     class CountingDate(models.TextChoices):
         ACCEPTED = "accepted", _("Date the assignment was accepted")

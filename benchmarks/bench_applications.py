@@ -235,7 +235,7 @@ def measure(backend: str, n: int) -> int:
     started = last_report = time.perf_counter()
     interval_rates: list[float] = []
     for i in range(n):
-        reset_queries()  # the query log keeps 9,000 entries; a full log counts 0 (DESIGN §8.4)
+        reset_queries()  # the query log keeps 9,000 entries; a full log counts 0
         counts = {}
         with CaptureQueriesContext(connection) as filing:
             filed = filer.post("/api/v1/applications/", payload(i), format="json")

@@ -1,7 +1,7 @@
 """Calls per second and SQL statements per application over HTTP, against gunicorn, beside the floor.
 
 For each backend (SQLite, PostgreSQL): runs the bare viewflow floor
-(../shared/bench/floor/run_floor.py), then, for each database-connection setting, on a throwaway
+(run_floor.py, a script kept outside this repository: ``--floor PATH``), then, for each database-connection setting, on a throwaway
 database: migrate, seed one aid center, reviewer and applicant per client (http_world.py), serve
 the project with gunicorn (2 sync workers, DEBUG off, production settings from the environment,
 plus the statement-counting middleware of bench_settings.py / sql_count.py) and drive it with
@@ -650,7 +650,7 @@ def main() -> int:
         log(f"no gunicorn in {BIN}: run this with the project's venv python (.venv/bin/python)")
         return 2
     if not args.no_floor and not args.floor.is_file():
-        log(f"no floor at {args.floor}: run with --no-floor, or check out ../shared")
+        log(f"no floor at {args.floor}: run with --no-floor, or pass --floor PATH")
         return 2
 
     # a terminated run still stops its gunicorn and drops its database (the finally blocks)

@@ -1,4 +1,4 @@
-"""Enumerations shared by the apps. Codes are the lower-case English codes of API.md."""
+"""Enumerations shared by the apps. Codes are the lower-case English codes of docs/api.md."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -63,7 +63,7 @@ class MatterType(models.TextChoices):
 
 
 class Role(models.TextChoices):
-    """Roles of DESIGN §1 held through a membership of an organisation.
+    """Roles (docs/domain.md, who does what) held through a membership of an organisation.
 
     ``applicant`` and ``administrator`` need no organisation: an applicant is any citizen's
     account, an administrator a staff account of the Django admin.
@@ -112,7 +112,7 @@ class MatterCategory(models.TextChoices):
 
 
 class AidForm(models.TextChoices):
-    """Forms of aid (DESIGN §3.2); the subsidy standard is set per form."""
+    """Forms of aid (docs/domain.md, matters in scope); the subsidy standard is set per form."""
 
     CONSULTATION = "consultation", _("Consultation")
     DRAFTING = "drafting", _("Drafting documents")
@@ -127,5 +127,5 @@ CRIMINAL_MATTER_TYPES = frozenset({MatterType.CRIMINAL_DEFENCE, MatterType.CRIMI
 
 
 def matter_type_fits(category: str, matter_type: str) -> bool:
-    """Criminal matter types belong to the criminal category, and only to it (DESIGN §3.2)."""
+    """Criminal matter types belong to the criminal category, and only to it (docs/domain.md)."""
     return (category == MatterCategory.CRIMINAL) == (matter_type in CRIMINAL_MATTER_TYPES)

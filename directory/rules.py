@@ -1,4 +1,4 @@
-"""Effective-dated rule rows (DESIGN §3): a base for every table of thresholds, periods and rates."""
+"""Effective-dated rule rows (docs/domain.md): a base for every table of thresholds, periods and rates."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Writes to the directory. Keyword-only, one transaction, an audit row each (DESIGN §8)."""
+"""Writes to the directory. Keyword-only, one transaction, an audit row each (docs/architecture.md)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from .models import AuditEvent, Membership, Organisation, Provider, ProviderSpec
 ORG_INTERNAL_PERM = "directory.view_organisation_internal"
 
 # Object permissions a role holds on its own organisation, through the (organisation, role)
-# group: viewflow checks them with user.has_perm(perm, obj=organisation) (DESIGN §8.1).
+# group: viewflow checks them with user.has_perm(perm, obj=organisation) (docs/architecture.md, viewflow).
 ROLE_OBJECT_PERMISSIONS: dict[str, tuple[str, ...]] = {
     Role.REVIEWER: ("directory.review_applications",),
     Role.DIRECTOR: ("directory.review_applications",),
@@ -73,7 +73,7 @@ def _organisation_role_group(organisation: Organisation, role: str) -> Group | N
 def _organisation_members_group(organisation: Organisation) -> Group:
     """The group of an organisation's members, holding its object permissions.
 
-    Per-organisation groups rather than per-user grants (DESIGN §8.1): one row per
+    Per-organisation groups rather than per-user grants (docs/architecture.md, viewflow): one row per
     organisation, and guardian's queries stay flat however many members it has.
     """
     group, created = Group.objects.get_or_create(name=organisation.members_group_name)

@@ -1,4 +1,4 @@
-"""Issued documents: every letter the engine produces, with a public verification code (DESIGN §8.3)."""
+"""Issued documents: every letter the engine produces, with a public verification code (docs/architecture.md)."""
 
 from __future__ import annotations
 
@@ -86,7 +86,7 @@ class IssuedDocument(models.Model):
         related_name="issued_documents",
     )
     # A plain reference rather than a foreign key or generic relation: documents sits below the
-    # domain apps (DESIGN §8) and must not import them.
+    # domain apps (docs/architecture.md) and must not import them.
     subject_type = models.CharField(_("subject type"), max_length=64)
     subject_id = models.CharField(_("subject id"), max_length=64)
     # What the letter prints beyond the columns above: issuer's name as it was, paragraphs, fields,

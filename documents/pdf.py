@@ -1,4 +1,4 @@
-"""The letter toolkit: A4 letters in Chinese with letterhead, verification code and QR code (DESIGN §8.3).
+"""The letter toolkit: A4 letters in Chinese with letterhead, verification code and QR code (docs/architecture.md).
 
 reportlab's built-in CID font ``STSong-Light`` needs no font file and its text extracts exactly,
 which is how the letters are tested. Output is deterministic (``invariant``): the same input gives

@@ -1,7 +1,7 @@
 """Writes to documents: issuing, rendering and revoking letters. Keyword-only, one transaction each.
 
 Issuing and revoking write an audit row. Rendering writes none: the PDF is a deterministic function
-of the issued row (DESIGN §8.3), so it records no decision of its own; its SHA-256 is on the row.
+of the issued row (docs/architecture.md), so it records no decision of its own; its SHA-256 is on the row.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The public verify page (DESIGN §8.3): anyone holding a letter can check it is genuine."""
+"""The public verify page (docs/architecture.md): anyone holding a letter can check it is genuine."""
 
 from __future__ import annotations
 

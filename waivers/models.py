@@ -1,1 +1,1 @@
-"""Filled by later issues (DESIGN §8)."""
+"""Filled by later issues (docs/architecture.md)."""

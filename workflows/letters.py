@@ -1,4 +1,4 @@
-"""The letters of an aid application (DESIGN §8.3), built from the case and issued as documents.
+"""The letters of an aid application (docs/architecture.md), built from the case and issued as documents.
 
 Here, not in documents/ or aid_cases/: documents knows nothing of applications and aid_cases
 nothing of PDFs; the workflow layer that issues a letter at a step knows both.

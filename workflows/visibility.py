@@ -1,4 +1,4 @@
-"""What viewflow itself lets a user see of our processes (DESIGN §8.1).
+"""What viewflow itself lets a user see of our processes (docs/architecture.md, viewflow).
 
 viewflow shows every process to anyone with the global view permission; here a process is visible
 only when its case is, by our selectors. Lists of processes (``obj is None``) and managing (cancel,

@@ -1,4 +1,4 @@
-"""Permission matrix for applications: role × application → visible (200) or 404 (DESIGN §1)."""
+"""Permission matrix for applications: role × application → visible (200) or 404 (docs/domain.md)."""
 
 import datetime
 from decimal import Decimal

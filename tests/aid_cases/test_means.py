@@ -1,4 +1,4 @@
-"""The means test (DESIGN §3.1) as a pure function: boundaries, bypasses, ages and properties."""
+"""The means test (docs/domain.md) as a pure function: boundaries, bypasses, ages and properties."""
 
 from datetime import date, timedelta
 from decimal import Decimal

@@ -1,4 +1,4 @@
-"""Role × object → visible (200) or not (404). Grows with every feature (DESIGN §1).
+"""Role × object → visible (200) or not (404). Grows with every feature (docs/domain.md, who does what).
 
 Objects so far: organisations' internal records (members, credit code, providers' licences),
 at ``/organisations/<id>/`` and through ``selectors.organisations_visible_internal``.
@@ -98,7 +98,7 @@ def test_organisation_internal_record_matrix(world, who):
 
 
 def test_a_global_permission_does_not_widen_visibility(world):
-    """Object permissions are queried with accept_global_perms=False (DESIGN §8.1)."""
+    """Object permissions are queried with accept_global_perms=False (docs/architecture.md, viewflow)."""
     from django.contrib.auth.models import Permission
 
     orgs, users = world

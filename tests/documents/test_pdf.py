@@ -1,4 +1,4 @@
-"""The letter toolkit, checked the way DESIGN §8.3 asks: by extracting the text with pypdf."""
+"""The letter toolkit, checked the way docs/architecture.md says: by extracting the text with pypdf."""
 
 import datetime
 import io

@@ -1,4 +1,4 @@
-"""The PDF is rendered after the issuing transaction commits, once, from the row alone (DESIGN §8.3)."""
+"""The PDF is rendered after the issuing transaction commits, once, from the row alone (docs/architecture.md)."""
 
 import datetime
 import hashlib

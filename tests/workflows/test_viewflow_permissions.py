@@ -1,4 +1,4 @@
-"""viewflow's own permission checks work on every node of every flow (DESIGN §8.1).
+"""viewflow's own permission checks work on every node of every flow (docs/architecture.md, viewflow).
 
 viewflow calls a node's ``can_assign``, ``can_execute`` and ``can_view`` with the task as stored,
 whose ``process`` is a plain ``Process``: the ``.Permission(..., obj=...)`` lambdas must coerce it.

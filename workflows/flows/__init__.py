@@ -1,4 +1,4 @@
-"""The project's flows, one module each (DESIGN §2): each module declares its flow, the specs of its
+"""The project's flows, one module each (docs/domain.md): each module declares its flow, the specs of its
 human tasks (``workflows.registry``) and their templates.
 
 Importing this package imports every module in it, so a new flow joins the task layer by being
