@@ -27,7 +27,7 @@ from .choices import (
 
 
 class EconomicStandard(EffectiveDatedRule):
-    """The hardship standard of a region (DESIGN §3.1): income per household member per month."""
+    """The hardship standard of a region (docs/domain.md): income per household member per month."""
 
     class Kind(models.TextChoices):
         LOW_INCOME = "low_income", _("Local low-income standard")
@@ -70,7 +70,7 @@ class EconomicStandard(EffectiveDatedRule):
 
 
 class PeriodRule(EffectiveDatedRule):
-    """Periods of DESIGN §3.4 and whether they count working or calendar days.
+    """Periods (docs/domain.md, periods) and whether they count working or calendar days.
 
     A row without a region applies wherever no region has its own row.
     """
@@ -317,7 +317,7 @@ class ApplicationDocument(models.Model):
 
 
 class Decision(models.Model):
-    """A reviewer's decision on an application, with the rule rows it used (DESIGN §3)."""
+    """A reviewer's decision on an application, with the rule rows it used (docs/domain.md)."""
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="decisions")
     kind = models.CharField(_("decision"), max_length=16, choices=DecisionKind.choices)
@@ -347,6 +347,8 @@ class SupplementRequest(models.Model):
     missing_items = models.JSONField(_("missing items"))
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_on = models.DateField(_("requested on"))
+    # When the notice was given: only materials uploaded after it answer it.
+    requested_at = models.DateTimeField(_("requested at"), null=True, blank=True)
     due_on = models.DateField(_("supplement due"))
     answered_on = models.DateField(_("supplemented on"), null=True, blank=True)
     note = models.TextField(_("applicant's note"), max_length=2000, blank=True)
@@ -365,6 +367,25 @@ class Objection(models.Model):
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="objections")
     target = models.CharField(_("against"), max_length=16, choices=ObjectionTarget.choices)
+    # The decision objected to. One objection per decision (Art 49): once the bureau has decided it,
+    # the route is administrative reconsideration or litigation, not a second objection. Unique, so
+    # that two objections filed at the same moment cannot both be stored.
+    refusal = models.OneToOneField(
+        "Decision",
+        verbose_name=_("refusal objected to"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="objection",
+    )
+    termination = models.OneToOneField(
+        "Termination",
+        verbose_name=_("termination objected to"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="objection",
+    )
     reason = models.TextField(_("grounds of the objection"), max_length=2000)
     filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     filed_at = models.DateTimeField(_("filed at"), auto_now_add=True)

@@ -1,11 +1,13 @@
-"""Reads of applications, each applying what the user may see (DESIGN §1)."""
+"""Reads of applications, each applying what the user may see (docs/domain.md, who does what)."""
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+import datetime
+
+from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 
 from directory.choices import Role
-from directory.models import Organisation
+from directory.models import Citizen, Organisation
 from directory.selectors import user_center_ids
 
 from .models import Application, Objection
@@ -21,7 +23,8 @@ def applications_visible_to(user) -> QuerySet[Application]:
         return qs.none()
     if user.is_superuser:
         return qs
-    condition = Q(filed_by=user)
+    # their own filings, and as a registered citizen those naming them as applicant or representative
+    condition = Q(filed_by=user) | _party_condition(user)
     centers = user_center_ids(user)
     if centers:
         condition |= Q(center_id__in=centers)
@@ -45,10 +48,11 @@ def application_get(*, user, pk: int) -> Application:
 
 
 def user_sees_personal_data(user, application: Application) -> bool:
-    """Full ID numbers only for the applicant's own account and the handling center's staff."""
+    """Full ID numbers only for the applicant's side (the filing account, the registered applicant or
+    representative) and the handling center's staff."""
     if application.filed_by_id == user.pk:
         return True
-    return application.center_id in user_center_ids(user)
+    return application.center_id in user_center_ids(user) or user_is_party(user, application)
 
 
 def mask_id_number(value: str) -> str:
@@ -68,3 +72,74 @@ def application_by_tracking(*, tracking_no: str, id_tail: str) -> Application | 
     if application is None or application.applicant.id_number[-4:].upper() != id_tail.upper():
         return None
     return application
+
+
+def applications_recused_for(user) -> QuerySet[Application]:
+    """Applications ``user`` may never decide: those they filed (a clerk's window or hotline
+    record included), or whose applicant or representative they are, by the resident ID number
+    their account was registered with. A colleague decides those (conflict of interest)."""
+    if not user.is_authenticated:
+        return Application.objects.none()
+    return Application.objects.filter(Q(filed_by=user) | _party_condition(user))
+
+
+def _party_condition(user) -> Q:
+    """The applications whose applicant or representative has the ID number the account was
+    registered with (one subquery, no query of its own)."""
+    own_id_numbers = Citizen.objects.filter(user=user).values("id_number")
+    return Q(applicant__id_number__in=own_id_numbers) | Q(representative_id_number__in=own_id_numbers)
+
+
+def user_is_party(user, application: Application) -> bool:
+    """Whether the account's registered ID number is the application's applicant's or representative's."""
+    if not user.is_authenticated:
+        return False
+    return Application.objects.filter(_party_condition(user), pk=application.pk).exists()
+
+
+def user_recused(user, application: Application) -> bool:
+    """Whether ``user`` may not decide ``application`` (``applications_recused_for``), without a query
+    when they filed it."""
+    if application.filed_by_id == user.pk:
+        return True
+    return applications_recused_for(user).filter(pk=application.pk).exists()
+
+
+def applications_search(
+    user,
+    *,
+    tracking_no: str = "",
+    name: str = "",
+    id_number: str = "",
+    status: str = "",
+    received_from: datetime.date | None = None,
+    received_to: datetime.date | None = None,
+) -> QuerySet[Application]:
+    """The center staff's case list: ``applications_visible_to`` narrowed by a search, newest first.
+
+    The ID number matches in full (18 characters) or by its tail (the last characters typed). Each
+    row carries ``sees_personal_data``: the rule of ``user_sees_personal_data``, in the same query.
+    """
+    qs = applications_visible_to(user)
+    if tracking_no:
+        qs = qs.filter(tracking_no__icontains=tracking_no.strip())
+    if name:
+        qs = qs.filter(applicant__name__icontains=name.strip())
+    if id_number:
+        id_number = id_number.strip().upper()
+        if len(id_number) == 18:
+            qs = qs.filter(applicant__id_number=id_number)
+        else:
+            qs = qs.filter(applicant__id_number__endswith=id_number)
+    if status:
+        qs = qs.filter(status=status)
+    if received_from:
+        qs = qs.filter(received_on__gte=received_from)
+    if received_to:
+        qs = qs.filter(received_on__lte=received_to)
+    sees = Q(filed_by=user.pk) | Q(center_id__in=user_center_ids(user))
+    return qs.annotate(
+        sees_personal_data=Case(
+            When(sees, then=Value(True)), default=Value(False), output_field=BooleanField()
+        )
+    ).order_by("-received_on", "-pk")

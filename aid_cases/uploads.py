@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -44,7 +45,52 @@ def checked_upload(upload) -> CheckedUpload:
     for magic, content_type, extension in SIGNATURES:
         if head.startswith(magic):
             name = (upload.name or "")[-200:]
+            if not _declared_as(upload, name, content_type, extension) or _contains_markup(upload):
+                raise ValidationError(
+                    {
+                        "file": [
+                            _(
+                                "The file's content does not match its type. Upload a plain PDF, JPEG or PNG file."
+                            )
+                        ]
+                    }
+                )
             return CheckedUpload(
                 original_name=name, content_type=content_type, extension=extension, size=upload.size
             )
     raise ValidationError({"file": [_("Only PDF, JPEG or PNG files are accepted.")]})
+
+
+# What a sender may declare for each detected type: the type itself, or nothing in particular.
+_GENERIC_TYPES = {"", "application/octet-stream", "binary/octet-stream"}
+_EXTENSIONS = {"pdf": {"pdf"}, "jpg": {"jpg", "jpeg", "jpe"}, "png": {"png"}}
+
+# Markup that a browser or a viewer would run: a file that is both a PDF (or an image) and an HTML
+# page (a polyglot) is refused whatever it claims to be.
+_MARKUP = re.compile(
+    rb"<\s*(?:!doctype\s+html|html|head|body|script|iframe|svg|object|embed|meta)\b", re.IGNORECASE
+)
+_CHUNK = 1024 * 1024
+
+
+def _declared_as(upload, name: str, content_type: str, extension: str) -> bool:
+    """The browser's declared type and the file name's extension, when given, agree with the content."""
+    declared = (getattr(upload, "content_type", "") or "").split(";")[0].strip().lower()
+    if declared not in _GENERIC_TYPES and declared != content_type:
+        return False
+    suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    return not suffix or suffix in _EXTENSIONS[extension]
+
+
+def _contains_markup(upload) -> bool:
+    """Whether HTML or script markup appears anywhere in the file (read in overlapping chunks)."""
+    upload.seek(0)
+    tail = b""
+    try:
+        while chunk := upload.read(_CHUNK):
+            if _MARKUP.search(tail + chunk):
+                return True
+            tail = chunk[-32:]
+        return False
+    finally:
+        upload.seek(0)

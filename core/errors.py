@@ -13,3 +13,15 @@ class Conflict(Exception):
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
+
+
+class Forbidden(Exception):
+    """The caller's role may never do this action (API: 403), e.g. a lawyer filing an aid application.
+
+    Not "not found" (404): the caller sees the object, or the action concerns no object they may not
+    see, and learns only that their role does not allow it.
+    """
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message

@@ -82,3 +82,22 @@ def merged(body: dict, **overrides) -> dict:
         else:
             body[key] = value
     return body
+
+
+# The smallest PDF that passes the upload checks (signature, no markup).
+PDF_BYTES = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def pdf_file(name: str = "材料.pdf", content: bytes = PDF_BYTES, content_type: str = "application/pdf"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type)
+
+
+def upload_material(actors, user, application_id: int, name: str = "材料.pdf", content: bytes = PDF_BYTES):
+    """POST one file to the application's documents endpoint as ``user``; the response."""
+    return actors.api(user).post(
+        f"/api/v1/applications/{application_id}/documents/",
+        {"file": pdf_file(name, content)},
+        format="multipart",
+    )

@@ -1,4 +1,4 @@
-"""Process proxies: viewflow's Process rows, linked to our domain objects (DESIGN §8.1).
+"""Process proxies: viewflow's Process rows, linked to our domain objects (docs/architecture.md, viewflow).
 
 Every process of a case keeps two generic links with integer ids: ``artifact``, the thing its
 tasks are about (an application, an objection, a fee waiver), and ``seed``, the case — the
@@ -8,12 +8,14 @@ across flows (``case_filter``) without knowing the flows, and every proxy expose
 
 from __future__ import annotations
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Process
 
 from aid_cases.models import Application, Objection
+from aid_cases.selectors import applications_recused_for
 
 
 class CaseProcess(Process):
@@ -35,6 +37,18 @@ def case_filter(application_id: int, prefix: str = "process__") -> Q:
     """Tasks (by default) or processes (``prefix=""``) of one application's case, whatever their flow."""
     content_type = ContentType.objects.get_for_model(Application)
     return Q(**{f"{prefix}seed_content_type": content_type, f"{prefix}seed_object_id": application_id})
+
+
+def recused_filter(user: AbstractBaseUser, prefix: str = "process__") -> Q:
+    """Tasks (by default) or processes of the cases ``user`` may not decide (conflict of interest,
+    ``aid_cases.selectors.applications_recused_for``), as one subquery."""
+    content_type = ContentType.objects.get_for_model(Application)
+    return Q(
+        **{
+            f"{prefix}seed_content_type": content_type,
+            f"{prefix}seed_object_id__in": applications_recused_for(user).values("pk"),
+        }
+    )
 
 
 class AidApplicationProcess(CaseProcess):

@@ -1,4 +1,4 @@
-"""The task registry: what each human task of each flow needs, declared beside its flow (DESIGN §8).
+"""The task registry: what each human task of each flow needs, declared beside its flow (docs/architecture.md).
 
 A flow module declares a ``TaskSpec`` for each of its human nodes and registers them. The generic
 task layer (``workflows.tasks``) serves inbox, queue, claim and complete for every registered node
@@ -59,7 +59,7 @@ class TaskSpec:
     """One human task: its fields, its work, its due date and its part of the task page."""
 
     node: Any  # a viewflow node (flow.View) of a flow class
-    form: type[forms.Form]  # the task's fields (API.md, Tasks): the API and the task page share it
+    form: type[forms.Form]  # the task's fields (docs/api.md, Tasks): the API and the task page share it
     handler: TaskHandler
     template: str  # the task page's partial: what the person needs to see to decide
     subject_model: type[Model]  # the model of the process's artifact, the thing the task is about
@@ -68,6 +68,9 @@ class TaskSpec:
     on_claim: ClaimHook | None = None
     page_context: Callable[..., dict[str, Any]] = _no_context  # extra context for the partial
     subject_key: str | None = None  # the API row's field naming the subject, e.g. "waiver_id"
+    # A decision on the case: never by someone who filed it or is a party to it (conflict of
+    # interest); the task lists leave it out for them and it answers 404 to them.
+    decision: bool = False
 
     @property
     def name(self) -> str:
@@ -112,6 +115,10 @@ def spec_for(task: Task) -> TaskSpec:
 
 def human_nodes() -> list[Any]:
     return list(_specs())
+
+
+def decision_nodes() -> list[Any]:
+    return [node for node, spec in _specs().items() if spec.decision]
 
 
 def nodes_named(name: str) -> list[Any]:

@@ -1,4 +1,4 @@
-"""The generic task layer: inbox, queue, claim and complete for every registered flow (DESIGN §8).
+"""The generic task layer: inbox, queue, claim and complete for every registered flow (docs/architecture.md).
 
 Nothing here names a flow or a task. Who may claim a task is what viewflow stamped on it when it
 was created (the node's ``.Permission(perm, obj=...)``): the task's ``owner_permission`` and the
@@ -36,9 +36,10 @@ from viewflow.workflow.status import STATUS
 
 from core.errors import Conflict
 from core.transactions import all_or_nothing
+from directory.people import person_name
 
 from . import registry
-from .models import case_filter
+from .models import case_filter, recused_filter
 
 OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 
@@ -54,7 +55,7 @@ def _grant_sql(connection: BaseDatabaseWrapper) -> str:
     """EXISTS: the user holds the task's stamped permission on the task's stamped object.
 
     Through the user's groups (the per-organisation role groups of their memberships) or a direct
-    grant, never a global one (DESIGN §8.1). Written as SQL from the models' own table and column
+    grant, never a global one (docs/architecture.md). Written as SQL from the models' own table and column
     names: the same condition as an ORM ``Exists`` with a ``Concat`` costs some 3 ms of query
     compilation on every task list and every claim, more than the query itself.
     """
@@ -92,13 +93,20 @@ def _human(qs: QuerySet[Task]) -> QuerySet[Task]:
     return qs.filter(flow_task__in=registry.human_nodes())
 
 
+def _not_recused(qs: QuerySet[Task], user: AbstractBaseUser) -> QuerySet[Task]:
+    """Without the decisions on cases the user filed or is a party to: a colleague decides those."""
+    if not user.is_authenticated:
+        return qs
+    return qs.exclude(Q(flow_task__in=registry.decision_nodes()) & recused_filter(user))
+
+
 # --- reads -----------------------------------------------------------------------------------
 
 
 def tasks_inbox(user: AbstractBaseUser) -> QuerySet[Task]:
     """Open tasks the user holds, oldest first."""
     return (
-        _human(Task.objects.filter(owner=user, status__in=OPEN))
+        _not_recused(_human(Task.objects.filter(owner=user, status__in=OPEN)), user)
         .select_related("process", "owner")
         .order_by("created", "pk")
     )
@@ -107,7 +115,7 @@ def tasks_inbox(user: AbstractBaseUser) -> QuerySet[Task]:
 def tasks_queue(user: AbstractBaseUser) -> QuerySet[Task]:
     """Unowned new tasks the user may take, oldest first."""
     return (
-        _human(Task.objects.filter(status=STATUS.NEW, owner__isnull=True))
+        _not_recused(_human(Task.objects.filter(status=STATUS.NEW, owner__isnull=True)), user)
         .filter(_may_claim(user))
         .select_related("process", "owner")
         .order_by("created", "pk")
@@ -128,7 +136,7 @@ def tasks_filter(
 def task_for_user(*, user: AbstractBaseUser, task_id: int) -> Task:
     """The task, open or finished, if the user holds it or may claim it; ``task.claimable`` says which."""
     task = (
-        _human(Task.objects.filter(pk=task_id))
+        _not_recused(_human(Task.objects.filter(pk=task_id)), user)
         .annotate(claimable=_may_claim(user))
         .filter(Q(owner=user) | Q(claimable=True))
         .select_related("process", "owner")
@@ -149,7 +157,7 @@ def with_subjects(tasks: Sequence[Task], *, with_case: bool = False) -> list[Tas
     found = _load_generic(tasks, "artifact", registry.subject_querysets(), {})
     if with_case:
         # an application's own review has the application as both: it is not read twice
-        _load_generic(tasks, "seed", {}, found)
+        _load_generic(tasks, "seed", registry.subject_querysets(), found)
     return tasks
 
 
@@ -184,7 +192,7 @@ def task_name(task: Task) -> str:
 
 
 def task_row(task: Task, today: datetime.date | None = None) -> dict[str, Any]:
-    """A task as the API lists it (API.md, Tasks); its subject must be loaded (``with_subjects``)."""
+    """A task as the API lists it (docs/api.md, Tasks); its subject must be loaded (``with_subjects``)."""
     today = today or timezone.localdate()
     spec = registry.spec_for(task)
     process = task.process.coerced
@@ -212,7 +220,7 @@ def task_row(task: Task, today: datetime.date | None = None) -> dict[str, Any]:
 def task_rows(
     queryset: QuerySet[Task] | Sequence[Task], today: datetime.date | None = None
 ) -> list[dict[str, Any]]:
-    """Rows for a work list: special groups first (DESIGN §3.1), then the earliest due date."""
+    """Rows for a work list: special groups first (docs/domain.md), then the earliest due date."""
     today = today or timezone.localdate()
     rows = []
     for task in with_subjects(list(queryset), with_case=True):
@@ -220,6 +228,12 @@ def task_rows(
         case = task.process.seed
         row["priority"] = bool(getattr(case, "is_priority", False))
         row["tracking_no"] = getattr(case, "tracking_no", "")
+        # what a reviewer picks a task by: whose case, what about, since when (an application's)
+        applicant = getattr(case, "applicant", None)
+        row["applicant_name"] = getattr(applicant, "name", "")
+        row["matter"] = case.get_matter_type_display() if hasattr(case, "get_matter_type_display") else ""
+        row["received_on"] = getattr(case, "received_on", None)
+        row["owner_name"] = person_name(task.owner) if task.owner_id else ""  # a page shows the name
         rows.append(row)
     return sorted(rows, key=lambda r: (not r["priority"], r["due"] or datetime.date.max, r["id"]))
 
@@ -266,8 +280,13 @@ def task_claim(*, user: AbstractBaseUser, task_id: int) -> Task:
     return task
 
 
-def task_complete(*, user: AbstractBaseUser, task_id: int, data: Any, base_url: str) -> list[str]:
+def task_complete(
+    *, user: AbstractBaseUser, task_id: int, data: Any, base_url: str, files: Any = None
+) -> list[str]:
     """Validate the task's fields, run its handler and move the flow on; the names of the next tasks.
+
+    ``files`` are the uploaded files of a task form that takes some (a multipart page or request);
+    the handler receives them in its cleaned data.
 
     Claiming is implicit when the user may claim. Raises ``ValidationError`` (400), ``Conflict``
     (409) or ``TaskNotFound`` (404).
@@ -277,7 +296,7 @@ def task_complete(*, user: AbstractBaseUser, task_id: int, data: Any, base_url: 
     # memberships, not the task's state, which the lock re-reads below.
     claimable = task.claimable
     spec = registry.spec_for(task)
-    form = spec.form(data=data)
+    form = spec.form(data=data, files=files)
     if not form.is_valid():
         raise ValidationError(form.errors.as_data())
     with _locked(task) as activation:

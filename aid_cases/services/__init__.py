@@ -1,4 +1,4 @@
-"""Writes for aid applications: keyword-only, one transaction, an audit row each (DESIGN §8).
+"""Writes for aid applications: keyword-only, one transaction, an audit row each (docs/architecture.md).
 
 Each rule about an application has its home here (or on the model, for single fields): the site's
 forms and the API's serializers only parse input, call these services and map the
@@ -19,8 +19,17 @@ from .intake import (
     means_for,
     means_preview,
     tracking_no_next,
+    user_may_file,
 )
-from .objections import objection_decide, objection_possible, objection_submit
+from .objections import (
+    FURTHER_REMEDY,
+    ObjectionState,
+    decision_in_force,
+    objection_decide,
+    objection_possible,
+    objection_state,
+    objection_submit,
+)
 from .review import (
     provisional_allowed,
     provisional_threshold,
@@ -32,7 +41,7 @@ from .review import (
     review_start,
 )
 from .status import application_set_status
-from .supplements import supplement_expire, supplement_submit
+from .supplements import supplement_expire, supplement_materials, supplement_submit
 
 __all__ = [
     "ApplicantData",
@@ -43,7 +52,11 @@ __all__ = [
     "application_submit",
     "means_for",
     "means_preview",
+    "FURTHER_REMEDY",
+    "ObjectionState",
+    "decision_in_force",
     "objection_decide",
+    "objection_state",
     "objection_possible",
     "objection_submit",
     "provisional_allowed",
@@ -55,6 +68,8 @@ __all__ = [
     "review_request_supplement",
     "review_start",
     "supplement_expire",
+    "supplement_materials",
     "supplement_submit",
     "tracking_no_next",
+    "user_may_file",
 ]

@@ -1,4 +1,4 @@
-"""Filing an application (DESIGN §2 step 1): what must be given, who may file how, what is computed at once.
+"""Filing an application (docs/domain.md): what must be given, who may file how, what is computed at once.
 
 Every rule about what a filing must contain lives here or on the models' fields, and nowhere else:
 the site's form and the API's serializer parse the input and map the errors raised here onto their
@@ -20,7 +20,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from core.errors import Forbidden
 from core.transactions import service_transaction
 from directory.audit import AuditAction
 from directory.choices import matter_type_fits
@@ -29,11 +31,13 @@ from directory.selectors import (
     center_for_region,
     center_for_region_code,
     region_for_input,
+    user_center_ids,
+    user_is_applicant,
     user_is_center_staff,
 )
 from directory.services import audit_record
 
-from .. import means, rules
+from .. import means, rules, selectors
 from ..choices import Channel, Status
 from ..models import Applicant, Application, ApplicationDocument, TrackingCounter
 from ..uploads import checked_upload
@@ -100,8 +104,21 @@ def _household_errors(*, size, monthly_income, assets) -> dict[str, list[str]]:
         try:
             field.run_validators(field.to_python(value))
         except ValidationError as exc:
-            errors[name] = list(exc.messages)
+            errors[name] = [
+                str(_HOUSEHOLD_MESSAGES.get((name, error.code), message))
+                for error, message in zip(exc.error_list, exc.messages, strict=True)
+            ]
     return errors
+
+
+# What the citizen reads when a household figure is out of range, instead of the validators' "Ensure
+# this value is greater than or equal to 0."
+_HOUSEHOLD_MESSAGES = {
+    ("household_size", "min_value"): gettext_lazy("Household size must be at least 1."),
+    ("household_size", "max_value"): gettext_lazy("Household size cannot be more than 50."),
+    ("monthly_income", "min_value"): gettext_lazy("Monthly income cannot be negative."),
+    ("assets", "min_value"): gettext_lazy("Assets cannot be negative."),
+}
 
 
 def _categories_errors(categories) -> dict[str, list[str]]:
@@ -127,9 +144,11 @@ def _representative_errors(representative: RepresentativeData | None) -> dict[st
 
 
 def _channel_errors(*, acting_user, channel: str, center: Organisation) -> dict[str, list[str]]:
-    """Online anyone; window and hotline only the staff of the competent center, on the applicant's behalf."""
+    """Online the applicants themselves; window and hotline only the staff of the competent center, on the applicant's behalf."""
     if channel == Channel.ONLINE:
-        return {}
+        if user_is_applicant(acting_user):
+            return {}
+        return {"channel": [_("Staff record requests received at the window or by the hotline.")]}
     if channel not in STAFF_CHANNELS:
         return {"channel": [_("This channel cannot be used here.")]}
     if not user_is_center_staff(acting_user, center):
@@ -230,6 +249,11 @@ def means_preview(
     return result
 
 
+def user_may_file(user: AbstractBaseUser) -> bool:
+    """Applicants (citizens' own accounts) and the staff of an aid center; no other role files."""
+    return user_is_applicant(user) or user_is_center_staff(user)
+
+
 @service_transaction()
 def application_submit(
     *,
@@ -247,7 +271,13 @@ def application_submit(
     urgent_deadline: datetime.date | None = None,
     pledge: bool,
 ) -> Application:
-    """File an application: checked as a whole, then the means test, due date and tracking number at once."""
+    """File an application: checked as a whole, then the means test, due date and tracking number at once.
+
+    Applicants file for themselves (or for those they represent); a center's staff record window
+    and hotline requests. No other role files (403), whatever the input.
+    """
+    if not user_may_file(acting_user):
+        raise Forbidden(_("Only applicants and the staff of a legal aid center may file applications."))
     errors: dict[str, list[str]] = {}
     try:
         center = center_for_region(region) if isinstance(region, Region) else center_for_region_code(region)
@@ -350,12 +380,45 @@ def application_submit(
     return application
 
 
+# Materials per application: enough for every certificate a case needs, not a file store.
+MAX_UPLOADS_PER_APPLICATION = 30
+
+
+def may_add_documents(user: AbstractBaseUser, application: Application) -> bool:
+    """The applicant's side or the handling center's staff (docs/api.md, the documents endpoint)."""
+    if application.filed_by_id == user.pk:
+        return True
+    if application.center_id in user_center_ids(user):
+        return True
+    return selectors.user_is_party(user, application)
+
+
 @service_transaction()
 def application_document_add(
     *, acting_user: AbstractBaseUser, application: Application, upload: UploadedFile, description: str = ""
 ) -> ApplicationDocument:
-    """Attach an uploaded material after checking its real type and size (uploads.py)."""
+    """Attach an uploaded material after checking its real type and size (uploads.py).
+
+    Only the applicant's side (the filing account, or the registered applicant or representative)
+    and the handling center's staff add materials, at most ``MAX_UPLOADS_PER_APPLICATION`` per
+    application. The count is read under the application's row lock, so two uploads at once cannot
+    both take the last place.
+    """
+    if not may_add_documents(acting_user, application):
+        raise Forbidden(
+            _("Only the applicant, their representative or the handling center may add materials.")
+        )
     checked = checked_upload(upload)
+    Application.objects.select_for_update().filter(pk=application.pk).values_list("pk").first()
+    if application.uploads.count() >= MAX_UPLOADS_PER_APPLICATION:
+        raise ValidationError(
+            {
+                "file": [
+                    _("An application can have at most %(count)s files.")
+                    % {"count": MAX_UPLOADS_PER_APPLICATION}
+                ]
+            }
+        )
     document = ApplicationDocument(
         application=application,
         stored_name=f"{uuid.uuid4().hex}.{checked.extension}",

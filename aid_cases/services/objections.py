@@ -1,11 +1,20 @@
-"""Objections against a refusal or a termination, decided by the bureau that set up the center (Art 49)."""
+"""Objections against a refusal or a termination, decided by the bureau that set up the center (Art 49).
+
+One objection per decision: a refusal or a termination can be objected to once. While that objection
+is open the bureau is deciding it; once the bureau has decided, the law's route is administrative
+reconsideration or an administrative lawsuit, not a second objection.
+"""
 
 from __future__ import annotations
 
+import enum
+
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.errors import Conflict
 from core.transactions import service_transaction
@@ -13,38 +22,131 @@ from directory.audit import AuditAction
 from directory.selectors import bureau_for_region
 
 from .. import rules
-from ..choices import ObjectionOutcome, ObjectionTarget, Status
-from ..models import Application, Objection, Termination
+from ..choices import DecisionKind, ObjectionOutcome, ObjectionTarget, Status
+from ..models import Application, Decision, Objection, Termination
+from .recusal import require_not_recused
 from .status import application_set_status, require_reason
 
 OBJECTION_TARGETS = {Status.REFUSED: ObjectionTarget.REFUSAL, Status.TERMINATED: ObjectionTarget.TERMINATION}
 
+# What remains after the bureau's decision (Art 49): said by the decision letter and the case page.
+FURTHER_REMEDY = gettext_lazy(
+    "If you disagree with this decision, you may apply for administrative reconsideration or bring "
+    "an administrative lawsuit according to law (Legal Aid Law, Article 49)."
+)
+
+
+class ObjectionState(enum.Enum):
+    """Where the objection route of an application stands now."""
+
+    NONE = "none"  # nothing to object to: no refusal or termination in force
+    POSSIBLE = "possible"  # a refusal or termination in force, not yet objected to
+    PENDING = "pending"  # objected to; the bureau is deciding
+    DECIDED = "decided"  # the bureau has decided: reconsideration or litigation remain
+
+
+def _decision_objected_to(application: Application) -> Decision | Termination | None:
+    """The refusal or the termination in force that an objection now would be against."""
+    if application.status == Status.REFUSED:
+        return (
+            Decision.objects.filter(application=application, kind=DecisionKind.REFUSE)
+            .order_by("-decided_at", "-pk")
+            .first()
+        )
+    if application.status == Status.TERMINATED:
+        return (
+            Termination.objects.filter(application=application, revoked_at__isnull=True)
+            .order_by("-decided_at", "-pk")
+            .first()
+        )
+    return None
+
+
+def decision_in_force(application: Application) -> Decision | Termination | None:
+    """The refusal or termination the applicant can read the reasons of: the one objected to, or
+    the one an objection would now be against."""
+    if application.status == Status.OBJECTION:
+        objection = application.objections.order_by("-filed_at", "-pk").first()
+        if objection is not None:
+            return objection.refusal or objection.termination
+    return _decision_objected_to(application)
+
+
+def _objection_against(target: Decision | Termination | None) -> Objection | None:
+    if target is None:
+        return None
+    field = "refusal" if isinstance(target, Decision) else "termination"
+    return Objection.objects.filter(**{field: target}).first()
+
+
+def objection_state(application: Application) -> tuple[ObjectionState, Objection | None]:
+    """The state of the objection route, and the objection concerned (open or decided), if any."""
+    if application.status == Status.OBJECTION:
+        objection = application.objections.filter(outcome="").order_by("-filed_at", "-pk").first()
+        return ObjectionState.PENDING, objection
+    if application.status not in OBJECTION_TARGETS:
+        return ObjectionState.NONE, None
+    objection = _objection_against(_decision_objected_to(application))
+    if objection is None:
+        return ObjectionState.POSSIBLE, None
+    return (ObjectionState.PENDING if not objection.outcome else ObjectionState.DECIDED), objection
+
 
 def objection_possible(*, user: AbstractBaseUser, application: Application) -> bool:
-    """Whether ``user`` may object to ``application`` now: its applicant, after a refusal or a termination."""
-    return application.filed_by_id == user.pk and application.status in OBJECTION_TARGETS
+    """Whether ``user`` may object to ``application`` now: its applicant, against a decision not yet
+    objected to."""
+    if application.filed_by_id != user.pk or application.status not in OBJECTION_TARGETS:
+        return False
+    return objection_state(application)[0] == ObjectionState.POSSIBLE
+
+
+def _conflict_for(state: ObjectionState) -> Conflict:
+    if state == ObjectionState.PENDING:
+        return Conflict(_("An objection against this decision is already with the judicial bureau."))
+    if state == ObjectionState.DECIDED:
+        return Conflict(
+            _("The judicial bureau has already decided the objection against this decision.")
+            + " "
+            + str(FURTHER_REMEDY)
+        )
+    return Conflict(_("An objection is possible only against a refusal or a termination."))
 
 
 @service_transaction()
 def objection_submit(*, acting_user: AbstractBaseUser, application: Application, reason: str) -> Objection:
-    """The applicant objects to a refusal or a termination; the bureau decides within the rule's period."""
+    """The applicant objects to a refusal or a termination; the bureau decides within the rule's period.
+
+    The application is re-read under its row lock: of objections sent at the same moment, one is
+    stored and the others find it (409); the unique link to the decision is the last guard.
+    """
+    # re-read in place: the caller's object shows the new status afterwards
+    application.refresh_from_db(from_queryset=Application.objects.select_for_update())
     if application.filed_by_id != acting_user.pk:
         raise Conflict(_("Only the applicant may object."))
     if application.status not in OBJECTION_TARGETS:
-        raise Conflict(_("An objection is possible only against a refusal or a termination."))
+        raise _conflict_for(objection_state(application)[0])
+    target = _decision_objected_to(application)
+    if _objection_against(target) is not None:
+        raise _conflict_for(objection_state(application)[0])
     today = timezone.localdate()
     rule = rules.period_rule_in_force(application.region, today)
     objection = Objection(
         application=application,
         target=OBJECTION_TARGETS[application.status],
+        refusal=target if isinstance(target, Decision) else None,
+        termination=target if isinstance(target, Termination) else None,
         reason=require_reason(reason),
         filed_by=acting_user,
         received_on=today,
         bureau=bureau_for_region(application.region),
         due_on=rules.due_date(start=today, days=rule.objection_days, rule=rule),
     )
-    objection.full_clean(exclude=["application", "filed_by", "bureau"])
-    objection.save()
+    objection.full_clean(exclude=["application", "filed_by", "bureau", "refusal", "termination"])
+    try:
+        with transaction.atomic():
+            objection.save()
+    except IntegrityError as exc:  # where row locks are not taken (SQLite), the unique link decides
+        raise _conflict_for(ObjectionState.PENDING) from exc
     application_set_status(
         acting_user=acting_user,
         application=application,
@@ -59,17 +161,31 @@ def objection_submit(*, acting_user: AbstractBaseUser, application: Application,
 def objection_decide(
     *, acting_user: AbstractBaseUser, objection: Objection, outcome: str, reason: str
 ) -> Objection:
-    """Uphold, or order the center to correct: a refusal returns to review, a termination is revoked."""
-    if objection.outcome:
-        raise Conflict(_("This objection has already been decided."))
+    """Uphold, or order the center to correct: a refusal returns to review, a termination is revoked.
+
+    The objection and its application are re-read under their row locks: the decision applies only
+    to an application that is still waiting for it.
+    """
     if outcome not in ObjectionOutcome.values:
         raise ValidationError({"outcome": [_("Choose uphold or correct.")]})
+    # Both re-read in place under their locks: the flow routes on the objection object it holds.
+    application = objection.application
+    application.refresh_from_db(from_queryset=Application.objects.select_for_update())
+    objection.refresh_from_db(from_queryset=Objection.objects.select_for_update())
+    objection.application = application
+    if objection.outcome:
+        raise Conflict(_("This objection has already been decided."))
+    if application.status != Status.OBJECTION:
+        raise Conflict(
+            _("The application is %(status)s: this objection can no longer be decided.")
+            % {"status": application.get_status_display()}
+        )
+    require_not_recused(acting_user, application)
     objection.outcome = outcome
     objection.decision_reason = require_reason(reason)
     objection.decided_by = acting_user
     objection.decided_at = timezone.now()
     objection.save(update_fields=["outcome", "decision_reason", "decided_by", "decided_at"])
-    application = objection.application
     if outcome == ObjectionOutcome.UPHOLD:
         back = Status.REFUSED if objection.target == ObjectionTarget.REFUSAL else Status.TERMINATED
         action = AuditAction.OBJECTION_UPHOLD

@@ -1,4 +1,4 @@
-"""The reviewer's decisions (DESIGN §2 step 2, §3.4): grant, refuse, one-time supplement notice,
+"""The reviewer's decisions (docs/domain.md): grant, refuse, one-time supplement notice,
 provisional aid (Art 44) and its confirmation."""
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from directory.services import audit_record
 from .. import means, rules
 from ..choices import REVIEWABLE_STATUSES, DecisionKind, Status, TerminationGround
 from ..models import Application, Decision, SupplementRequest, Termination
+from .recusal import require_not_recused
 from .status import application_set_status, optional_text, require_reason, require_status
 
 REVIEWABLE = REVIEWABLE_STATUSES
@@ -81,6 +82,7 @@ def review_start(*, acting_user: AbstractBaseUser, application: Application) -> 
 def review_approve(*, acting_user: AbstractBaseUser, application: Application, reason: str = "") -> Decision:
     """Grant aid. Approving against a ``not_eligible`` means test needs written reasons."""
     require_status(application, REVIEWABLE)
+    require_not_recused(acting_user, application)
     if application.means_result == means.Result.NOT_ELIGIBLE:
         reason = require_reason(reason)
     decision = _record_decision(
@@ -103,6 +105,7 @@ def review_approve(*, acting_user: AbstractBaseUser, application: Application, r
 def review_refuse(*, acting_user: AbstractBaseUser, application: Application, reason: str) -> Decision:
     """Refuse aid, with the written reasons the refusal letter states (Art 43)."""
     require_status(application, REVIEWABLE)
+    require_not_recused(acting_user, application)
     decision = _record_decision(
         acting_user=acting_user,
         application=application,
@@ -138,6 +141,7 @@ def review_provisional(
     *, acting_user: AbstractBaseUser, application: Application, reason: str = ""
 ) -> Decision:
     require_status(application, REVIEWABLE)
+    require_not_recused(acting_user, application)
     if not provisional_allowed(application):
         raise ValidationError(
             {
@@ -171,6 +175,7 @@ def review_request_supplement(
 ) -> SupplementRequest:
     """The one-time notice: every missing item at once; a second notice is refused (409)."""
     require_status(application, REVIEWABLE)
+    require_not_recused(acting_user, application)
     items = clean_missing_items(missing_items)
     if SupplementRequest.objects.filter(application=application).exists():
         raise Conflict(_("A supplement notice was already issued: all missing items must be listed at once."))
@@ -181,6 +186,7 @@ def review_request_supplement(
         missing_items=items,
         requested_by=acting_user,
         requested_on=today,
+        requested_at=timezone.now(),
         due_on=rules.due_date(start=today, days=rule.supplement_days, rule=rule),
     )
     request.full_clean(exclude=["application", "requested_by"])
@@ -204,6 +210,7 @@ def review_confirm(
     """After provisional aid: confirm it, or refuse, which terminates the aid (Art 48)."""
     if not application.provisional:
         raise Conflict(_("This application has no provisional aid to confirm."))
+    require_not_recused(acting_user, application)
     if confirm:
         application.provisional = False
         application.save(update_fields=["provisional", "updated_at"])

@@ -1,17 +1,33 @@
-"""The applicant's one-time supplement (DESIGN §3.4): the review clock stops while it is outstanding."""
+"""The applicant's one-time supplement (docs/domain.md): the review clock stops while it is outstanding."""
 
 from __future__ import annotations
 
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.utils import timezone
+import datetime
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from core.errors import Conflict
 from core.transactions import service_transaction
 from directory.audit import AuditAction
 
 from .. import periods, rules
 from ..choices import Status
-from ..models import Application, SupplementRequest
+from ..models import Application, ApplicationDocument, SupplementRequest
 from .status import application_set_status, optional_text, require_status
+
+
+def supplement_materials(application: Application) -> QuerySet[ApplicationDocument]:
+    """The materials uploaded since the supplement notice: what answers it."""
+    request = application.supplement_request
+    since = request.requested_at or timezone.make_aware(
+        datetime.datetime.combine(request.requested_on, datetime.time.min)
+    )
+    return application.uploads.filter(uploaded_at__gte=since)
 
 
 @service_transaction()
@@ -22,6 +38,16 @@ def supplement_submit(
     require_status(application, (Status.SUPPLEMENT_REQUESTED,))
     request = application.supplement_request
     today = timezone.localdate()
+    if today > request.due_on:
+        # The timer that withdraws the application may not have run yet; the period is over anyway.
+        raise Conflict(
+            _("The supplement period ended on %(date)s: the application is deemed withdrawn.")
+            % {"date": date_format(request.due_on, "DATE_FORMAT")}
+        )
+    if not supplement_materials(application).exists():
+        raise ValidationError(
+            {"materials": [_("Upload at least one of the missing materials before you send the supplement.")]}
+        )
     request.answered_on = today
     request.note = optional_text(note, field="note")
     request.save(update_fields=["answered_on", "note"])

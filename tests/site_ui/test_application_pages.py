@@ -134,11 +134,15 @@ def test_supplement_through_the_applicant_page_refuses_an_exe(actors):
     page = applicant.get(f"/applications/{application.pk}/").content.decode()
     assert "户口簿" in page and "收入证明" in page
     exe = SimpleUploadedFile("工资条.pdf", b"MZ\x90\x00" + b"\x00" * 64, "application/pdf")
-    applicant.post(f"/applications/{application.pk}/", {"action": "supplement", "files": exe, "note": "x"})
+    applicant.post(
+        f"/applications/{application.pk}/", {"action": "supplement", "materials": exe, "note": "x"}
+    )
     application.refresh_from_db()
     assert application.status == "supplement_requested" and not ApplicationDocument.objects.exists()
     pdf = SimpleUploadedFile("工资条.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")
-    applicant.post(f"/applications/{application.pk}/", {"action": "supplement", "files": pdf, "note": "已补"})
+    applicant.post(
+        f"/applications/{application.pk}/", {"action": "supplement", "materials": pdf, "note": "已补"}
+    )
     application.refresh_from_db()
     assert application.status == "under_review" and ApplicationDocument.objects.count() == 1
 

@@ -1,4 +1,4 @@
-"""The whole application process driven through the API (API.md, Applications and Tasks)."""
+"""The whole application process driven through the API (docs/api.md, Applications and Tasks)."""
 
 import datetime
 from zoneinfo import ZoneInfo
@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from aid_cases import rules
 from aid_cases.models import Application
 from documents.models import IssuedDocument
-from tests.world import application_payload
+from tests.world import application_payload, upload_material
 
 pytestmark = pytest.mark.django_db
 
@@ -192,6 +192,10 @@ def test_supplement_once_then_back_to_review(actors):
     mine = inbox(actors, actors.applicant)
     assert [t["name"] for t in mine] == ["supplement"] and mine[0]["owner"] == "applicant_01"
     assert actors.api(actors.applicant).get(f"/api/v1/applications/{filed['id']}/").json()["due"] is None
+    # a supplement is the materials: a note alone is refused
+    empty = complete(actors, actors.applicant, mine[0]["id"], note="已补充")
+    assert empty.status_code == 400 and "materials" in empty.json()["errors"]
+    assert upload_material(actors, actors.applicant, filed["id"], "收入证明.pdf").status_code == 201
     done = complete(actors, actors.applicant, mine[0]["id"], note="已补充")
     assert done.status_code == 200 and done.json() == {"next": ["review"]}
     assert status_of(filed["id"]) == "under_review"

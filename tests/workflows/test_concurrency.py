@@ -139,3 +139,72 @@ def test_simultaneous_filings_get_distinct_tracking_numbers(actors):
     assert len(set(numbers)) == 4
     year = timezone.localdate().year
     assert numbers == [f"JDZ-ZHUSHAN-{year}-{n:06d}" for n in range(1, 5)]
+
+
+def _refused(actors) -> Application:
+    application = _file(actors)
+    task_id = _review_task_id(actors, application)
+    tasks.task_complete(
+        user=actors.reviewer,
+        task_id=task_id,
+        data={"outcome": "refuse", "reason": "收入超标"},
+        base_url="http://testserver",
+    )
+    application.refresh_from_db()
+    return application
+
+
+def test_simultaneous_objections_one_stored_the_rest_409(actors):
+    """Three objections at once (a double tap, two devices): one objection, one bureau task."""
+    from viewflow.workflow.models import Task
+
+    from aid_cases.models import Objection
+    from workflows.services import objection_file
+
+    application = _refused(actors)
+
+    def object_once():
+        fresh = Application.objects.get(pk=application.pk)
+        return objection_file(acting_user=actors.applicant, application=fresh, reason="收入证明有误")
+
+    results = _race(object_once, object_once, object_once)
+    assert sorted(kind for kind, _ in results) == ["conflict", "conflict", "ok"], results
+    assert Objection.objects.filter(application=application).count() == 1
+    open_decisions = Task.objects.filter(
+        flow_task__in=[n for n in tasks.registry.nodes_named("decide_objection")], status="NEW"
+    )
+    assert open_decisions.count() == 1
+    application.refresh_from_db()
+    assert application.status == "objection"
+
+
+def test_simultaneous_uploads_never_pass_the_30_file_cap(actors, tmp_path, settings):
+    """29 files stored, two more at once: one takes the last place, the other is refused."""
+    from django.core.exceptions import ValidationError
+
+    from aid_cases import services
+    from aid_cases.models import ApplicationDocument
+    from tests.world import pdf_file
+
+    settings.MEDIA_ROOT = tmp_path
+    application = _file(actors)
+    for n in range(29):
+        services.application_document_add(
+            acting_user=actors.applicant, application=application, upload=pdf_file(f"{n}.pdf")
+        )
+
+    def add(name):
+        def call():
+            try:
+                fresh = Application.objects.get(pk=application.pk)
+                return services.application_document_add(
+                    acting_user=actors.applicant, application=fresh, upload=pdf_file(name)
+                )
+            except ValidationError as exc:
+                raise Conflict(" ".join(exc.messages)) from exc
+
+        return call
+
+    results = _race(add("a.pdf"), add("b.pdf"))
+    assert sorted(kind for kind, _ in results) == ["conflict", "ok"], results
+    assert ApplicationDocument.objects.filter(application=application).count() == 30

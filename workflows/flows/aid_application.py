@@ -1,4 +1,4 @@
-"""The review of a legal aid application (DESIGN §2, steps 1–3): review → supplement → provisional aid.
+"""The review of a legal aid application (docs/domain.md): review → supplement → provisional aid.
 
 Short and declarative: the decisions are taken by the domain services the task handlers call; the
 flow only routes on the state those services leave behind.
@@ -11,6 +11,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
@@ -23,7 +24,7 @@ from aid_cases.models import Application
 from directory.models import Organisation
 
 from .. import letters, views
-from ..forms import ItemsField, YesNoField, reasons_field
+from ..forms import ItemsField, TaskForm, YesNoField, reasons_field
 from ..models import AidApplicationProcess
 from ..registry import TaskSpec, register
 from ..visibility import CaseVisibilityMixin
@@ -94,7 +95,7 @@ class AidApplicationFlow(CaseVisibilityMixin, flow.Flow):
 # --- the tasks' fields -------------------------------------------------------------------------
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(TaskForm):
     OUTCOMES = [
         ("approve", _("Grant legal aid")),
         ("refuse", _("Refuse legal aid")),
@@ -108,11 +109,37 @@ class ReviewForm(forms.Form):
     missing_items = ItemsField(label=_("Missing materials, one per line"), required=False)
 
 
-class SupplementForm(forms.Form):
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (Django's documented pattern); each is checked by the service."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "widget",
+            MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}),
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
+
+
+class SupplementForm(TaskForm):
+    # The files may also be uploaded beforehand (the API's documents endpoint); the service wants
+    # at least one since the notice, however it came.
+    materials = MultipleFileField(
+        label=_("The missing materials (PDF, JPEG or PNG, at most 10 MB each)"), required=False
+    )
     note = reasons_field(_("Note to the reviewer"))
 
 
-class ConfirmReviewForm(forms.Form):
+class ConfirmReviewForm(TaskForm):
     confirm = YesNoField(
         label=_("Confirm the provisional aid?"),
         yes=_("Confirm: the applicant is entitled to aid"),
@@ -178,7 +205,17 @@ def _supplement(
     data: dict[str, Any],
     base_url: str,
 ) -> None:
+    for upload in data.get("materials") or []:
+        try:
+            services.application_document_add(acting_user=user, application=subject, upload=upload)
+        except ValidationError as exc:
+            # the service names its one file "file"; the form's field takes several
+            raise ValidationError({"materials": [f"{upload.name}: {m}" for m in exc.messages]}) from exc
     services.supplement_submit(acting_user=user, application=subject, note=data["note"])
+
+
+def _supplement_context(*, task: Task, subject: Application, user: AbstractBaseUser) -> dict[str, Any]:
+    return {"supplement_materials": services.supplement_materials(subject)}
 
 
 def _supplement_due(application: Application) -> datetime.date | None:
@@ -210,6 +247,7 @@ APPLICATION_RELATED = ("applicant", "center", "region", "supplement_request")
 register(
     TaskSpec(
         node=AidApplicationFlow.review,
+        decision=True,
         form=ReviewForm,
         handler=_review,
         template="workflows/aid_application/review.html",
@@ -227,9 +265,11 @@ register(
         subject_model=Application,
         subject_related=APPLICATION_RELATED,
         due=_supplement_due,
+        page_context=_supplement_context,
     ),
     TaskSpec(
         node=AidApplicationFlow.confirm_review,
+        decision=True,
         form=ConfirmReviewForm,
         handler=_confirm_review,
         template="workflows/aid_application/confirm_review.html",

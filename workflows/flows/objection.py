@@ -18,7 +18,7 @@ from aid_cases.models import Objection
 from directory.models import Organisation
 
 from .. import letters, views
-from ..forms import reasons_field
+from ..forms import TaskForm, reasons_field
 from ..models import ObjectionProcess
 from ..registry import TaskSpec, register
 from ..visibility import CaseVisibilityMixin
@@ -68,7 +68,7 @@ class ObjectionFlow(CaseVisibilityMixin, flow.Flow):
         after_lock_released(lambda: AidApplicationFlow.restart.run(application=application))
 
 
-class DecideObjectionForm(forms.Form):
+class DecideObjectionForm(TaskForm):
     outcome = forms.ChoiceField(
         label=_("Decision"), choices=ObjectionOutcome.choices, widget=forms.RadioSelect
     )
@@ -93,6 +93,7 @@ def _decide_objection(
 register(
     TaskSpec(
         node=ObjectionFlow.decide_objection,
+        decision=True,
         form=DecideObjectionForm,
         handler=_decide_objection,
         template="workflows/objection/decide_objection.html",
