@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import applications, documents, tasks, views
+from . import accounts, applications, documents, tasks, views
 
 app_name = "api"
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="token"),
+    path("auth/register/", accounts.RegisterView.as_view(), name="register"),
     path("me/", views.MeView.as_view(), name="me"),
     path("regions/", views.RegionListView.as_view(), name="regions"),
     path("providers/", views.ProviderListView.as_view(), name="providers"),

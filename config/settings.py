@@ -247,6 +247,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DATE_FORMAT": "%Y-%m-%d",
     "COERCE_DECIMAL_TO_STRING": True,
+    # Registration (API and site form alike, directory.registration): attempts per address.
+    "DEFAULT_THROTTLE_RATES": {"register": "10/hour"},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Legal aid engine API",

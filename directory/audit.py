@@ -29,6 +29,7 @@ class AuditAction(models.TextChoices):
     PROVIDER_CREATE = "provider_create", pgettext_lazy("audit action", "Provider added")
     MEMBERSHIP_GRANT = "membership_grant", pgettext_lazy("audit action", "Role granted")
     MEMBERSHIP_REVOKE = "membership_revoke", pgettext_lazy("audit action", "Role withdrawn")
+    CITIZEN_REGISTER = "citizen_register", pgettext_lazy("audit action", "Citizen account registered")
 
     # --- applications (DESIGN §2 steps 1–3) -------------------------------------------------
     APPLICATION_SUBMIT = "application_submit", pgettext_lazy("audit action", "Application submitted")

@@ -25,8 +25,10 @@ from .choices import (
 from .validators import (
     validate_credit_code,
     validate_lawyer_licence,
+    validate_mobile,
     validate_other_licence,
     validate_phone,
+    validate_resident_id,
 )
 
 
@@ -390,3 +392,33 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
+
+
+class Citizen(models.Model):
+    """A citizen's own account (自行注册), with the resident ID number it was registered with.
+
+    One account per ID number and per mobile phone; the phone is also the account's username.
+    The unique constraints, not a check before saving, keep two simultaneous registrations from
+    both succeeding. The ID number is what links the account to every application whose applicant
+    or representative the citizen is, whoever recorded it (docs/api.md).
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("login account"),
+        on_delete=models.CASCADE,
+        related_name="citizen",
+    )
+    id_number = models.CharField(
+        _("resident ID number"), max_length=18, unique=True, validators=[validate_resident_id]
+    )
+    phone = models.CharField(_("mobile phone"), max_length=11, unique=True, validators=[validate_mobile])
+    registered_at = models.DateTimeField(_("registered at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-registered_at", "-pk"]
+        verbose_name = _("registered citizen")
+        verbose_name_plural = _("registered citizens")
+
+    def __str__(self) -> str:
+        return self.phone

@@ -5,6 +5,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import ValidationError as StdnumError
@@ -25,6 +26,13 @@ validate_phone = RegexValidator(
 )
 
 
+# A mainland mobile number (手机号码): 11 digits starting with 1. A citizen's login name.
+MOBILE_PATTERN = r"^1\d{10}$"
+validate_mobile = RegexValidator(
+    MOBILE_PATTERN, _("Enter an 11-digit mobile phone number starting with 1."), code="invalid_mobile"
+)
+
+
 def validate_credit_code(value: str) -> None:
     """Unified social credit code (统一社会信用代码), 18 characters with a check character."""
     try:
@@ -36,31 +44,59 @@ def validate_credit_code(value: str) -> None:
         ) from exc
 
 
+RESIDENT_ID_RE = re.compile(r"^\d{17}[\dX]$")
+# The pattern the API's schema and the forms publish: 17 digits and a digit or X (x accepted).
+RESIDENT_ID_PATTERN = r"^\d{17}[\dXx]$"
+EARLIEST_BIRTH_DATE = datetime.date(1900, 1, 1)
+
+
 def validate_resident_id(value: str) -> None:
     """Resident identity card number (居民身份证号码): 18 characters, birth date and check digit.
 
-    stdnum checks the length, digits, check digit and birth date. Its birth-place check also
-    requires the region code to have existed in the birth year, which refuses everyone born
-    before their county's code was created (a Zhushan resident born in 1950 carries 360203,
-    created in 1983): the code only has to be a known region code.
+    Each fault gets its own message, checked in the order a person reads the number: its form,
+    the birth date (characters 7 to 14: impossible, in the future, before 1900), the region code,
+    then the check digit. stdnum supplies the check digit.
+
+    stdnum's birth-place check also requires the region code to have existed in the birth year,
+    which refuses everyone born before their county's code was created (a Zhushan resident born in
+    1950 carries 360203, created in 1983): the code only has to be a known region code.
     """
     from stdnum import numdb
 
-    message = _("Enter a valid resident ID number (18 characters with a correct check digit).")
+    number = ric.compact(value or "")
+    if not RESIDENT_ID_RE.match(number):
+        raise ValidationError(
+            _("A resident ID number has 18 characters: 17 digits, then a digit or X."),
+            code="id_number_format",
+        )
     try:
-        number = ric.compact(value)
-        if len(number) != 18 or not number[:-1].isdigit():
-            raise StdnumError
-        if number[-1] != ric.calc_check_digit(number):
-            raise StdnumError
-        birth = ric.get_birth_date(number)
-    except (StdnumError, ValueError) as exc:
-        raise ValidationError(message, code="invalid_id_number") from exc
-    if not (datetime.date(1900, 1, 1) <= birth <= datetime.date.today()):  # noqa: DTZ011 - a calendar date
-        raise ValidationError(message, code="invalid_id_number")
+        birth = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError as exc:
+        raise ValidationError(
+            _("The birth date in this ID number (characters 7 to 14) is not a real date."),
+            code="id_number_birth_date",
+        ) from exc
+    if birth > timezone.localdate():
+        raise ValidationError(
+            _("The birth date in this ID number (characters 7 to 14) cannot be later than today."),
+            code="id_number_birth_date_future",
+        )
+    if birth < EARLIEST_BIRTH_DATE:
+        raise ValidationError(
+            _("The birth date in this ID number (characters 7 to 14) cannot be before 1900."),
+            code="id_number_birth_date",
+        )
     places = {key for _part, props in numdb.get("cn/loc").info(number[:6]) for key in props}
     if "province" not in places:
-        raise ValidationError(message, code="invalid_id_number")
+        raise ValidationError(
+            _("The first 6 digits of this ID number are not a known region code."),
+            code="id_number_region",
+        )
+    if number[-1] != ric.calc_check_digit(number):
+        raise ValidationError(
+            _("The last character (the check digit) of this ID number does not match: check the number."),
+            code="id_number_check_digit",
+        )
 
 
 def validate_lawyer_licence(value: str) -> None:

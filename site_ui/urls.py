@@ -1,13 +1,14 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from . import account_views, views
 from . import application_views as av
-from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/register/", account_views.register, name="register"),
     path("lookup/", views.lookup, name="lookup"),
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"),
     path("apply/", av.apply, name="apply"),

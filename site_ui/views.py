@@ -22,7 +22,11 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+@login_not_required
 def home(request):
+    if not request.user.is_authenticated:
+        # anonymous visitors: the public home (apply, register, log in, track, verify, look up)
+        return render(request, "site_ui/public_home.html")
     user = request.user
     memberships = list(selectors.user_memberships(user))
     roles = selectors.user_roles(user)

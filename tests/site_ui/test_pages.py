@@ -18,10 +18,11 @@ def _clear_axes():
     cache.clear()
 
 
-def test_home_needs_login():
+def test_home_is_public_for_anonymous_visitors():
+    # the public home page (tests/site_ui/test_registration_pages.py), not a redirect to the login form
     response = Client().get("/")
-    assert response.status_code == 302
-    assert response["Location"] == "/accounts/login/?next=/"
+    assert response.status_code == 200
+    assert 'href="/accounts/register/' in response.content.decode()
 
 
 def test_login_page_is_chinese_by_default():
