@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.errors import Conflict
+from core.errors import Conflict, Forbidden
 from core.transactions import service_transaction
 from directory.audit import AuditAction
 from directory.selectors import bureau_for_region
@@ -24,6 +24,7 @@ from directory.selectors import bureau_for_region
 from .. import rules
 from ..choices import DecisionKind, ObjectionOutcome, ObjectionTarget, Status
 from ..models import Application, Decision, Objection, Termination
+from ..selectors import user_is_party
 from .recusal import require_not_recused
 from .status import application_set_status, require_reason
 
@@ -95,9 +96,14 @@ def objection_state(application: Application) -> tuple[ObjectionState, Objection
 def objection_possible(*, user: AbstractBaseUser, application: Application) -> bool:
     """Whether ``user`` may object to ``application`` now: its applicant, against a decision not yet
     objected to."""
-    if application.filed_by_id != user.pk or application.status not in OBJECTION_TARGETS:
+    if application.status not in OBJECTION_TARGETS or not may_object(user, application):
         return False
     return objection_state(application)[0] == ObjectionState.POSSIBLE
+
+
+def may_object(user: AbstractBaseUser, application: Application) -> bool:
+    """The applicant's side: the account that filed it, or the registered applicant or representative."""
+    return application.filed_by_id == user.pk or user_is_party(user, application)
 
 
 def _conflict_for(state: ObjectionState) -> Conflict:
@@ -121,8 +127,8 @@ def objection_submit(*, acting_user: AbstractBaseUser, application: Application,
     """
     # re-read in place: the caller's object shows the new status afterwards
     application.refresh_from_db(from_queryset=Application.objects.select_for_update())
-    if application.filed_by_id != acting_user.pk:
-        raise Conflict(_("Only the applicant may object."))
+    if not may_object(acting_user, application):
+        raise Forbidden(_("Only the applicant may object."))
     if application.status not in OBJECTION_TARGETS:
         raise _conflict_for(objection_state(application)[0])
     target = _decision_objected_to(application)

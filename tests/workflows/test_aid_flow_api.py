@@ -123,12 +123,12 @@ def test_refusal_objection_correct_back_to_review(actors):
     assert status_of(filed["id"]) == "refused"
     letter = pdf_text(filed["id"], "refusal")
     assert "家庭人均收入高于经济困难标准" in letter and "珠山区司法局" in letter and "异议" in letter
-    # only the applicant may object
+    # only the applicant may object: the deciding center's staff get 403
     assert (
         actors.api(actors.reviewer)
         .post(f"/api/v1/applications/{filed['id']}/objection/", {"reason": "x"}, format="json")
         .status_code
-        == 409
+        == 403
     )
     objected = actors.api(actors.applicant).post(
         f"/api/v1/applications/{filed['id']}/objection/", {"reason": "收入证明有误"}, format="json"

@@ -371,3 +371,29 @@ def test_the_apply_page_is_403_for_roles_that_never_file(actors, make_member):
     assert client.post("/apply/", {}).status_code == 403
     client.force_login(actors.applicant)
     assert client.get("/apply/").status_code == 200
+
+
+def test_the_registered_applicant_may_object_to_a_window_filing(actors, django_user_model):
+    recorded = actors.api(actors.clerk).post(
+        "/api/v1/applications/",
+        application_payload(channel="window", household={"size": 1, "monthly_income": "5000.00"}),
+        format="json",
+    )
+    application_id = recorded.json()["id"]
+    task = review_task(actors, application_id)
+    assert (
+        complete(actors, actors.reviewer, task["id"], outcome="refuse", reason="收入超标").status_code == 200
+    )
+    citizen = django_user_model.objects.create_user(username="13907980001", password="x-Strong-pass-1")
+    Citizen.objects.create(user=citizen, id_number=ADULT_ID, phone="13907980001")
+    # the clerk who recorded it is not the applicant
+    assert (
+        actors.api(actors.clerk)
+        .post(f"/api/v1/applications/{application_id}/objection/", {"reason": "x"}, format="json")
+        .status_code
+        == 403
+    )
+    objected = actors.api(citizen).post(
+        f"/api/v1/applications/{application_id}/objection/", {"reason": "收入证明有误"}, format="json"
+    )
+    assert objected.status_code == 201 and status_of(application_id) == "objection"
