@@ -1,34 +1,167 @@
-"""What each role's home page offers (DESIGN §1). UI text only; permissions live in selectors."""
+"""What the site offers each role: its menu and its home page (docs/domain.md, who does what).
 
+UI only: who may do something is decided by the services and selectors; this module only avoids
+showing a person a link that would give them a 403 or an empty page. Every link is to a page that
+exists today.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from directory.choices import APPLICANT_GROUP, Role
+from directory import selectors
+from directory.choices import APPLICANT_GROUP, CENTER_STAFF_ROLES, Role
 
+ADMINISTRATOR = "administrator"
+
+# Roles that have a work list: applicants (supplements they are asked for), the center's staff
+# (reviews; a clerk supplements the requests they recorded) and bureau officers (objections).
+TASK_ROLES = frozenset({APPLICANT_GROUP, *CENTER_STAFF_ROLES, Role.BUREAU_OFFICER})
+# A center's staff record window and hotline requests (a citizen applies online), and search the
+# center's cases.
+RECORDING_ROLES = frozenset(CENTER_STAFF_ROLES)
+
+
+@dataclass(frozen=True)
+class Link:
+    url_name: str
+    label: str | Promise
+    icon: str = ""
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+APPLY = Link("apply", _("Apply for legal aid"), "edit_note")
+RECORD = Link("apply", _("Record a request"), "edit_note")
+MY_APPLICATIONS = Link("my_applications", _("My applications"), "folder_open")
+TASKS = Link("task_list", _("Tasks"), "assignment")
+CASES = Link("case_list", _("Cases"), "folder_shared")
+TRACK = Link("track", _("Progress query"), "travel_explore")
+LOOKUP = Link("lookup", _("Legal service lookup"), "search")
+VERIFY = Link("document_verify_form", _("Verify a document"), "verified")
+ADMIN = Link("admin:index", _("Administration"), "settings")
+HOME = Link("home", _("Home"), "home")
+
+ROLE_LABELS = {APPLICANT_GROUP: _("Applicant"), ADMINISTRATOR: _("Administrator")}
+
+# Each role's card on the home page: what it can do here today, and its links.
 ROLE_DESCRIPTIONS = {
     APPLICANT_GROUP: _(
-        "File a legal aid request online, add missing materials, follow its progress and receive the "
-        "decision letters."
+        "Apply for legal aid online, add the materials the center asks for, follow your application's "
+        "progress and read the decision letters."
     ),
-    Role.CLERK: _("Record requests from walk-in (window) and 12348 hotline applicants on their behalf."),
+    Role.CLERK: _(
+        "Record requests from walk-in (window) and 12348 hotline applicants on their behalf, add the "
+        "materials the reviewer asks for, and search the center's cases."
+    ),
     Role.REVIEWER: _(
-        "Review applications and the means test within the legal period, decide, assign providers, and "
-        "review fee waivers, closures and service-hour logs."
+        "Review applications and the means test within the legal period: grant or refuse legal aid, "
+        "ask for missing materials, and confirm reviews after provisional aid. You can also search the "
+        "center's cases and record window and hotline requests."
     ),
-    Role.DIRECTOR: _("Everything a reviewer does, plus deadline extensions and the center's statistics."),
-    Role.PROVIDER: _(
-        "Accept or decline assignments, record progress and hours, ask for fee waivers, file closing "
-        "reports and log public-interest service hours."
+    Role.DIRECTOR: _(
+        "Review applications and the means test within the legal period, as reviewers do, search the "
+        "center's cases and record window and hotline requests."
     ),
-    Role.FIRM_ADMIN: _("Follow every lawyer's annual pro-bono duty and export the annual inspection report."),
-    Role.INSTITUTION_STAFF: _(
-        "Receive fee-waiver handoffs addressed to your institution and record the fees charged, waived "
-        "or deferred."
-    ),
-    Role.AGENCY_OFFICER: _("Notify the aid center of notified-defence cases and receive assignment letters."),
-    Role.DETENTION_OFFICER: _("Forward detainees' legal aid applications to the aid center within 24 hours."),
     Role.BUREAU_OFFICER: _(
-        "Decide objections against refusals and terminations; follow region-wide statistics and duty "
-        "compliance."
+        "Decide objections against the legal aid center's refusals and terminations (Art 49)."
     ),
-    "administrator": _("Maintain the directory and the rule tables."),
+    Role.PROVIDER: _("See your organisation's record and your entry in the public legal service lookup."),
+    Role.FIRM_ADMIN: _("See your firm's record, its members and its lawyers."),
+    Role.INSTITUTION_STAFF: _("See your institution's record and its members."),
+    Role.AGENCY_OFFICER: _(
+        "Check that a letter from the legal aid center is genuine with its verification code, and follow "
+        "an application by its tracking number."
+    ),
+    Role.DETENTION_OFFICER: _(
+        "Check that a letter from the legal aid center is genuine with its verification code, and follow "
+        "an application by its tracking number."
+    ),
+    ADMINISTRATOR: _("Maintain the directory and the rule tables."),
 }
+
+# Said once, plainly, where a role's main work is not on the site yet.
+ROLE_NOT_YET = {
+    Role.PROVIDER: _("Assignments, case progress and fee waivers are not handled on this site yet."),
+    Role.FIRM_ADMIN: _("The annual pro-bono duty report is not available on this site yet."),
+    Role.INSTITUTION_STAFF: _("Fee-waiver handoffs are not handled on this site yet."),
+    Role.AGENCY_OFFICER: _("Notifying the center of cases is not handled on this site yet."),
+    Role.DETENTION_OFFICER: _("Forwarding detainees' applications is not handled on this site yet."),
+}
+
+ROLE_LINKS: dict[str, tuple[Link, ...]] = {
+    APPLICANT_GROUP: (APPLY, MY_APPLICATIONS, TASKS),
+    Role.CLERK: (RECORD, TASKS, CASES),
+    Role.REVIEWER: (TASKS, CASES, RECORD),
+    Role.DIRECTOR: (TASKS, CASES, RECORD),
+    Role.BUREAU_OFFICER: (TASKS,),
+    Role.AGENCY_OFFICER: (VERIFY, TRACK),
+    Role.DETENTION_OFFICER: (VERIFY, TRACK),
+    ADMINISTRATOR: (ADMIN,),
+}
+
+
+def request_roles(request) -> list[str]:
+    """The signed-in user's role codes, read once per request (the menu and the home page share them)."""
+    roles = getattr(request, "_site_roles", None)
+    if roles is None:
+        roles = selectors.user_roles(request.user)
+        request._site_roles = roles
+    return roles
+
+
+def _item(link: Link, path: str) -> dict | None:
+    try:
+        url = link.url
+    except NoReverseMatch:  # a page another part of the site has not added (yet)
+        return None
+    current = path == url or (url != "/" and path.startswith(url))
+    return {"url": url, "label": link.label, "icon": link.icon, "current": current}
+
+
+def menu(request) -> list[dict]:
+    """The navigation menu's entries for this request's user, in order."""
+    links: list[Link] = [HOME]
+    if request.user.is_authenticated:
+        roles = set(request_roles(request))
+        if APPLICANT_GROUP in roles:
+            links += [APPLY, MY_APPLICATIONS]
+        elif roles & RECORDING_ROLES:
+            links.append(RECORD)
+        if roles & TASK_ROLES:
+            links.append(TASKS)
+        if roles & RECORDING_ROLES:
+            links.append(CASES)
+    else:
+        links.append(APPLY)  # asks to log in (or register) first
+    links += [TRACK, LOOKUP, VERIFY]
+    if request.user.is_authenticated and request.user.is_staff:
+        links.append(ADMIN)
+    items = (_item(link, request.path) for link in links)
+    return [item for item in items if item is not None]
+
+
+def home_cards(request) -> list[dict]:
+    """One card per role of the signed-in user: what it does here and its links."""
+    memberships = list(selectors.user_memberships(request.user))
+    labels = dict(Role.choices) | ROLE_LABELS
+    cards = []
+    for role in request_roles(request):
+        links = (_item(link, "") for link in ROLE_LINKS.get(role, ()))
+        cards.append(
+            {
+                "role": role,
+                "label": labels.get(role, role),
+                "description": ROLE_DESCRIPTIONS.get(role, ""),
+                "not_yet": ROLE_NOT_YET.get(role, ""),
+                "links": [link for link in links if link is not None],
+                "organisations": [m.organisation for m in memberships if m.role == role],
+            }
+        )
+    return cards

@@ -5,15 +5,14 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _
 from viewflow.contrib.auth import AuthenticationForm
 
 from directory import selectors
-from directory.choices import APPLICANT_GROUP, OrganisationKind, Role
+from directory.choices import OrganisationKind
 from directory.models import Organisation
 
+from . import roles
 from .forms import LookupForm
-from .roles import ROLE_DESCRIPTIONS
 
 
 class LoginView(auth_views.LoginView):
@@ -24,23 +23,11 @@ class LoginView(auth_views.LoginView):
 
 @login_not_required
 def home(request):
+    """A signed-in user's home: a card per role, saying what it does here and linking to it."""
     if not request.user.is_authenticated:
         # anonymous visitors: the public home (apply, register, log in, track, verify, look up)
         return render(request, "site_ui/public_home.html")
-    user = request.user
-    memberships = list(selectors.user_memberships(user))
-    roles = selectors.user_roles(user)
-    role_labels = dict(Role.choices) | {APPLICANT_GROUP: _("Applicant"), "administrator": _("Administrator")}
-    cards = [
-        {
-            "role": role,
-            "label": role_labels.get(role, role),
-            "description": ROLE_DESCRIPTIONS.get(role, ""),
-            "organisations": [m.organisation for m in memberships if m.role == role],
-        }
-        for role in roles
-    ]
-    return render(request, "site_ui/home.html", {"cards": cards, "roles": roles})
+    return render(request, "site_ui/home.html", {"cards": roles.home_cards(request)})
 
 
 _LOOKUP_KINDS = {
@@ -52,32 +39,35 @@ _LOOKUP_KINDS = {
 }
 
 
+def _with_category(query):
+    """The query with its category filled in: without one the page lists lawyers and legal service
+    workers, and its category list must say so rather than show its first entry."""
+    if query.get("category"):
+        return query
+    query = query.copy()
+    query["category"] = "providers"
+    return query
+
+
 @login_not_required
 def lookup(request):
     """法律查询服务: public search of organisations and providers, professional data only."""
-    form = LookupForm(request.GET or None)
-    results = None
-    category = "providers"
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        category = data["category"] or "providers"
-        if category == "providers":
-            qs = selectors.public_providers(
-                region=data["region"], kind=data["kind"], q=data["q"], specialty=data["specialty"]
-            )
-        else:
-            qs = selectors.public_organisations(
-                kinds=_LOOKUP_KINDS[category], region=data["region"], q=data["q"]
-            )
-        results = Paginator(qs, 20).get_page(request.GET.get("page"))
-    elif not form.is_bound:
-        results = Paginator(selectors.public_providers(), 20).get_page(request.GET.get("page"))
-    status = 400 if form.is_bound and not form.is_valid() else 200
+    form = LookupForm(_with_category(request.GET))
+    if not form.is_valid():
+        return render(request, "site_ui/lookup.html", {"form": form, "results": None}, status=400)
+    data = form.cleaned_data
+    category = data["category"]
+    if category == "providers":
+        qs = selectors.public_providers(
+            region=data["region"], kind=data["kind"], q=data["q"], specialty=data["specialty"]
+        )
+    else:
+        qs = selectors.public_organisations(kinds=_LOOKUP_KINDS[category], region=data["region"], q=data["q"])
+    results = Paginator(qs, 20).get_page(request.GET.get("page"))
     return render(
         request,
         "site_ui/lookup.html",
         {"form": form, "results": results, "category": category},
-        status=status,
     )
 
 

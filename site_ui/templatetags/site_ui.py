@@ -9,3 +9,10 @@ register = template.Library()
 def person_name(user) -> str:
     """A person's name in Chinese order (family name first), else the username."""
     return people.person_name(user)
+
+
+@register.filter
+def tab_title(page_title, site_title) -> str:
+    """A browser tab's title: the page's own title, a middle dot, the site's name (待办任务 · 景德镇法律援助)."""
+    page_title = " ".join(str(page_title).split())
+    return f"{page_title} · {site_title}" if page_title else str(site_title)

@@ -1,4 +1,4 @@
-"""``manage.py seed_demo``: fictional but realistic Jingdezhen demo data (DESIGN §1, §3).
+"""``manage.py seed_demo``: fictional but realistic Jingdezhen demo data (docs/domain.md).
 
 Every name, licence number, credit code and amount below is invented. The command is
 idempotent: each row is looked up by a stable natural key (username, organisation kind and
@@ -81,6 +81,25 @@ POLICE_ZHUSHAN = "景德镇市公安局珠山分局"
 PROCURATORATE_CITY = "景德镇市人民检察院"
 COURT_CITY = "景德镇市中级人民法院"
 
+# Public contact details, shown by the public lookup (法律查询服务). Invented for the demo: the
+# house numbers and telephone numbers are not those of any real office.
+CONTACTS: dict[str, tuple[str, str]] = {
+    "景德镇市法律援助中心": ("景德镇市珠山区示范路 1 号", "0798-8200101"),
+    "珠山区法律援助中心": ("珠山区新村路 21 号", "0798-8200102"),
+    "昌江区法律援助中心": ("昌江区示范路 8 号", "0798-8200103"),
+    "浮梁县法律援助中心": ("浮梁县浮梁镇示范路 5 号", "0798-8200104"),
+    "乐平市法律援助中心": ("乐平市洎阳示范路 12 号", "0798-8200105"),
+    GRASSROOTS_OFFICE: ("珠山区新村街道示范路 3 号", "0798-8200201"),
+    "江西瓷都律师事务所": ("珠山区瓷都示范大道 66 号 5 楼", "0798-8200301"),
+    "江西昌南正衡律师事务所": ("昌江区昌南示范路 18 号", "0798-8200302"),
+    "江西浮梁瑶里律师事务所": ("浮梁县浮梁镇瑶里示范街 9 号", "0798-8200303"),
+    "江西洎阳明德律师事务所": ("乐平市洎阳示范路 101 号", "0798-8200304"),
+    NOTARY_CITY: ("景德镇市珠山区示范路 30 号", "0798-8200401"),
+    NOTARY_LEPING: ("乐平市洎阳示范路 40 号", "0798-8200402"),
+    FORENSIC_CITY: ("景德镇市昌江区示范路 50 号", "0798-8200501"),
+    FORENSIC_WC: ("景德镇市珠山区示范路 60 号", "0798-8200502"),
+}
+
 # (name, region code, 8-character base of the organisation code)
 LAW_FIRMS: tuple[tuple[str, str, str], ...] = (
     ("江西瓷都律师事务所", "zhushan", "73610201"),
@@ -97,6 +116,14 @@ class DemoOrganisation:
     region: str
     credit_code: str = ""
     phone: str = ""
+
+    @property
+    def address(self) -> str:
+        return CONTACTS.get(self.name, ("", ""))[0]
+
+    @property
+    def public_phone(self) -> str:
+        return self.phone or CONTACTS.get(self.name, ("", ""))[1]
 
 
 def _organisation_code(base8: str) -> str:
@@ -535,7 +562,8 @@ class Command(BaseCommand):
             name=spec.name,
             region=self.regions[spec.region],
             credit_code=spec.credit_code,
-            phone=spec.phone,
+            address=spec.address,
+            phone=spec.public_phone,
         )
 
     def _account(self, spec: DemoAccount):
