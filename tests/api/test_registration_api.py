@@ -172,3 +172,19 @@ def test_the_schema_documents_the_patterns_and_errors(api):
     assert properties["phone"]["pattern"] == r"^1\d{10}$"
     assert properties["id_number"]["pattern"] == r"^\d{17}[\dXx]$"
     assert operation.get("security") in (None, [], [{}])
+
+
+def test_a_registered_citizen_sees_the_window_filing_that_names_them(api, actors):
+    from tests.world import ADULT_ID, application_payload
+
+    assert api.post(URL, _body(id_number=ADULT_ID.lower()), format="json").status_code == 201
+    filed = actors.api(actors.clerk).post(
+        "/api/v1/applications/", application_payload(channel="window"), format="json"
+    )
+    assert filed.status_code == 201, filed.content
+    token = api.post("/api/v1/auth/token/", {"username": "13907980001", "password": PASSWORD}, format="json")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token.json()['token']}")
+    listed = api.get("/api/v1/applications/").json()
+    assert [a["id"] for a in listed["results"]] == [filed.json()["id"]]
+    detail = api.get(f"/api/v1/applications/{filed.json()['id']}/").json()
+    assert detail["applicant"]["id_number"] == ADULT_ID  # their own number, unmasked
