@@ -22,7 +22,7 @@ from directory.audit import AuditAction
 from directory.selectors import bureau_for_region
 
 from .. import rules
-from ..choices import DecisionKind, ObjectionOutcome, ObjectionTarget, Status
+from ..choices import Channel, DecisionKind, ObjectionOutcome, ObjectionTarget, Status
 from ..models import Application, Decision, Objection, Termination
 from ..selectors import user_is_party
 from .recusal import require_not_recused
@@ -102,8 +102,11 @@ def objection_possible(*, user: AbstractBaseUser, application: Application) -> b
 
 
 def may_object(user: AbstractBaseUser, application: Application) -> bool:
-    """The applicant's side: the account that filed it, or the registered applicant or representative."""
-    return application.filed_by_id == user.pk or user_is_party(user, application)
+    """The applicant's side: the account that filed it online, or the registered applicant or
+    representative. A clerk who recorded a window or hotline request is not the applicant."""
+    if application.filed_by_id == user.pk and application.channel == Channel.ONLINE:
+        return True
+    return user_is_party(user, application)
 
 
 def _conflict_for(state: ObjectionState) -> Conflict:
