@@ -650,8 +650,9 @@ def main() -> int:
         log(f"no gunicorn in {BIN}: run this with the project's venv python (.venv/bin/python)")
         return 2
     if not args.no_floor and not args.floor.is_file():
-        log(f"no floor at {args.floor}: run with --no-floor, or pass --floor PATH")
-        return 2
+        # A clone without the floor script still measures its own figures, without the ratio.
+        log(f"no floor at {args.floor} (pass --floor PATH): measuring without it, no ratio")
+        args.no_floor = True
 
     # a terminated run still stops its gunicorn and drops its database (the finally blocks)
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
