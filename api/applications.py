@@ -21,19 +21,20 @@ from core.site import site_base_url
 from directory.choices import MatterCategory, MatterType
 from workflows.services import application_file, objection_file
 
+from . import serializers as s
 from .errors import django_validation_error_dict
 
 
 class ApplicantIn(serializers.Serializer):
     name = serializers.CharField(max_length=64)
-    id_number = serializers.CharField(max_length=18)
-    phone = serializers.CharField(max_length=20)
+    id_number = s.id_number_field()
+    phone = s.phone_field()
     address = serializers.CharField(max_length=200)
 
 
 class RepresentativeIn(serializers.Serializer):
     name = serializers.CharField(max_length=64)
-    id_number = serializers.CharField(max_length=18)
+    id_number = s.id_number_field()
     relation = serializers.ChoiceField(choices=RepresentativeRelation.choices)
 
 
@@ -221,11 +222,16 @@ class ApplicationListCreate(generics.ListAPIView):
             qs = qs.filter(status=wanted)
         return qs
 
-    @extend_schema(tags=["applications"], parameters=[OpenApiParameter("status", str)])
+    @extend_schema(
+        tags=["applications"],
+        parameters=[
+            OpenApiParameter("status", str, enum=[*Status.values, ""], description="Empty: every status.")
+        ],
+    )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
-    @extend_schema(tags=["applications"], request=ApplicationIn, responses={201: dict})
+    @extend_schema(tags=["applications"], request=ApplicationIn, responses={201: s.ApplicationCreatedOut})
     def post(self, request):
         form = ApplicationIn(data=request.data)
         form.is_valid(raise_exception=True)
@@ -281,7 +287,7 @@ class ApplicationObjection(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(tags=["applications"], request=ObjectionIn, responses={201: dict})
+    @extend_schema(tags=["applications"], request=ObjectionIn, responses={201: s.ObjectionCreatedOut})
     def post(self, request, pk: int):
         try:
             application = selectors.application_get(user=request.user, pk=pk)
@@ -301,7 +307,7 @@ class ApplicationObjection(APIView):
 class ApplicationDetail(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(tags=["applications"], responses={200: dict})
+    @extend_schema(tags=["applications"], responses={200: s.ApplicationDetailOut})
     def get(self, request, pk: int):
         try:
             application = selectors.application_get(user=request.user, pk=pk)
@@ -319,7 +325,9 @@ class ApplicationDocuments(APIView):
     permission_classes = [IsAuthenticated]
     parser_classes = [MultiPartParser, FormParser]
 
-    @extend_schema(tags=["applications"], request={"multipart/form-data": UploadIn}, responses={201: dict})
+    @extend_schema(
+        tags=["applications"], request={"multipart/form-data": UploadIn}, responses={201: s.DocumentAddedOut}
+    )
     def post(self, request, pk: int):
         try:
             application = selectors.application_get(user=request.user, pk=pk)
@@ -352,8 +360,8 @@ class Track(APIView):
 
     @extend_schema(
         tags=["applications"],
-        parameters=[OpenApiParameter("tracking_no", str), OpenApiParameter("id_tail", str)],
-        responses={200: dict},
+        parameters=[TrackIn],
+        responses={200: s.TrackOut},
     )
     def get(self, request):
         form = TrackIn(data=request.query_params)

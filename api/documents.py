@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import FileResponse, Http404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.views import APIView
@@ -17,7 +18,8 @@ class DocumentDownload(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        tags=["documents"], responses={(200, "application/pdf"): OpenApiResponse(description="PDF")}
+        tags=["documents"],
+        responses={(200, "application/pdf"): OpenApiResponse(response=OpenApiTypes.BINARY, description="PDF")},
     )
     def get(self, request, code: str):
         document = document_by_code(code)

@@ -3,9 +3,14 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from directory.choices import MatterType, OrganisationKind, ProviderKind
+from aid_cases.choices import Channel, DecisionKind, RepresentativeRelation, Status
+from aid_cases.means import ApplicantCategory, Result
+from aid_cases.models import EconomicStandard
+from directory.choices import MatterCategory, MatterType, OrganisationKind, ProviderKind
 from directory.models import Organisation, Provider, Region
 from directory.selectors import region_for_input
+from directory.validators import RESIDENT_ID_PATTERN, validate_phone
+from documents.models import DocumentKind
 
 
 class RegionSerializer(serializers.ModelSerializer):
@@ -60,7 +65,7 @@ class ProviderSerializer(serializers.ModelSerializer):
 
 
 class MeOrganisationSerializer(serializers.Serializer):
-    kind = serializers.CharField()
+    kind = serializers.ChoiceField(choices=OrganisationKind.choices)
     id = serializers.IntegerField()
     name = serializers.CharField()
     region = serializers.CharField()
@@ -83,8 +88,19 @@ class TokenSerializer(serializers.Serializer):
     token = serializers.CharField()
 
 
+@extend_schema_field({"type": "string", "pattern": r"^[-a-zA-Z0-9_]*$", "maxLength": 32})
+class _RegionQueryField(serializers.SlugField):
+    """A region code, or empty for every region."""
+
+
 def _region_field():
-    return serializers.SlugField(required=False, allow_blank=True, max_length=32, label=_("region"))
+    return _RegionQueryField(
+        required=False,
+        allow_blank=True,
+        max_length=32,
+        label=_("region"),
+        help_text="A region code, e.g. zhushan; empty for every region.",
+    )
 
 
 class DirectoryQuerySerializer(serializers.Serializer):
@@ -107,9 +123,203 @@ class ProviderQuerySerializer(DirectoryQuerySerializer):
     specialty = serializers.ChoiceField(choices=MatterType.choices, required=False, allow_blank=True)
 
 
+INSTITUTION_QUERY_KINDS = [(k, v) for k, v in OrganisationKind.choices if k in ("notary", "forensic")]
+
+
 class InstitutionQuerySerializer(DirectoryQuerySerializer):
     kind = serializers.ChoiceField(
-        choices=[(k, v) for k, v in OrganisationKind.choices if k in ("notary", "forensic")],
+        choices=INSTITUTION_QUERY_KINDS,
         required=False,
         allow_blank=True,
     )
+
+
+# --- request fields with the patterns the schema publishes -------------------------------------
+# The pattern is checked here as the schema states it (no trimming: " 3602..." does not match);
+# the services check the rest (birth date, region code, check digit).
+
+
+def id_number_field(**kwargs) -> serializers.RegexField:
+    return serializers.RegexField(
+        RESIDENT_ID_PATTERN,
+        max_length=18,
+        min_length=18,
+        trim_whitespace=False,
+        error_messages={
+            "invalid": _("A resident ID number has 18 characters: 17 digits, then a digit or X.")
+        },
+        **kwargs,
+    )
+
+
+def phone_field(**kwargs) -> serializers.RegexField:
+    """A telephone as ``directory.validators.validate_phone`` accepts it: a mobile or a landline."""
+    return serializers.RegexField(
+        validate_phone.regex.pattern,
+        max_length=20,
+        trim_whitespace=False,
+        error_messages={"invalid": validate_phone.message},
+        **kwargs,
+    )
+
+
+# --- responses: typed, for the schema (docs/api.md) ---------------------------------------------------
+
+
+class MeansResultField(serializers.ChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(choices=[(r.value, r.value) for r in Result], **kwargs)
+
+
+class StandardOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    region = serializers.CharField()
+    kind = serializers.ChoiceField(choices=EconomicStandard.Kind.choices)
+    monthly_amount = serializers.DecimalField(max_digits=10, decimal_places=2)
+    asset_cap = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
+    valid_from = serializers.DateField()
+
+
+class MeansTestOut(serializers.Serializer):
+    result = MeansResultField()
+    reasons = serializers.ListField(child=serializers.CharField())
+    standard = StandardOut(allow_null=True)
+
+
+class ApplicationCreatedOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    tracking_no = serializers.CharField()
+    status = serializers.ChoiceField(choices=Status.choices)
+    means_test = MeansTestOut()
+    decision_due = serializers.DateField(allow_null=True)
+
+
+class ApplicantOut(serializers.Serializer):
+    name = serializers.CharField()
+    id_number = serializers.CharField(help_text="Masked (3602**********123X) unless the caller may see it.")
+    phone = serializers.CharField()
+    address = serializers.CharField(allow_blank=True)
+
+
+class RepresentativeOut(serializers.Serializer):
+    name = serializers.CharField()
+    id_number = serializers.CharField()
+    relation = serializers.ChoiceField(choices=RepresentativeRelation.choices)
+
+
+class MatterOut(serializers.Serializer):
+    category = serializers.ChoiceField(choices=MatterCategory.choices)
+    type = serializers.ChoiceField(choices=MatterType.choices)
+    summary = serializers.CharField()
+    opposing_party = serializers.CharField(allow_blank=True)
+
+
+class HouseholdOut(serializers.Serializer):
+    size = serializers.IntegerField()
+    monthly_income = serializers.DecimalField(max_digits=12, decimal_places=2)
+    assets = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    fixed_income = serializers.BooleanField(allow_null=True)
+
+
+class DecisionOut(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=DecisionKind.choices)
+    reason = serializers.CharField(allow_blank=True)
+    decided_at = serializers.DateTimeField()
+
+
+class AssignmentOut(serializers.Serializer):
+    provider = ProviderSerializer()
+    status = serializers.CharField()
+
+
+class FeeWaiverRefOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    status = serializers.CharField()
+
+
+class DocumentRefOut(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=DocumentKind.choices)
+    code = serializers.CharField()
+    url = serializers.CharField()
+
+
+class TimelineEntryOut(serializers.Serializer):
+    at = serializers.DateTimeField()
+    event = serializers.CharField(help_text="The event's code.")
+    label = serializers.CharField(help_text="The event's name, in the request's language.")
+
+
+class TimelineEntryWithActorOut(TimelineEntryOut):
+    by = serializers.CharField(required=False, help_text="Who did it, when a person did.")
+
+
+class ApplicationDetailOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    tracking_no = serializers.CharField()
+    status = serializers.ChoiceField(choices=Status.choices)
+    region = serializers.CharField()
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    applicant = ApplicantOut()
+    representative = RepresentativeOut(allow_null=True)
+    categories = serializers.ListField(child=serializers.ChoiceField(choices=ApplicantCategory.choices))
+    matter = MatterOut()
+    household = HouseholdOut()
+    urgent_deadline = serializers.DateField(allow_null=True)
+    means_test = MeansTestOut()
+    decision = DecisionOut(allow_null=True)
+    assignment = AssignmentOut(allow_null=True)
+    fee_waivers = FeeWaiverRefOut(many=True)
+    documents = DocumentRefOut(many=True)
+    timeline = TimelineEntryWithActorOut(many=True)
+    due = serializers.DateField(allow_null=True)
+    provisional = serializers.BooleanField()
+
+
+class DocumentAddedOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    content_type = serializers.ChoiceField(choices=["application/pdf", "image/jpeg", "image/png"])
+    size = serializers.IntegerField(min_value=1)
+
+
+class ObjectionCreatedOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=Status.choices)
+    due = serializers.DateField(allow_null=True)
+
+
+class TrackOut(serializers.Serializer):
+    tracking_no = serializers.CharField()
+    status = serializers.ChoiceField(choices=Status.choices)
+    timeline = TimelineEntryOut(many=True)
+
+
+TASK_STATUSES = ["new", "assigned", "started", "done", "canceled", "error", "scheduled", "revived"]
+
+
+class TaskOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(help_text="The task's name (docs/api.md, Tasks), e.g. review.")
+    title = serializers.CharField()
+    application_id = serializers.IntegerField(allow_null=True)
+    waiver_id = serializers.IntegerField(allow_null=True)
+    service_log_id = serializers.IntegerField(allow_null=True)
+    complaint_id = serializers.IntegerField(allow_null=True)
+    consultation_id = serializers.IntegerField(allow_null=True)
+    status = serializers.ChoiceField(choices=TASK_STATUSES)
+    owner = serializers.CharField(allow_null=True)
+    due = serializers.DateField(allow_null=True)
+    overdue = serializers.BooleanField()
+
+
+class TaskCompletedOut(serializers.Serializer):
+    next = serializers.ListField(
+        child=serializers.CharField(), help_text="The names of the tasks opened next."
+    )
+
+
+class PaginatedTaskOut(serializers.Serializer):
+    count = serializers.IntegerField(min_value=0)
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = TaskOut(many=True)

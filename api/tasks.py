@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -13,11 +14,12 @@ from rest_framework.views import APIView
 from core.site import site_base_url
 from workflows import tasks
 
+from . import serializers as s
 from .pagination import Pagination
 
 
 class TaskListQuery(serializers.Serializer):
-    scope = serializers.ChoiceField(choices=["inbox", "queue"], required=False, default="inbox")
+    scope = serializers.ChoiceField(choices=["inbox", "queue"])
     application_id = serializers.IntegerField(required=False, min_value=1)
     name = serializers.CharField(required=False, max_length=64)
 
@@ -27,12 +29,8 @@ class TaskList(APIView):
 
     @extend_schema(
         tags=["tasks"],
-        parameters=[
-            OpenApiParameter("scope", str, enum=["inbox", "queue"]),
-            OpenApiParameter("application_id", int),
-            OpenApiParameter("name", str),
-        ],
-        responses={200: dict},
+        parameters=[TaskListQuery],
+        responses={200: s.PaginatedTaskOut},
     )
     def get(self, request):
         query = TaskListQuery(data=request.query_params)
@@ -50,7 +48,7 @@ class TaskList(APIView):
 class TaskClaim(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(tags=["tasks"], request=None, responses={200: dict})
+    @extend_schema(tags=["tasks"], request=None, responses={200: s.TaskOut})
     def post(self, request, pk: int):
         try:
             task = tasks.task_claim(user=request.user, task_id=pk)
@@ -62,7 +60,12 @@ class TaskClaim(APIView):
 class TaskComplete(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(tags=["tasks"], request=dict, responses={200: dict})
+    @extend_schema(
+        tags=["tasks"],
+        request={"application/json": OpenApiTypes.OBJECT},
+        responses={200: s.TaskCompletedOut},
+        description="The task's fields (docs/api.md, Tasks: each task's table row) as a JSON object.",
+    )
     def post(self, request, pk: int):
         if not isinstance(request.data, dict):
             raise serializers.ValidationError(_("Send the task's fields as a JSON object."))

@@ -2,7 +2,7 @@
 
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -87,20 +87,11 @@ class RegionListView(PublicListView):
         return selectors.regions_list()
 
 
-_DIRECTORY_PARAMS = [
-    OpenApiParameter("region", str, description="region code, e.g. zhushan"),
-    OpenApiParameter("q", str, description="name contains"),
-]
-
-
 class ProviderListView(PublicListView):
     serializer_class = s.ProviderSerializer
     query_serializer_class = s.ProviderQuerySerializer
 
-    @extend_schema(
-        tags=["directory"],
-        parameters=[*_DIRECTORY_PARAMS, OpenApiParameter("kind", str), OpenApiParameter("specialty", str)],
-    )
+    @extend_schema(tags=["directory"], parameters=[s.ProviderQuerySerializer])
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
@@ -115,7 +106,7 @@ class _OrganisationListView(PublicListView):
     serializer_class = s.OrganisationSerializer
     kinds: tuple[str, ...] = ()
 
-    @extend_schema(tags=["directory"], parameters=_DIRECTORY_PARAMS)
+    @extend_schema(tags=["directory"], parameters=[s.DirectoryQuerySerializer])
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
@@ -134,7 +125,7 @@ class InstitutionListView(_OrganisationListView):
     query_serializer_class = s.InstitutionQuerySerializer
     kinds = INSTITUTION_KINDS
 
-    @extend_schema(tags=["directory"], parameters=[*_DIRECTORY_PARAMS, OpenApiParameter("kind", str)])
+    @extend_schema(tags=["directory"], parameters=[s.InstitutionQuerySerializer])
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 

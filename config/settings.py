@@ -69,6 +69,9 @@ MIDDLEWARE = [
     "config.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # 413 before anything reads an oversized body; Retry-After on every 429
+    "config.middleware.BodySizeLimitMiddleware",
+    "config.middleware.RetryAfterMiddleware",
     # last, as django-axes asks
     "axes.middleware.AxesMiddleware",
 ]
@@ -209,7 +212,14 @@ STORAGES = {
 # Served by whitenoise straight from the apps' folders, with no collectstatic, in development.
 WHITENOISE_USE_FINDERS = DEBUG
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Request bodies (config.middleware.BodySizeLimitMiddleware answers 413 beyond them, the API's
+# parsers read no further): a JSON or form body, or a multipart body's fields, 2.5 MB; a multipart
+# body with its files 31 MB, room for three files at the 10 MB per-file limit (aid_cases.uploads).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024 // 2
+MULTIPART_MAX_REQUEST_SIZE = 31 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+# The wait a 429 announces in Retry-After when its throttle does not say (its window: an hour).
+RETRY_AFTER_SECONDS = 60 * 60
 
 # --- security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -232,19 +242,22 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: its WWW-Authenticate header makes DRF answer 401, not 403.
         "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        # Session with a CSRF failure answered 403, not 404 (api.authentication).
+        "api.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
+        # strict and bounded: 400 for deep nesting, NaN and lone surrogates; 413 over the limit
+        "api.parsers.JSONParser",
+        "api.parsers.FormParser",
+        "api.parsers.MultiPartParser",
     ],
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # the shared error responses of docs/api.md on every operation (api.schema)
+    "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
     "DATE_FORMAT": "%Y-%m-%d",
     "COERCE_DECIMAL_TO_STRING": True,
     # Registration (API and site form alike, directory.registration): attempts per address.
@@ -271,6 +284,12 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+        "ApplicationStatusEnum": "aid_cases.choices.Status",
+        "TaskStatusEnum": "api.serializers.TASK_STATUSES",
+        "OrganisationKindEnum": "directory.choices.OrganisationKind",
+        "DocumentKindEnum": "documents.models.DocumentKind",
+        "StandardKindEnum": "aid_cases.models.EconomicStandard.Kind",
+        "InstitutionKindEnum": "api.serializers.INSTITUTION_QUERY_KINDS",
 # --- background work (Celery) ---------------------------------------------------------------
 # config/celery.py reads the CELERY_* names below. Without a broker, the default, no worker is needed:
 # letters are rendered in the web process after the response (documents.rendering) and workflow

@@ -16,3 +16,9 @@ urlpatterns = [
 ]
 
 # Uploaded files are never served as static media: documents go through views that check who may see them.
+
+# JSON under /api/, the site's pages elsewhere (api.errors)
+handler400 = "api.errors.bad_request"
+handler403 = "api.errors.permission_denied"
+handler404 = "api.errors.not_found"
+handler500 = "api.errors.server_error"

@@ -17,6 +17,40 @@ if TYPE_CHECKING:  # the stubs are a development tool, not a run-time dependency
     from django_stubs_ext import StrOrPromise
 
 
+UNENCODABLE = _("This text contains characters that cannot be stored (an unpaired surrogate).")
+
+
+def _unencodable(value: Any) -> bool:
+    """True for text, or a list holding text, with a lone UTF-16 surrogate (not encodable as UTF-8)."""
+    values = value if isinstance(value, list | tuple) else [value]
+    for item in values:
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
+    return False
+
+
+class TaskForm(forms.Form):
+    """The base of every task form: text that no database, letter or JSON can hold is a field error.
+
+    A JSON body may carry a lone surrogate (``"\\ud800"``); left in, it breaks the SQLite write or the
+    letter's PDF (a 500). As DRF's fields do, the form refuses it (400 in the API, an error on the page).
+    """
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        if not self.is_bound:
+            return
+        for name, field in self.fields.items():
+            if name in self._errors:
+                continue
+            raw = field.widget.value_from_datadict(self.data, self.files, self.add_prefix(name))
+            if _unencodable(raw):
+                self.add_error(name, ValidationError(UNENCODABLE, code="unencodable"))
+
+
 class ItemsField(forms.Field):
     """A list of strings: a JSON list from the API, one item per line from a form's textarea."""
 

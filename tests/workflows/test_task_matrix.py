@@ -65,7 +65,9 @@ def _tasks(actors):
         outcome="request_supplement",
         missing_items=["收入证明"],
     )
-    supplement_id = actors.api(actors.applicant).get("/api/v1/tasks/").json()["results"][0]["id"]
+    supplement_id = (
+        actors.api(actors.applicant).get("/api/v1/tasks/", {"scope": "inbox"}).json()["results"][0]["id"]
+    )
     refused = file(actors)
     complete(
         actors, actors.reviewer, review_task(actors, refused["id"])["id"], outcome="refuse", reason="不符合"
