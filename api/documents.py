@@ -19,7 +19,9 @@ class DocumentDownload(APIView):
 
     @extend_schema(
         tags=["documents"],
-        responses={(200, "application/pdf"): OpenApiResponse(response=OpenApiTypes.BINARY, description="PDF")},
+        responses={
+            (200, "application/pdf"): OpenApiResponse(response=OpenApiTypes.BINARY, description="PDF")
+        },
     )
     def get(self, request, code: str):
         document = document_by_code(code)

@@ -62,7 +62,9 @@ def test_deeply_nested_json_is_400_on_every_endpoint(actors, nested):
     assert_400(raw_json(APIClient(), TOKEN_URL, nested))
     assert_400(raw_json(actors.api(actors.applicant), "/api/v1/applications/", nested))
     assert_400(raw_json(actors.api(actors.reviewer), f"/api/v1/tasks/{task_id}/complete/", nested))
-    assert_400(raw_json(actors.api(actors.applicant), f"/api/v1/applications/{filed['id']}/objection/", nested))
+    assert_400(
+        raw_json(actors.api(actors.applicant), f"/api/v1/applications/{filed['id']}/objection/", nested)
+    )
 
 
 def test_json_nested_a_little_is_still_read(actors):
@@ -126,13 +128,15 @@ def test_task_forms_refuse_unencodable_text_as_a_field_error():
     assert ReviewForm(data={"outcome": "refuse", "reason": "拒绝 😀"}).is_valid()
 
 
-def test_task_page_with_a_surrogate_answers_400_not_500(actors):
-    # the API path end to end: the service is never called with the text
-    filed = file(actors)
-    task_id = review_task_id(actors, filed["id"])
+def test_completing_a_task_with_a_surrogate_stops_at_the_form(actors):
+    # what the API and the task page both call: the handler and its services never see the text
+    from django.core.exceptions import ValidationError
+
     from workflows import tasks
 
-    with pytest.raises(Exception) as caught:
+    filed = file(actors)
+    task_id = review_task_id(actors, filed["id"])
+    with pytest.raises(ValidationError) as caught:
         tasks.task_complete(
             user=actors.reviewer,
             task_id=task_id,
