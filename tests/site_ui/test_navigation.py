@@ -138,6 +138,14 @@ def test_tab_titles_are_the_page_a_middle_dot_and_the_site(path, title):
     assert f"<title>{title} · 景德镇法律援助</title>" in html
 
 
+@pytest.mark.parametrize(
+    ("path", "title"), [("/accounts/login/", "登录"), ("/", "首页"), ("/lookup/", "法律服务查询")]
+)
+def test_tab_titles_when_signed_out(path, title):
+    html = Client().get(path).content.decode()
+    assert f"<title>{title} · 景德镇法律援助</title>" in html
+
+
 def test_an_organisations_tab_title_is_its_name(make_member, zhushan_center):
     user = make_member(Role.REVIEWER, zhushan_center)
     html = client_for(user).get(f"/organisations/{zhushan_center.pk}/").content.decode()
