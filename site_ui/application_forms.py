@@ -3,12 +3,43 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from aid_cases.choices import Channel, RepresentativeRelation
+from aid_cases.choices import Channel, RepresentativeRelation, Status
 from aid_cases.means import ApplicantCategory
-from directory.choices import MatterCategory, MatterType
+from aid_cases.services.intake import MAX_UPLOADS_PER_APPLICATION
+from aid_cases.uploads import checked_upload, max_upload_bytes
+from directory.choices import MatterCategory, MatterType, matter_type_fits
 from directory.selectors import regions_list
+
+ACCEPTED_FILES = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Any number of files, as a list (empty when none was chosen)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPTED_FILES}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, (list, tuple)) else [data]
+        return [super(MultipleFileField, self).clean(f, initial) for f in files if f]
+
+
+def matter_types_by_category() -> dict[str, list[str]]:
+    """The matter types each category takes, by the one rule (``matter_type_fits``), for the form's script."""
+    return {
+        category: [t for t in MatterType.values if matter_type_fits(category, t)]
+        for category in MatterCategory.values
+    }
 
 
 class ApplicationForm(forms.Form):
@@ -91,6 +122,10 @@ class ApplicationForm(forms.Form):
             "afterwards (Legal Aid Law, Article 44)."
         ),
     )
+    files = MultipleFileField(
+        label=_("Materials (optional)"),
+        required=False,
+    )
     pledge = forms.BooleanField(
         label=_(
             "I pledge that the information and materials I provide are true, complete and valid, and I "
@@ -105,6 +140,39 @@ class ApplicationForm(forms.Form):
         self.fields["region"].widget.choices = [
             (r.code, r.name) for r in regions_list().filter(level="county")
         ]
+        each, together = max_upload_bytes(), getattr(settings, "MULTIPART_MAX_REQUEST_SIZE", None)
+        self.fields["files"].help_text = _(
+            "PDF, JPEG or PNG, up to %(size)s each and %(total)s together: your ID card, proof of income, "
+            "and papers about the matter. You can also send them later."
+        ) % {
+            "size": filesizeformat(each),
+            "total": filesizeformat(together or each * MAX_UPLOADS_PER_APPLICATION),
+        }
+        # the page's script warns before sending what the server would refuse
+        self.fields["files"].widget.attrs.update(
+            {
+                "data-max-each": each,
+                "data-max-total": together or "",
+                "data-too-large": _("These files are too large to send. Choose smaller or fewer files."),
+            }
+        )
+
+    def clean_files(self) -> list:
+        """Each file's real type and size, checked before anything is filed (aid_cases.uploads)."""
+        files = self.cleaned_data.get("files") or []
+        if len(files) > MAX_UPLOADS_PER_APPLICATION:
+            raise ValidationError(
+                _("An application can have at most %(count)s files.") % {"count": MAX_UPLOADS_PER_APPLICATION}
+            )
+        errors = []
+        for upload in files:
+            try:
+                checked_upload(upload)
+            except ValidationError as exc:
+                errors += [f"{upload.name}: {message}" for message in exc.messages]
+        if errors:
+            raise ValidationError(errors)
+        return files
 
     def service_fields(self) -> dict:
         """The keyword arguments of aid_cases.services.application_submit."""
@@ -168,3 +236,30 @@ class TrackForm(forms.Form):
         widget=forms.TextInput(attrs={"placeholder": "JDZ-ZHUSHAN-2026-000123"}),
     )
     id_tail = forms.CharField(label=_("Last 4 characters of the ID number"), min_length=4, max_length=4)
+
+
+class CaseSearchForm(forms.Form):
+    """The center staff's case search; every field optional."""
+
+    tracking_no = forms.CharField(label=_("Tracking number"), max_length=40, required=False)
+    name = forms.CharField(label=_("Applicant's name"), max_length=64, required=False)
+    id_number = forms.CharField(
+        label=_("ID number (all or its last characters)"),
+        max_length=18,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any")), *Status.choices])
+    received_from = forms.DateField(
+        label=_("Received from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    received_to = forms.DateField(
+        label=_("Received until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("received_from"), data.get("received_to")
+        if start and end and start > end:
+            self.add_error("received_to", _("The end date is before the start date."))
+        return data

@@ -6,66 +6,103 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ValidationError
-from django.http import Http404, JsonResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from aid_cases import means, rules, selectors, services, tracking
 from aid_cases.models import Application
 from aid_cases.timeline import application_timeline
-from core.errors import Conflict
+from core.errors import Conflict, Forbidden
 from core.site import site_base_url
 from directory.selectors import user_is_center_staff
 from documents.selectors import documents_for_subject
 from workflows import registry, tasks
 from workflows.services import application_file, objection_file
 
-from .application_forms import ApplicationForm, ObjectionForm, StaffApplicationForm, TrackForm
+from .application_forms import (
+    ApplicationForm,
+    CaseSearchForm,
+    ObjectionForm,
+    StaffApplicationForm,
+    TrackForm,
+    matter_types_by_category,
+)
 
 
-def _add_errors(form, exc: ValidationError) -> None:
+def _add_errors(form, exc: ValidationError, renamed: dict[str, str] | None = None) -> None:
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc.messages)
+        return
     for field, errors in exc.message_dict.items():
+        field = (renamed or {}).get(field, field)
         form.add_error(field if field in form.fields else None, errors)
 
 
 def apply(request):
-    """The application form: online for citizens, window or hotline for a center's staff."""
+    """The application form: online for citizens, window or hotline for a center's staff.
+
+    The materials are filed with the application, all or nothing: a refused file files nothing.
+    """
+    if not services.user_may_file(request.user):
+        # lawyers, agencies, institutions, the bureau: their role never files (403, not the form)
+        raise PermissionDenied
     staff = user_is_center_staff(request.user)
     form_class = StaffApplicationForm if staff else ApplicationForm
-    form = form_class(request.POST or None)
+    form = form_class(request.POST or None, request.FILES or None)
+    forbidden = False
     if request.method == "POST" and form.is_valid():
         try:
             application = application_file(
                 acting_user=request.user,
                 base_url=site_base_url(request),
                 channel=form.cleaned_data["channel"] if staff else "online",
+                uploads=form.cleaned_data["files"],
                 **form.service_fields(),
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            _add_errors(form, exc, renamed={"file": "files"})
+        except (Conflict, Forbidden) as exc:
+            form.add_error(None, exc.message)
+            forbidden = isinstance(exc, Forbidden)
         else:
             messages.success(
                 request, _("Application received. Tracking number: %(no)s") % {"no": application.tracking_no}
             )
             return redirect("application_detail", pk=application.pk)
-    status = 400 if request.method == "POST" else 200
-    return render(request, "aid_cases/apply.html", {"form": form, "staff": staff}, status=status)
+    preview = None
+    if request.method == "POST":
+        if request.FILES and "files" not in form.errors:
+            # A browser never keeps chosen files across a page load: say so where they were chosen.
+            form.add_error("files", _("Nothing was saved: choose your files again."))
+        preview = _preview(request.POST)
+    return render(
+        request,
+        "aid_cases/apply.html",
+        {
+            "form": form,
+            "staff": staff,
+            "preview": preview,
+            "matter_types": matter_types_by_category(),
+        },
+        status=403 if forbidden else 400 if request.method == "POST" else 200,
+    )
 
 
 def _decimal(value) -> Decimal | None:
     try:
-        return Decimal(str(value)) if value not in (None, "") else None
+        number = Decimal(str(value)) if value not in (None, "") else None
     except InvalidOperation:
         return None
+    return number if number is None or number.is_finite() else None
 
 
-@require_POST
-def apply_preview(request):
-    """The live means-test preview: what the engine would decide from what is typed so far."""
-    data = request.POST
+def _preview(data) -> dict:
+    """What the means test would say about the answers so far: ``{"result": None}`` when it cannot say."""
     size = data.get("household_size", "")
     try:
         result = services.means_preview(
@@ -79,15 +116,19 @@ def apply_preview(request):
             fixed_income={"yes": True, "no": False}.get(data.get("fixed_income", "")),
             id_number=data.get("applicant_id_number", ""),
         )
-    except (ValidationError, ValueError, TypeError):  # not enough, or not valid, to judge yet
-        return JsonResponse({"result": None})
-    return JsonResponse(
-        {
-            "result": result.result.value,
-            "label": str(RESULT_LABELS[result.result]),
-            "reasons": [str(r.message) for r in result.reasons],
-        }
-    )
+    except (ValidationError, ValueError, TypeError, ArithmeticError):  # not enough, or not valid, to judge
+        return {"result": None}
+    return {
+        "result": result.result.value,
+        "label": str(RESULT_LABELS[result.result]),
+        "reasons": [str(r.message) for r in result.reasons],
+    }
+
+
+@require_POST
+def apply_preview(request):
+    """The live means-test preview: what the engine would decide from what is typed so far."""
+    return JsonResponse(_preview(request.POST))
 
 
 RESULT_LABELS = {
@@ -111,6 +152,24 @@ def _get_visible(request, pk: int) -> Application:
         raise Http404 from exc
 
 
+@require_GET
+def application_material(request, pk: int, upload_pk: int):
+    """An uploaded material, opened in the browser by those who may see its application; else 404."""
+    application = _get_visible(request, pk)
+    upload = application.uploads.filter(pk=upload_pk).first()
+    if upload is None or not upload.file:
+        raise Http404
+    try:
+        handle = upload.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, content_type=upload.content_type, filename=upload.original_name)
+    # Only the three checked types are ever stored (aid_cases.uploads), sent with nosniff by the
+    # security middleware; personal papers stay out of shared caches.
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 def _open_task_for(user, application: Application, name: str):
     return tasks.tasks_filter(tasks.tasks_inbox(user), application_id=application.pk, name=name).first()
 
@@ -126,14 +185,12 @@ def application_detail(request, pk: int):
         action = request.POST.get("action")
         try:
             if action == "supplement" and supplement_task is not None:
-                for upload in request.FILES.getlist("files")[:10]:
-                    services.application_document_add(
-                        acting_user=request.user, application=application, upload=upload
-                    )
+                # the supplement task itself takes the files, as on its task page
                 tasks.task_complete(
                     user=request.user,
                     task_id=supplement_task.pk,
                     data={"note": request.POST.get("note", "")},
+                    files=request.FILES,
                     base_url=site_base_url(request),
                 )
                 messages.success(request, _("Your materials were sent to the reviewer."))
@@ -149,14 +206,21 @@ def application_detail(request, pk: int):
                         )
                     except ValidationError as exc:
                         _add_errors(objection_form, exc)
+                    except Conflict as exc:
+                        messages.error(request, exc.message)
+                        return redirect("application_detail", pk=pk)
                     else:
                         messages.success(request, _("Your objection was sent to the judicial bureau."))
                         return redirect("application_detail", pk=pk)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
-        except (Conflict, tasks.TaskNotFound):
+        except Conflict as exc:
+            messages.error(request, exc.message)
+        except tasks.TaskNotFound:
             messages.error(request, _("This action is no longer possible."))
     documents = documents_for_subject(Application._meta.label_lower, str(application.pk))
+    state, objection = services.objection_state(application)
+    decision_in_force = services.decision_in_force(application)
     return render(
         request,
         "aid_cases/application_detail.html",
@@ -171,7 +235,40 @@ def application_detail(request, pk: int):
             "means_label": RESULT_LABELS.get(means.Result(application.means_result), ""),
             "uploads": application.uploads.all(),
             "objection_period": rules.objection_period_text(application.region, timezone.localdate()),
+            "decision_in_force": decision_in_force,
+            "objection_state": state.value,
+            "objection": objection,
+            "further_remedy": services.FURTHER_REMEDY,
         },
+    )
+
+
+CASES_PER_PAGE = 25
+
+
+def case_list(request):
+    """The center staff's case list with search; only the applications they may see, else 404."""
+    if not user_is_center_staff(request.user):
+        raise Http404
+    form = CaseSearchForm(request.GET or None)
+    page = None
+    if not form.is_bound or form.is_valid():
+        criteria = form.cleaned_data if form.is_bound else {}
+        applications = selectors.applications_search(request.user, **criteria)
+        page = Paginator(applications, CASES_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    for application in page or ():
+        application.id_shown = (
+            application.applicant.id_number
+            if application.sees_personal_data
+            else selectors.mask_id_number(application.applicant.id_number)
+        )
+    return render(
+        request,
+        "aid_cases/case_list.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+        status=200 if page is not None else 400,
     )
 
 
@@ -182,6 +279,7 @@ def task_list(request):
         {
             "inbox": tasks.task_rows(tasks.tasks_inbox(request.user)),
             "queue": tasks.task_rows(tasks.tasks_queue(request.user)),
+            "case_search": user_is_center_staff(request.user),
         },
     )
 
@@ -205,11 +303,15 @@ def task_detail(request, pk: int):
             except Conflict as exc:
                 messages.error(request, exc.message)
             return redirect("task_detail", pk=pk)
-        form = spec.form(request.POST)
+        form = spec.form(request.POST, request.FILES)
         if form.is_valid():
             try:
                 tasks.task_complete(
-                    user=request.user, task_id=pk, data=request.POST, base_url=site_base_url(request)
+                    user=request.user,
+                    task_id=pk,
+                    data=request.POST,
+                    files=request.FILES,
+                    base_url=site_base_url(request),
                 )
             except ValidationError as exc:
                 _add_errors(form, exc)

@@ -15,6 +15,12 @@ urlpatterns = [
     path("apply/preview/", av.apply_preview, name="apply_preview"),
     path("my/applications/", av.my_applications, name="my_applications"),
     path("applications/<int:pk>/", av.application_detail, name="application_detail"),
+    path(
+        "applications/<int:pk>/materials/<int:upload_pk>/",
+        av.application_material,
+        name="application_material",
+    ),
+    path("cases/", av.case_list, name="case_list"),
     path("tasks/", av.task_list, name="task_list"),
     path("tasks/<int:pk>/", av.task_detail, name="task_detail"),
     path("track/", av.track, name="track"),

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.files.uploadedfile import UploadedFile
 
 from aid_cases import services
 from aid_cases.models import Application, Objection
@@ -14,10 +16,15 @@ from . import letters
 from .flows import AidApplicationFlow, ObjectionFlow
 
 
-def application_file(*, acting_user: AbstractBaseUser, base_url: str, **fields: Any) -> Application:
-    """File an application, issue its receipt and start its review process, all or nothing."""
+def application_file(
+    *, acting_user: AbstractBaseUser, base_url: str, uploads: Sequence[UploadedFile] = (), **fields: Any
+) -> Application:
+    """File an application with its materials, issue its receipt and start its review process, all or
+    nothing: a refused file leaves no application behind."""
     with all_or_nothing():
         application = services.application_submit(acting_user=acting_user, **fields)
+        for upload in uploads:
+            services.application_document_add(acting_user=acting_user, application=application, upload=upload)
         letters.receipt_issue(acting_user=acting_user, application=application, base_url=base_url)
         AidApplicationFlow.start.run(application=application)
     return application
