@@ -397,3 +397,13 @@ def test_the_registered_applicant_may_object_to_a_window_filing(actors, django_u
         f"/api/v1/applications/{application_id}/objection/", {"reason": "收入证明有误"}, format="json"
     )
     assert objected.status_code == 201 and status_of(application_id) == "objection"
+
+
+def test_the_bureau_reads_the_centers_reasons_beside_the_objection(actors):
+    filed = refused(actors)
+    assert object_to(actors, filed["id"], "我的收入证明被误读").status_code == 201
+    task = [t for t in queue(actors, actors.bureau_officer) if t["name"] == "decide_objection"][0]
+    client = Client()
+    client.force_login(actors.bureau_officer)
+    html = client.get(f"/tasks/{task['id']}/").content.decode()
+    assert "家庭人均收入高于标准" in html and "我的收入证明被误读" in html

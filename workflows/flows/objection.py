@@ -104,6 +104,8 @@ register(
             "application__center",
             "application__region",
             "bureau",
+            "refusal",
+            "termination",
         ),
         due=lambda objection: objection.due_on,
     ),
