@@ -7,6 +7,7 @@ from .models import (
     Agency,
     AidCenter,
     AuditEvent,
+    Citizen,
     GrassrootsOffice,
     Institution,
     JudicialBureau,
@@ -119,3 +120,13 @@ class AuditEventAdmin(admin.ModelAdmin):
 
 admin.site.site_header = _("Jingdezhen Legal Aid administration")
 admin.site.site_title = _("Jingdezhen Legal Aid")
+
+
+@admin.register(Citizen)
+class CitizenAdmin(admin.ModelAdmin):
+    """Registered citizens: an administrator can look one up or correct a record, never see a password."""
+
+    list_display = ["phone", "user", "registered_at"]
+    search_fields = ["phone", "id_number", "user__last_name"]
+    readonly_fields = ["registered_at"]
+    raw_id_fields = ["user"]
