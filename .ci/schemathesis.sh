@@ -46,7 +46,10 @@ CITIZEN_TOKEN="$(token_for applicant_01)"
 REVIEWER_TOKEN="$(token_for reviewer_zhushan)"
 
 echo "-- gunicorn on 127.0.0.1:$PORT"
+# No request-line limit in gunicorn: its own HTML 400 for a long query string is not the app's answer
+# (in production the reverse proxy's limits come first, docs/deployment.md).
 .venv/bin/gunicorn config.wsgi:application --bind "127.0.0.1:$PORT" --workers 2 --timeout 60 \
+  --limit-request-line 0 \
   --log-level warning >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 

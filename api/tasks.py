@@ -33,7 +33,8 @@ class TaskList(APIView):
         responses={200: s.PaginatedTaskOut},
     )
     def get(self, request):
-        query = TaskListQuery(data=request.query_params)
+        # a plain dict: an empty value (``?application_id=``) is judged as given, not skipped
+        query = TaskListQuery(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
         params = query.validated_data
         qs = (

@@ -277,3 +277,10 @@ def test_the_progress_query_throttle_says_when_to_retry(db):
     response = client.get("/api/v1/track/", {"tracking_no": "X-1", "id_tail": "0000"})
     assert response.status_code == 429
     assert int(response["Retry-After"]) > 0
+
+
+def test_an_empty_task_filter_is_a_400_not_ignored(actors):
+    response = actors.api(actors.reviewer).get("/api/v1/tasks/?scope=queue&application_id=")
+    assert response.status_code == 400 and "application_id" in response.json()["errors"]
+    assert actors.api(actors.reviewer).get("/api/v1/tasks/?scope=queue&page_size=abc").status_code == 400
+    assert actors.api(actors.reviewer).get("/api/v1/tasks/?scope=queue&page=").status_code == 404
