@@ -281,15 +281,15 @@ SPECTACULAR_SETTINGS = {
         "MatterCategoryEnum": "directory.choices.MatterCategory",
         "ProviderKindEnum": "directory.choices.ProviderKind",
         "ApplicantCategoryEnum": "aid_cases.means.ApplicantCategory",
-    },
-}
-
         "ApplicationStatusEnum": "aid_cases.choices.Status",
         "TaskStatusEnum": "api.serializers.TASK_STATUSES",
         "OrganisationKindEnum": "directory.choices.OrganisationKind",
         "DocumentKindEnum": "documents.models.DocumentKind",
         "StandardKindEnum": "aid_cases.models.EconomicStandard.Kind",
         "InstitutionKindEnum": "api.serializers.INSTITUTION_QUERY_KINDS",
+    },
+}
+
 # --- background work (Celery) ---------------------------------------------------------------
 # config/celery.py reads the CELERY_* names below. Without a broker, the default, no worker is needed:
 # letters are rendered in the web process after the response (documents.rendering) and workflow
