@@ -1,4 +1,4 @@
-"""Applications API (API.md, Applications): thin views over aid_cases selectors and services."""
+"""Applications API (docs/api.md, Applications): thin views over aid_cases selectors and services."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The API's error format (API.md, Conventions).
+"""The API's error format (docs/api.md, Conventions).
 
 400 ``{"errors": {"field": ["message", ...]}}``; every other error ``{"detail": "..."}``.
 Something the caller may not see is 404, never 403 with details; 403 only for a role that may never

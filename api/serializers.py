@@ -38,7 +38,7 @@ class FirmRefSerializer(serializers.Serializer):
 
 
 class ProviderSerializer(serializers.ModelSerializer):
-    """The one shape of a provider everywhere (API.md): professional data only."""
+    """The one shape of a provider everywhere (docs/api.md): professional data only."""
 
     firm = serializers.SerializerMethodField()
     region = serializers.SerializerMethodField()

@@ -1,4 +1,4 @@
-"""Tasks API (API.md, Tasks): inbox and queue, claim, complete — for every flow, through workflows.tasks."""
+"""Tasks API (docs/api.md, Tasks): inbox and queue, claim, complete — for every flow, through workflows.tasks."""
 
 from __future__ import annotations
 
@@ -72,7 +72,11 @@ class TaskComplete(APIView):
             raise serializers.ValidationError(_("Send the task's fields as a JSON object."))
         try:
             names = tasks.task_complete(
-                user=request.user, task_id=pk, data=request.data, base_url=site_base_url(request)
+                user=request.user,
+                task_id=pk,
+                data=request.data,
+                files=request.FILES,
+                base_url=site_base_url(request),
             )
         except tasks.TaskNotFound as exc:
             raise Http404 from exc

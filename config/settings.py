@@ -1,4 +1,4 @@
-"""Settings, read from the environment (DESIGN §8.2).
+"""Settings, read from the environment (docs/deployment.md).
 
 Development defaults are safe only with ``DJANGO_DEBUG`` on; with it off, no secret has a
 default and the secure transport settings are on without further variables.
@@ -31,7 +31,7 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhos
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    # viewflow must come before django.contrib.admin (DESIGN §8.1): it overrides admin templates.
+    # viewflow must come before django.contrib.admin (docs/architecture.md): it overrides admin templates.
     "viewflow",
     "viewflow.workflow",
     "django.contrib.admin",
@@ -103,7 +103,7 @@ DATABASES = {
 
 
 def _tune_sqlite(db: dict) -> None:
-    """WAL and IMMEDIATE transactions for every SQLite database (DESIGN §8.1).
+    """WAL and IMMEDIATE transactions for every SQLite database (docs/architecture.md, transactions).
 
     IMMEDIATE takes the write lock at BEGIN, so two writers queue on the busy timeout instead of
     one failing with "database is locked" when it upgrades a read transaction.
@@ -206,7 +206,7 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    # not the manifest storage: it fails on viewflow's font files (DESIGN §8.1)
+    # not the manifest storage: it fails on viewflow's font files (docs/architecture.md, viewflow)
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 # Served by whitenoise straight from the apps' folders, with no collectstatic, in development.
@@ -265,7 +265,10 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Legal aid engine API",
-    "DESCRIPTION": "HTTP API v1 of the legal aid and fee-waiver workflow engine (see API.md).",
+    "DESCRIPTION": (
+        "HTTP API v1 of the legal aid and fee-waiver workflow engine. The guide (authentication, "
+        "errors, pagination, examples) is docs/api.md in the project's repository."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],

@@ -1,4 +1,4 @@
-"""Audit actions: one enumeration with a translated label each (DESIGN §8).
+"""Audit actions: one enumeration with a translated label each (docs/architecture.md).
 
 Like Django's ``LogEntry`` action flags or Zulip's audit-log event types, every state change is
 recorded under one of these codes and never under a free string: the code is stored and returned
@@ -31,7 +31,7 @@ class AuditAction(models.TextChoices):
     MEMBERSHIP_REVOKE = "membership_revoke", pgettext_lazy("audit action", "Role withdrawn")
     CITIZEN_REGISTER = "citizen_register", pgettext_lazy("audit action", "Citizen account registered")
 
-    # --- applications (DESIGN §2 steps 1–3) -------------------------------------------------
+    # --- applications (docs/domain.md) -------------------------------------------------
     APPLICATION_SUBMIT = "application_submit", pgettext_lazy("audit action", "Application submitted")
     APPLICATION_DOCUMENT_ADD = "application_document_add", pgettext_lazy("audit action", "Material uploaded")
     REVIEW_CLAIM = "review_claim", pgettext_lazy("audit action", "Review started")

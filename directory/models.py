@@ -1,4 +1,4 @@
-"""The directory of legal service organisations, providers and memberships (DESIGN §1, §8)."""
+"""The directory of legal service organisations, providers and memberships (docs/domain.md, docs/architecture.md)."""
 
 from __future__ import annotations
 
@@ -64,7 +64,7 @@ class Region(models.Model):
 class Organisation(models.Model):
     """Every kind of organisation in one table; the kind decides what it does.
 
-    One concrete model keeps memberships, object permissions (DESIGN §8.1) and the API's
+    One concrete model keeps memberships, object permissions (docs/architecture.md, viewflow) and the API's
     ``organisation`` object simple; the per-kind proxies below give the admin its sections.
     """
 
@@ -82,7 +82,7 @@ class Organisation(models.Model):
     )
     address = models.CharField(_("address"), max_length=200, blank=True)
     phone = models.CharField(_("public telephone"), max_length=20, blank=True, validators=[validate_phone])
-    # A center may assign providers of other regions (DESIGN §4: resources flow across regions).
+    # A center may assign providers of other regions (the city's opinions: resources flow across regions).
     allows_cross_region = models.BooleanField(_("allows cross-region assignment"), default=True)
     # The city center may be set to see (and review) the cases of the county-level centers under it.
     sees_subregion_cases = models.BooleanField(
@@ -336,7 +336,7 @@ class ProviderSpecialty(models.Model):
 
 
 class Membership(models.Model):
-    """A user's role at an organisation (DESIGN §1)."""
+    """A user's role at an organisation (docs/domain.md, who does what)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"

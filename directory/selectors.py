@@ -1,4 +1,4 @@
-"""Reads from the directory, each applying what the user may see (DESIGN §1)."""
+"""Reads from the directory, each applying what the user may see (docs/domain.md, who does what)."""
 
 from __future__ import annotations
 
@@ -163,6 +163,13 @@ def user_is_center_staff(user, center: Organisation | None = None) -> bool:
     if center is not None:
         memberships = memberships.filter(organisation=center)
     return memberships.exists()
+
+
+def user_is_applicant(user) -> bool:
+    """Whether the account is a citizen's own: registered, or given the applicant role."""
+    if not user.is_authenticated:
+        return False
+    return user.groups.filter(name=APPLICANT_GROUP).exists()
 
 
 def user_roles(user) -> list[str]:

@@ -1,4 +1,4 @@
-"""Field types for the task forms (API.md, Tasks): one Django form per task serves the task page and the API.
+"""Field types for the task forms (docs/api.md, Tasks): one Django form per task serves the task page and the API.
 
 The forms parse: JSON values from the API, form values from the task page. What makes a value
 acceptable is decided by the domain services the task handlers call, whose errors land on the

@@ -1,4 +1,4 @@
-"""Permission matrix for tasks: role × task → visible (may act) or 404 (DESIGN §1)."""
+"""Permission matrix for tasks: role × task → visible (may act) or 404 (docs/domain.md, who does what)."""
 
 import pytest
 
@@ -122,7 +122,7 @@ def test_task_lists_cost_the_same_queries_for_1_and_many(actors, django_assert_m
 
 
 def test_viewflow_process_permissions_follow_case_visibility(actors, people):
-    """A global permission never shows another center's process (DESIGN §8.1)."""
+    """A global permission never shows another center's process (docs/architecture.md, viewflow)."""
     from django.contrib.auth.models import Permission
     from viewflow.workflow.models import Process
 
