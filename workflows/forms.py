@@ -44,7 +44,7 @@ class TaskForm(forms.Form):
         if not self.is_bound:
             return
         for name, field in self.fields.items():
-            if name in self._errors:
+            if name in self.errors:  # cleaned above: the property reads, it does not clean again
                 continue
             raw = field.widget.value_from_datadict(self.data, self.files, self.add_prefix(name))
             if _unencodable(raw):
