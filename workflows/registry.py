@@ -71,6 +71,8 @@ class TaskSpec:
     # A decision on the case: never by someone who filed it or is a party to it (conflict of
     # interest); the task lists leave it out for them and it answers 404 to them.
     decision: bool = False
+    # The heading of the task's action on its page; a decision's by default ("Your decision").
+    action_title: Any = None
 
     @property
     def name(self) -> str:

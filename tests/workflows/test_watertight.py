@@ -183,6 +183,8 @@ def test_the_supplement_task_page_lists_the_items_and_takes_the_files(actors):
     html = client.get(f"/tasks/{task['id']}/").content.decode()
     assert "收入证明" in html and "户口簿" in html
     assert 'type="file"' in html and 'enctype="multipart/form-data"' in html
+    # the applicant's own task: what to do comes before the case's record (a decision's page is the reverse)
+    assert "site-task--action-first" in html and "提交材料" in html
     # sent with no file: refused on the page, nothing changes
     refused_page = client.post(f"/tasks/{task['id']}/", {"note": "已补"})
     assert refused_page.status_code == 400 and status_of(filed["id"]) == "supplement_requested"

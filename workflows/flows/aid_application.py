@@ -262,6 +262,7 @@ register(
         form=SupplementForm,
         handler=_supplement,
         template="workflows/aid_application/supplement.html",
+        action_title=_("Your materials"),
         subject_model=Application,
         subject_related=APPLICATION_RELATED,
         due=_supplement_due,
