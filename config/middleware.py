@@ -1,5 +1,8 @@
+import ipaddress
+
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
+from django.core.exceptions import ImproperlyConfigured
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -75,3 +78,42 @@ class RetryAfterMiddleware:
         if response.status_code == 429 and not response.has_header("Retry-After"):
             response["Retry-After"] = str(getattr(settings, "RETRY_AFTER_SECONDS", 3600))
         return response
+
+
+class TrustedProxyMiddleware:
+    """The client's address in ``REMOTE_ADDR`` when the request comes through a trusted proxy.
+
+    The login lockout (django-axes), the registration throttle and the progress query's throttle
+    count per ``REMOTE_ADDR``. Behind nginx that is nginx's address, so without this every citizen
+    would share one count. ``X-Forwarded-For`` is believed only from the proxies listed in
+    ``TRUSTED_PROXIES`` (addresses or networks): read from the right, the first address that is not
+    one of them is the client as the outermost trusted proxy saw it. A client that writes its own
+    header cannot choose its address: anything left of that point is ignored.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        try:
+            self.trusted = [ipaddress.ip_network(n.strip(), strict=False) for n in settings.TRUSTED_PROXIES]
+        except ValueError as exc:
+            raise ImproperlyConfigured(f"DJANGO_TRUSTED_PROXIES: {exc}") from exc
+
+    def _is_trusted(self, address: str) -> bool:
+        try:
+            ip = ipaddress.ip_address(address.strip())
+        except ValueError:
+            return False
+        return any(ip in network for network in self.trusted)
+
+    def __call__(self, request):
+        remote = request.META.get("REMOTE_ADDR", "")
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if self.trusted and forwarded and self._is_trusted(remote):
+            for hop in reversed([h.strip() for h in forwarded.split(",") if h.strip()]):
+                if not self._is_trusted(hop):
+                    try:
+                        request.META["REMOTE_ADDR"] = str(ipaddress.ip_address(hop))
+                    except ValueError:  # not an address: keep the proxy's, never a client's text
+                        pass
+                    break
+        return self.get_response(request)
