@@ -10,7 +10,9 @@ from rest_framework.test import APIClient
 from aid_cases import services
 from aid_cases.models import EconomicStandard
 from directory.choices import OrganisationKind, Role
+from directory.models import Citizen
 from tests.factories import OrganisationFactory, UserFactory, region, resident_id
+from tests.world import pdf_file
 
 pytestmark = pytest.mark.django_db
 
@@ -37,8 +39,10 @@ MEMBERS = {
 }
 # Who sees the 珠山 application filed online by "owner". Bureaus see objections only (none yet);
 # a provider sees a case only once assigned and accepted (the assignment issue).
-SEES = {"owner", "clerk_zhushan", "reviewer_zhushan", "director_zhushan", "admin"}
-FULL_ID = {"owner", "clerk_zhushan", "reviewer_zhushan", "director_zhushan"}
+SEES = {"owner", "registered_party", "clerk_zhushan", "reviewer_zhushan", "director_zhushan", "admin"}
+FULL_ID = {"owner", "registered_party", "clerk_zhushan", "reviewer_zhushan", "director_zhushan"}
+# The center's case list (/cases/) is the center staff's page; it answers 404 to anyone else.
+CASE_LIST = {"clerk_zhushan", "reviewer_zhushan", "director_zhushan", "reviewer_leping"}
 
 
 @pytest.fixture
@@ -59,9 +63,17 @@ def world(make_member, settings, tmp_path):
         users[name] = UserFactory(username=name)
         users[name].groups.add(applicants)
     users["admin"] = UserFactory(username="admin", is_superuser=True, is_staff=True)
+    # registered citizens: the application's applicant (by ID number), and someone else
+    id_number = resident_id(datetime.date(1980, 1, 2))
+    for name, their_id, phone in (
+        ("registered_party", id_number, "13900000001"),
+        ("registered_stranger", resident_id(datetime.date(1981, 5, 6)), "13900000002"),
+    ):
+        users[name] = UserFactory(username=phone)
+        users[name].groups.add(applicants)
+        Citizen.objects.create(user=users[name], id_number=their_id, phone=phone)
     # a global model permission must not widen object visibility
     users["reviewer_leping"].user_permissions.add(Permission.objects.get(codename="view_application"))
-    id_number = resident_id(datetime.date(1980, 1, 2))
     application = services.application_submit(
         acting_user=users["owner"],
         channel="online",
@@ -76,10 +88,18 @@ def world(make_member, settings, tmp_path):
         monthly_income=Decimal("1000.00"),
         pledge=True,
     )
+    services.application_document_add(
+        acting_user=users["owner"], application=application, upload=pdf_file("收入证明.pdf")
+    )
     return users, application, id_number
 
 
-@pytest.mark.parametrize("who", sorted([*MEMBERS, "owner", "other_applicant", "admin", "anonymous"]))
+WHO = sorted(
+    [*MEMBERS, "owner", "other_applicant", "registered_party", "registered_stranger", "admin", "anonymous"]
+)
+
+
+@pytest.mark.parametrize("who", WHO)
 def test_application_matrix(world, who):
     users, application, id_number = world
     api = APIClient()
@@ -142,3 +162,26 @@ def test_the_service_refuses_a_matter_type_outside_its_category(world):
         )
     assert "matter_type" in exc.value.message_dict
     assert Application.objects.count() == 1
+
+
+@pytest.mark.parametrize("who", WHO)
+def test_application_pages_matrix(world, who, client):
+    """The same matrix on the site: the application page, its materials, the center's case list."""
+    users, application, id_number = world
+    if who != "anonymous":
+        client.force_login(users[who])
+    upload = application.uploads.get()
+    page = client.get(f"/applications/{application.pk}/")
+    material = client.get(f"/applications/{application.pk}/materials/{upload.pk}/")
+    cases = client.get("/cases/", {"name": "苏大山"})
+    if who == "anonymous":
+        assert {page.status_code, material.status_code, cases.status_code} == {302}
+        return
+    expected = 200 if who in SEES else 404
+    assert (page.status_code, material.status_code) == (expected, expected), who
+    if who in CASE_LIST:
+        assert cases.status_code == 200
+        # the search box echoes the name: the row is what says whether the case is listed
+        assert (f"/applications/{application.pk}/" in cases.content.decode()) == (who in SEES), who
+    else:
+        assert cases.status_code == 404, who
