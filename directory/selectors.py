@@ -166,10 +166,16 @@ def user_is_center_staff(user, center: Organisation | None = None) -> bool:
 
 
 def user_is_applicant(user) -> bool:
-    """Whether the account is a citizen's own: registered, or given the applicant role."""
+    """Whether the account is a citizen's own: registered, or given the applicant role.
+
+    Remembered on the user object for the request, as Django does with permissions: a filing asks
+    twice (may this account file at all, and online?).
+    """
     if not user.is_authenticated:
         return False
-    return user.groups.filter(name=APPLICANT_GROUP).exists()
+    if not hasattr(user, "_legalaid_is_applicant"):
+        user._legalaid_is_applicant = user.groups.filter(name=APPLICANT_GROUP).exists()
+    return user._legalaid_is_applicant
 
 
 def user_roles(user) -> list[str]:
