@@ -70,7 +70,7 @@ class EconomicStandard(EffectiveDatedRule):
 
 
 class PeriodRule(EffectiveDatedRule):
-    """Periods (docs/domain.md, periods) and whether they count working or calendar days.
+    """Periods (docs/domain.md, periods) and whether they count calendar days (the default) or working days.
 
     A row without a region applies wherever no region has its own row.
     """
@@ -85,7 +85,15 @@ class PeriodRule(EffectiveDatedRule):
         help_text=_("Empty: every region without its own row."),
     )
     counting_mode = models.CharField(
-        _("counting"), max_length=16, choices=CountingMode.choices, default=CountingMode.WORKING
+        _("counting"),
+        max_length=16,
+        choices=CountingMode.choices,
+        default=CountingMode.CALENDAR,
+        help_text=_(
+            "The law's periods (日) are calendar days: the day of receipt is not counted, and a period "
+            "whose last day is a rest day ends on the next working day. Choose working days only where "
+            "the local rules say so."
+        ),
     )
     review_days = models.PositiveSmallIntegerField(
         _("review and decide (days)"), default=7, validators=[MinValueValidator(1), MaxValueValidator(90)]
@@ -112,6 +120,12 @@ class PeriodRule(EffectiveDatedRule):
         _("provisional aid when a deadline is fewer than (days) away"),
         default=7,
         validators=[MinValueValidator(1), MaxValueValidator(90)],
+    )
+    confirm_days = models.PositiveSmallIntegerField(
+        _("confirm the review after provisional aid (days)"),
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+        help_text=_("Counted from the day provisional aid was decided."),
     )
 
     rule_key_fields = ("region",)

@@ -10,22 +10,26 @@ import datetime
 from collections.abc import Sequence
 
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import ngettext
 
 from core.refdata import refdata
 from directory.models import Region
 
 from . import means, periods
-from .choices import CountingMode
-from .models import CalendarOverride, EconomicStandard, PeriodRule
+from .choices import CountingMode, DecisionKind
+from .models import Application, CalendarOverride, Decision, EconomicStandard, PeriodRule
 
+# The statute's periods, in calendar days (日: Arts 36, 43, 49), when no rule row is in force.
 DEFAULT_PERIODS = PeriodRule(
+    counting_mode=CountingMode.CALENDAR,
     review_days=7,
     assign_days=3,
     notified_assign_days=3,
     objection_days=5,
     supplement_days=15,
     provisional_threshold_days=7,
+    confirm_days=7,
 )
 
 
@@ -90,6 +94,26 @@ def due_date(
     )
 
 
+def confirm_due(*, decided_on: datetime.date, region: Region) -> datetime.date | None:
+    """When the review after provisional aid (Art 44) is due: ``confirm_days`` of the rule in force on
+    the day provisional aid was decided, counted from that day."""
+    rule = period_rule_in_force(region, decided_on)
+    return due_date(start=decided_on, days=rule.confirm_days, rule=rule)
+
+
+def confirm_review_due(application: Application) -> datetime.date | None:
+    """The due date of the review after the application's provisional aid; None without one."""
+    decided_at = (
+        Decision.objects.filter(application=application, kind=DecisionKind.PROVISIONAL)
+        .order_by("-decided_at", "-pk")
+        .values_list("decided_at", flat=True)
+        .first()
+    )
+    if decided_at is None:
+        return None
+    return confirm_due(decided_on=timezone.localdate(decided_at), region=application.region)
+
+
 def period_text(days: int, counting_mode: str) -> str:
     """A period as letters and pages print it, from the rule row: "5个工作日" or "5日"."""
     if counting_mode == CountingMode.WORKING:
@@ -106,6 +130,8 @@ def objection_period_text(region: Region, day: datetime.date) -> str:
 __all__ = [
     "DEFAULT_PERIODS",
     "as_standard",
+    "confirm_due",
+    "confirm_review_due",
     "due_date",
     "economic_standard_in_force",
     "objection_period_text",

@@ -49,7 +49,10 @@ class ApplicationForm(forms.Form):
     region = forms.CharField(
         label=_("Region where the matter is handled"),
         widget=forms.Select,
-        help_text=_("The aid center of the region where the court or agency sits, or the dispute arose."),
+        help_text=_(
+            "Court cases: the aid center of the region where the court or the agency handling the case sits. "
+            "Other matters: where the dispute-handling body sits or where the matter arose (Art 38)."
+        ),
     )
     applicant_name = forms.CharField(label=_("Applicant's name"), max_length=64)
     applicant_id_number = forms.CharField(
@@ -118,8 +121,8 @@ class ApplicationForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_(
-            "If a limitation period or deadline is about to expire, aid can be provided first and reviewed "
-            "afterwards (Legal Aid Law, Article 44)."
+            "If fewer than seven days remain before a statutory limitation period or time limit expires, aid "
+            "can be provided first and reviewed afterwards (Legal Aid Law, Article 44)."
         ),
     )
     files = MultipleFileField(

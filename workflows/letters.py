@@ -12,10 +12,13 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from aid_cases import rules
+from aid_cases.choices import ObjectionOutcome, ObjectionTarget
 from aid_cases.models import Application, Decision, Objection, SupplementRequest, Termination
 from aid_cases.services import provisional_threshold
+from directory.models import Organisation
 from directory.selectors import bureau_for_region
 from documents.models import DocumentKind, IssuedDocument
 from documents.pdf import chinese_date
@@ -145,7 +148,7 @@ def refusal_issue(
             _("Having reviewed the application of %(who)s, this center decides not to grant legal aid.")
             % {"who": _applicant_line(application)},
             _("Reasons: %(reason)s") % {"reason": decision.reason},
-            _objection_route(application),
+            _objection_route(application, person=_person(granted=False)),
         ]
         fields = [
             (_("Applicant"), application.applicant.name),
@@ -209,10 +212,10 @@ def termination_issue(
             % {"who": _applicant_line(application)},
             _("Ground: %(ground)s. Reasons: %(reason)s")
             % {"ground": termination.get_ground_display(), "reason": termination.reason},
-            _objection_route(application),
+            _objection_route(application, person=_person(granted=True)),
         ]
         fields = [
-            (_("Applicant"), application.applicant.name),
+            (pgettext("letter person", "Aid recipient"), application.applicant.name),
             (_("Tracking number"), application.tracking_no),
         ]
         title = _("Decision to terminate legal aid")
@@ -232,6 +235,8 @@ def objection_decision_issue(
 ) -> IssuedDocument:
     """异议审查决定书, issued by the bureau; an upheld decision states the further remedies (Art 49)."""
     application = objection.application
+    # A termination's objector had been granted aid (受援人); a refusal's is still an applicant (Art 49).
+    granted = objection.target == ObjectionTarget.TERMINATION
     with translation.override(LETTER_LANGUAGE):
         paragraphs = [
             _("On the objection of %(who)s against the %(target)s of %(center)s:")
@@ -243,17 +248,12 @@ def objection_decision_issue(
             _("Decision: %(outcome)s. Reasons: %(reason)s")
             % {"outcome": objection.get_outcome_display(), "reason": objection.decision_reason},
         ]
-        if objection.outcome == "uphold":
-            paragraphs.append(
-                _(
-                    "If you disagree with this decision, you may apply for administrative reconsideration or bring "
-                    "an administrative lawsuit according to law (Legal Aid Law, Article 49)."
-                )
-            )
+        if objection.outcome == ObjectionOutcome.UPHOLD:
+            paragraphs.append(_further_remedies(objection, person=_person(granted=granted)))
         else:
             paragraphs.append(_("The legal aid center is ordered to correct its decision."))
         fields = [
-            (_("Applicant"), application.applicant.name),
+            (_person_label(granted=granted), application.applicant.name),
             (_("Tracking number"), application.tracking_no),
         ]
         title = _("Decision on the objection")
@@ -277,16 +277,50 @@ def _assign_period(application: Application) -> str:
     return rules.period_text(rule.assign_days, rule.counting_mode)
 
 
-def _objection_route(application: Application) -> str:
+def _person(*, granted: bool) -> str:
+    """Who a letter's remedies address: the aid recipient (受援人) once aid was granted, else the applicant."""
+    if granted:
+        return pgettext("letter person", "the aid recipient")
+    return pgettext("letter person", "the applicant")
+
+
+def _person_label(*, granted: bool) -> str:
+    if granted:
+        return pgettext("letter person", "Aid recipient")
+    return _("Applicant")
+
+
+def _objection_route(application: Application, *, person: str) -> str:
     """Where and how soon an objection to a refusal or a termination is decided (Art 49)."""
     return _(
-        "If you disagree with this decision, you may object to the judicial bureau that established this "
-        "center (%(bureau)s), online or in writing; the bureau decides within %(period)s "
-        "(Legal Aid Law, Article 49)."
+        "If %(person)s disagrees with this decision, %(person)s may object to the judicial bureau that "
+        "established this center (%(bureau)s), online or in writing; the bureau examines the objection and "
+        "decides within %(period)s of receiving it (Legal Aid Law, Article 49)."
     ) % {
+        "person": person,
         "bureau": _bureau_name(application),
         "period": rules.objection_period_text(application.region, timezone.localdate()),
     }
+
+
+def _further_remedies(objection: Objection, *, person: str) -> str:
+    """After an upheld decision (Art 49): administrative reconsideration by the people's government of
+    the bureau's level within sixty days (Administrative Reconsideration Law 2023, Art 20, and Art 24:
+    a department's act goes to its own government), or an administrative lawsuit within six months
+    (Administrative Procedure Law, Art 46). Statutory periods, the same everywhere: not rule rows."""
+    return _(
+        "If %(person)s still disagrees with this decision, %(person)s may apply to %(government)s for "
+        "administrative reconsideration within 60 days of the day %(person)s knew or should have known of "
+        "it, or bring an administrative lawsuit in a people's court within 6 months of that day "
+        "(Legal Aid Law, Article 49; Administrative Reconsideration Law, Article 20; Administrative "
+        "Procedure Law, Article 46)."
+    ) % {"person": person, "government": reconsideration_body(objection.bureau)}
+
+
+def reconsideration_body(bureau: Organisation) -> str:
+    """The people's government of the bureau's level, which hears reconsideration of its acts,
+    e.g. 珠山区人民政府 for 珠山区司法局 (its region's name + 人民政府)."""
+    return _("the People's Government of %(region)s") % {"region": bureau.region.name}
 
 
 def _bureau_name(application: Application) -> str:

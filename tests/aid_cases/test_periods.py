@@ -386,3 +386,89 @@ def test_count_working_days_between_is_additive(a, b, c):
     assert count_working_days_between(a, c, CAL) == (
         count_working_days_between(a, b, CAL) + count_working_days_between(b, c, CAL)
     )
+
+
+# --- the statute's count (issue 8): calendar days by default ----------------------------------------
+# Arts 36, 43 and 49 say 三日, 七日 and 五日: calendar days. The day of receipt is not counted; a period
+# whose last day is a rest day ends on the next working day. Working days stay available as a rule row.
+
+
+def test_the_default_count_is_calendar_days():
+    from aid_cases.models import PeriodRule
+    from aid_cases.rules import DEFAULT_PERIODS
+
+    assert DEFAULT_PERIODS.counting_mode == C
+    assert PeriodRule().counting_mode == C  # a new rule row, too
+    assert (DEFAULT_PERIODS.review_days, DEFAULT_PERIODS.objection_days, DEFAULT_PERIODS.confirm_days) == (
+        7,
+        5,
+        7,
+    )
+
+
+def test_received_the_day_before_national_day_2025():
+    # Received Tue 09-30: days 1..7 are 10-01..10-07, all in the holiday (10-01..10-08), so the period ends on
+    # the first working day, Thu 10-09. Counted in working days it would end a week later, on 10-16:
+    # 10-09 1, 10-10 2, Sat 10-11 (调休) 3, 10-13..10-16 4-7.
+    assert due("2025-09-30", 7, C) == d("2025-10-09")
+    assert due("2025-09-30", 7, W) == d("2025-10-16")
+    assert due("2025-09-30", 5, C) == d("2025-10-09")  # objection (Art 49)
+    assert due("2025-09-30", 3, C) == d("2025-10-09")  # assignment (Art 43)
+
+
+def test_the_day_of_receipt_is_not_counted():
+    assert due("2025-09-29", 1, C) == d("2025-09-30")
+    assert due("2025-03-04", 7, C) == d("2025-03-11")  # Tue → Tue, not Mon
+
+
+def test_last_day_on_a_saturday_ends_on_monday():
+    assert d("2025-03-08").weekday() == 5
+    assert due("2025-03-03", 5, C) == d("2025-03-10")  # Mon + 5 = Sat 03-08 → Mon 03-10
+    assert due("2025-03-01", 7, C) == d("2025-03-10")  # Sat + 7 = Sat 03-08 → Mon 03-10
+    # ...unless that Saturday is a substituted working day (调休): then the period ends on it.
+    assert due("2025-10-06", 5, C) == d("2025-10-11")
+
+
+def test_last_day_on_a_holiday_monday_moves_past_the_whole_holiday():
+    # Spring Festival 2025: 7 days from Tue 01-21 end on Tue 01-28, the first day of the rest (01-28..02-04).
+    assert due("2025-01-21", 7, C) == d("2025-02-05")
+
+
+def test_a_supplement_pause_in_calendar_mode():
+    # Received Tue 09-30; the notice goes out on day 2 (10-02) and the materials arrive on 10-05: 10-03..10-05
+    # do not count. Days: 10-01 1, 10-02 2, 10-06 3, 10-07 4, 10-08 5, 10-09 6, Fri 10-10 7.
+    pause = Pause(d("2025-10-02"), d("2025-10-05"))
+    assert due("2025-09-30", 7, C, pauses=[pause]) == d("2025-10-10")
+    # The same pause in working-day mode changes nothing: no working day was paused.
+    assert due("2025-09-30", 7, W, pauses=[pause]) == d("2025-10-16")
+    # Received Mon 03-03, notice Wed 03-05, materials Fri 03-07 (03-06..03-07 paused):
+    # 03-04 1, 03-05 2, 03-08 3, 03-09 4, 03-10 5, 03-11 6, Wed 03-12 7.
+    assert due("2025-03-03", 7, C, pauses=[Pause(d("2025-03-05"), d("2025-03-07"))]) == d("2025-03-12")
+    # A pause that pushes the last day onto a weekend: 5 days from Mon 03-03, 03-05 paused:
+    # 03-04 1, 03-06 2, 03-07 3, Sat 03-08 4, Sun 03-09 5 → Mon 03-10 (without the pause: Sat 03-08 → 03-10 too,
+    # but 4 days would end on Fri 03-07 and, paused, on Sat 03-08 → Mon 03-10).
+    assert due("2025-03-03", 5, C, pauses=[Pause(d("2025-03-04"), d("2025-03-05"))]) == d("2025-03-10")
+    assert due("2025-03-03", 4, C) == d("2025-03-07")
+    assert due("2025-03-03", 4, C, pauses=[Pause(d("2025-03-04"), d("2025-03-05"))]) == d("2025-03-10")
+
+
+def test_the_outstanding_supplement_stops_the_calendar_clock_too():
+    assert due("2025-09-30", 7, C, pauses=[Pause(d("2025-10-02"), None)]) is None
+
+
+@FAST
+@given(start=dates, days=day_counts, pauses=finished_pauses())
+def test_calendar_days_never_end_later_than_working_days(start, days, pauses):
+    calendar_due = add_period(start, days, mode=C, calendar=CAL, pauses=pauses)
+    working_due = add_period(start, days, mode=W, calendar=CAL, pauses=pauses)
+    assert calendar_due <= working_due
+
+
+@FAST
+@given(start=dates, days=day_counts)
+def test_calendar_mode_ends_on_the_counted_day_when_it_is_a_working_day(start, days):
+    last = start + timedelta(days=days)
+    result = add_period(start, days, mode=C, calendar=CAL)
+    assert (result == last) is CAL.is_working_day(last)
+    # every day between the counted last day and the due date is a rest day
+    assert all(not CAL.is_working_day(last + timedelta(n)) for n in range((result - last).days))

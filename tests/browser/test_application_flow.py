@@ -56,7 +56,7 @@ def test_file_approve_and_follow(live_server, browser, make_member, settings, tm
     page.get_by_label("家庭人口数").fill("3")
     page.get_by_label("家庭月收入（元）").fill("2400")
     # the live preview answers before submitting
-    expect(page.locator("#means-preview-result")).to_contain_text("免予经济困难审查")
+    expect(page.locator("#means-preview-result")).to_contain_text("免予核查经济困难状况")
     page.get_by_label("个人诚信承诺").check()
     page.get_by_role("button", name="提交申请").click()
     expect(page.locator("h1")).to_contain_text("JDZ-ZHUSHAN-")

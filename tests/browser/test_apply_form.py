@@ -90,7 +90,7 @@ def test_a_failed_submit_focuses_the_summary_and_keeps_the_preview(citizen_page)
     expect(page.locator("#id_applicant_name")).to_have_value("吕春花")
     expect(page.locator("#id_monthly_income")).to_have_value("2400")
     # a migrant worker's wages: exempt from the means test
-    expect(page.locator("#means-preview-result")).to_contain_text("免予经济困难审查")
+    expect(page.locator("#means-preview-result")).to_contain_text("免予核查经济困难状况")
     assert Application.objects.count() == 0
 
 
@@ -111,7 +111,7 @@ def test_a_first_filing_with_an_attached_pdf(citizen_page, live_server):
     page.locator("#id_files").set_input_files(
         files=[{"name": "收入证明.pdf", "mimeType": "application/pdf", "buffer": PDF}]
     )
-    expect(page.locator("#means-preview-result")).to_contain_text("免予经济困难审查")
+    expect(page.locator("#means-preview-result")).to_contain_text("免予核查经济困难状况")
     page.get_by_label("个人诚信承诺").check()
     page.get_by_role("button", name="提交申请").click()
     expect(page.locator("h1")).to_contain_text("JDZ-ZHUSHAN-")

@@ -91,7 +91,7 @@ def test_the_means_preview_keeps_its_result_after_a_failed_submit(actors):
     assert response.status_code == 400
     html = response.content.decode()
     preview = html[html.index('id="means-preview"') :]
-    assert "免予经济困难审查" in preview  # a migrant worker's wages: exempt (Art 42)
+    assert "免予核查经济困难状况" in preview  # a migrant worker's wages: exempt (Art 42)
     assert "site-means--exempt" in preview
 
 

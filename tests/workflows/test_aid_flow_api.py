@@ -291,9 +291,8 @@ def test_bad_task_input(actors):
 
 
 def test_task_due_date_matches_the_periods_table_across_a_holiday(actors, monkeypatch):
-    # Filed on Thursday 2026-09-24 (the receipt day does not count): Friday 09-25 is the Mid-Autumn Festival,
-    # 10-01..10-07 the National Day holiday, Saturday 10-10 a substituted working day. The 7 working days are
-    # 09-28, 09-29, 09-30, 10-08, 10-09, 10-10 and 10-12.
+    # Filed on Thursday 2026-09-24 (the receipt day does not count): seven calendar days end on 10-01, a day of
+    # the National Day holiday (10-01..10-07), so the period ends on the next working day, 10-08.
     filed_at = datetime.datetime(2026, 9, 24, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
     monkeypatch.setattr("django.utils.timezone.now", lambda: filed_at)
     filed = file(actors)
@@ -302,9 +301,9 @@ def test_task_due_date_matches_the_periods_table_across_a_holiday(actors, monkey
         days=7,
         rule=rules.period_rule_in_force(Application.objects.get().region, datetime.date(2026, 9, 24)),
     )
-    assert expected == datetime.date(2026, 10, 12)
-    assert filed["decision_due"] == "2026-10-12"
-    assert review_task(actors, filed["id"])["due"] == "2026-10-12"
+    assert expected == datetime.date(2026, 10, 8)
+    assert filed["decision_due"] == "2026-10-08"
+    assert review_task(actors, filed["id"])["due"] == "2026-10-08"
 
 
 def test_documents_download_only_for_those_who_see_the_case(actors):

@@ -18,7 +18,7 @@ from viewflow import this
 from viewflow.workflow import flow, lock
 from viewflow.workflow.models import Process, Task
 
-from aid_cases import services
+from aid_cases import rules, services
 from aid_cases.choices import Status
 from aid_cases.models import Application
 from directory.models import Organisation
@@ -276,5 +276,6 @@ register(
         template="workflows/aid_application/confirm_review.html",
         subject_model=Application,
         subject_related=APPLICATION_RELATED,
+        due=rules.confirm_review_due,
     ),
 )

@@ -462,13 +462,16 @@ DEMO_USERNAMES: tuple[str, ...] = tuple(a.username for a in DEMO_ACCOUNTS)
 
 # --- rule rows -----------------------------------------------------------------------------
 
-# region code -> (kind, monthly amount per household member, yuan)
+# region code -> (kind, monthly amount per household member, yuan). Demo values, marked as such on
+# the rows (is_demo, DEMO_NOTE): of the order of Jiangxi's figures, not official ones. Jiangxi's
+# monthly minimum wage tiers since 2024 are about 2,000 / 1,900 / 1,800 yuan; 乐平 uses the minimum
+# wage, here the middle tier.
 ECONOMIC_STANDARDS: dict[str, tuple[str, Decimal]] = {
     "jdz": (EconomicStandard.Kind.LOW_INCOME, Decimal("1200.00")),
     "zhushan": (EconomicStandard.Kind.LOW_INCOME, Decimal("1200.00")),
     "changjiang": (EconomicStandard.Kind.LOW_INCOME, Decimal("1150.00")),
     "fuliang": (EconomicStandard.Kind.LOW_INCOME, Decimal("1050.00")),
-    "leping": (EconomicStandard.Kind.MINIMUM_WAGE, Decimal("1100.00")),
+    "leping": (EconomicStandard.Kind.MINIMUM_WAGE, Decimal("1900.00")),
 }
 
 # (matter category, form of aid) -> amount per closed case (yuan) at a county-level center;
