@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from .models import Application, ApplicationDocument, CalendarOverride, EconomicStandard, PeriodRule
+from .models import (
+    Application,
+    ApplicationDocument,
+    CalendarOverride,
+    EconomicStandard,
+    MeansExemptionRule,
+    MeansMatterRule,
+    PeriodRule,
+)
 
 
 @admin.register(EconomicStandard)
@@ -23,6 +31,22 @@ class PeriodRuleAdmin(admin.ModelAdmin):
         "is_demo",
     ]
     list_filter = ["region", "counting_mode", "is_demo"]
+
+
+@admin.register(MeansMatterRule)
+class MeansMatterRuleAdmin(admin.ModelAdmin):
+    """Art 32: matters not means-tested; a local rule's additions (Art 32 (5)) are rows here."""
+
+    list_display = ["matter_type", "valid_from", "valid_to", "note", "is_demo"]
+    list_filter = ["matter_type", "is_demo"]
+
+
+@admin.register(MeansExemptionRule)
+class MeansExemptionRuleAdmin(admin.ModelAdmin):
+    """Art 42: groups exempt from the means test and the proof each needs; additions (Art 42 (4)) are rows."""
+
+    list_display = ["category", "condition", "proof", "valid_from", "valid_to", "note", "is_demo"]
+    list_filter = ["category", "condition", "is_demo"]
 
 
 @admin.register(CalendarOverride)

@@ -10,10 +10,16 @@ class AidCasesConfig(AppConfig):
     def ready(self) -> None:
         from core.refdata import refdata_changed
 
-        from .models import CalendarOverride, EconomicStandard, PeriodRule
+        from .models import (
+            CalendarOverride,
+            EconomicStandard,
+            MeansExemptionRule,
+            MeansMatterRule,
+            PeriodRule,
+        )
 
         # Rule rows and the calendar are cached for filings (core.refdata): a change starts afresh.
-        for model in (CalendarOverride, EconomicStandard, PeriodRule):
+        for model in (CalendarOverride, EconomicStandard, PeriodRule, MeansMatterRule, MeansExemptionRule):
             post_save.connect(refdata_changed, sender=model, dispatch_uid=f"refdata-{model.__name__}-save")
             post_delete.connect(
                 refdata_changed, sender=model, dispatch_uid=f"refdata-{model.__name__}-delete"

@@ -6,9 +6,15 @@ records the :class:`MeansResult` (with the row it used) on the decision.
 
 Order of precedence (Legal Aid Law Arts 32 and 42):
 
-1. ``not_restricted`` (Art 32): certain matter types are not restricted by financial hardship.
-2. ``exempt`` (Art 42): certain applicant groups are spared the means test.
+1. ``not_restricted`` (Art 32): certain matter types are not restricted by financial hardship; a
+   criminal defence sought for a reason other than economic hardship (Art 24) is not decided by it.
+2. ``exempt`` (Art 42): certain applicant groups are spared the means test, on proof (有材料证明).
 3. The means test proper: ``eligible`` / ``not_eligible`` / ``unknown`` (data missing).
+
+Which matters are not restricted and which groups are exempt (with the proof each needs) are rule
+rows (``MeansMatterRule``, ``MeansExemptionRule``), so the catch-all clauses (Art 32 (5), Art 42 (4))
+take local additions without a code change. The caller passes the rows in force as plain values
+(:class:`Exemption`, matter codes); the tuples below are the statutory defaults, seeded as rows.
 
 Money is :class:`decimal.Decimal` throughout; floats are refused. Comparisons are exact (they go
 through :class:`fractions.Fraction`), and only the per-member figure shown to people is rounded.
@@ -36,9 +42,14 @@ __all__ = [
     "APPLICANT_CATEGORIES",
     "ApplicantCategory",
     "EXEMPT_CATEGORIES",
+    "DEFAULT_EXEMPTIONS",
+    "DefenceReason",
     "ELDERLY_AGE",
+    "Exemption",
+    "ExemptionCondition",
     "FIXED_INCOME_CATEGORIES",
     "Household",
+    "Proof",
     "MAJORITY_AGE",
     "MIGRANT_WORKER_MATTERS",
     "MeansResult",
@@ -79,6 +90,39 @@ class ApplicantCategory(models.TextChoices):
 
 APPLICANT_CATEGORIES: tuple[str, ...] = tuple(ApplicantCategory.values)
 
+
+class DefenceReason(models.TextChoices):
+    """Why a suspect or defendant without a defender applies (Art 24: 因经济困难或者其他原因)."""
+
+    ECONOMIC_HARDSHIP = "economic_hardship", _("Economic hardship")
+    OTHER = "other", _("Another reason")
+
+
+class ExemptionCondition(models.TextChoices):
+    """When a group's exemption (Art 42) applies."""
+
+    ALWAYS = "always", _("Always")
+    WITHOUT_FIXED_INCOME = "without_fixed_income", _("Without a fixed source of income")
+    WAGES_OR_WORK_INJURY = "wages_or_work_injury", _("Claiming unpaid wages or work-injury compensation")
+
+
+class Proof(models.TextChoices):
+    """Whether the proof an exemption stands on (Art 42: 有材料证明) has been confirmed."""
+
+    PENDING = "pending", _("Proof pending")
+    CONFIRMED = "confirmed", _("Proof confirmed")
+    NOT_NEEDED = "not_needed", _("No proof needed")
+
+
+@dataclass(frozen=True)
+class Exemption:
+    """A plain copy of a ``MeansExemptionRule`` row: a group exempt from the means test (Art 42)."""
+
+    category: str
+    condition: str = ExemptionCondition.ALWAYS
+    proof: str = ""  # the materials that prove it (a checklist line, as the rule row says)
+
+
 # Art 32: matters for which financial hardship is not a condition at all.
 NOT_RESTRICTED_MATTERS: tuple[str, ...] = (
     MatterType.HERO_MARTYR,
@@ -88,7 +132,7 @@ NOT_RESTRICTED_MATTERS: tuple[str, ...] = (
     MatterType.ABUSE,
 )
 
-# Art 42: groups exempt from the means test for any matter.
+# Art 42: groups exempt from the means test for any matter (the statutory defaults).
 EXEMPT_CATEGORIES: tuple[str, ...] = (
     ApplicantCategory.SOCIAL_ASSISTANCE,
     ApplicantCategory.JUDICIAL_ASSISTANCE,
@@ -104,7 +148,32 @@ FIXED_INCOME_CATEGORIES: tuple[str, ...] = (
     ApplicantCategory.ELDERLY,
     ApplicantCategory.DISABLED,
 )
-# Priority groups that are still means-tested.
+# The statutory exemptions with the proof each needs: seeded as rule rows (migration 0007).
+_DEFAULT_PROOF = {
+    ApplicantCategory.SOCIAL_ASSISTANCE: "最低生活保障证明或者特困人员救助供养证明",
+    ApplicantCategory.JUDICIAL_ASSISTANCE: "司法救助决定书或者相关证明材料",
+    ApplicantCategory.MILITARY_FAMILY: "军人证件或者军属证明",
+    ApplicantCategory.VETERAN: "退役军人证件或者退役证明",
+    ApplicantCategory.ENTITLED_PERSON: "优待证或者优抚对象证明",
+    ApplicantCategory.MIGRANT_WORKER: "劳动关系或者务工证明（劳动合同、工资记录、工伤认定等）",
+    ApplicantCategory.MINOR: "身份证明及无固定生活来源的证明",
+    ApplicantCategory.ELDERLY: "身份证明及无固定生活来源的证明",
+    ApplicantCategory.DISABLED: "残疾人证及无固定生活来源的证明",
+}
+DEFAULT_EXEMPTIONS: tuple[Exemption, ...] = (
+    *(Exemption(c, ExemptionCondition.ALWAYS, _DEFAULT_PROOF[c]) for c in EXEMPT_CATEGORIES),
+    Exemption(
+        ApplicantCategory.MIGRANT_WORKER,
+        ExemptionCondition.WAGES_OR_WORK_INJURY,
+        _DEFAULT_PROOF[ApplicantCategory.MIGRANT_WORKER],
+    ),
+    *(
+        Exemption(c, ExemptionCondition.WITHOUT_FIXED_INCOME, _DEFAULT_PROOF[c])
+        for c in (ApplicantCategory.MINOR, ApplicantCategory.ELDERLY, ApplicantCategory.DISABLED)
+    ),
+)
+
+# Priority groups that are still means-tested (unless a rule row exempts them).
 PRIORITY_ONLY_CATEGORIES: tuple[str, ...] = (ApplicantCategory.LOW_INCOME, ApplicantCategory.SINGLE_MOTHER)
 
 MAJORITY_AGE = 18  # a minor is younger than this
@@ -182,6 +251,12 @@ class MeansResult:
     reasons: tuple[Reason, ...]
     standard: Standard | None  # the rule row used (None when none was passed in)
     per_capita_income: Decimal | None  # 0.01 yuan, ROUND_HALF_UP, for display only
+    proof: tuple[str, ...] = ()  # the materials an exemption stands on (Art 42), per its rule rows
+
+    @property
+    def proof_status(self) -> Proof:
+        """An exemption waits for its proof to be confirmed; every other result needs none."""
+        return Proof.PENDING if self.result == Result.EXEMPT else Proof.NOT_NEEDED
 
     def as_dict(self) -> dict[str, Any]:
         """The ``means_test`` block of docs/api.md, messages rendered in the active language."""
@@ -190,6 +265,8 @@ class MeansResult:
             "reasons": [r.as_dict() for r in self.reasons],
             "standard": None if self.standard is None else self.standard.as_dict(),
             "per_capita_income": None if self.per_capita_income is None else _money(self.per_capita_income),
+            "proof": str(self.proof_status),
+            "proof_required": list(self.proof),
         }
 
 
@@ -385,56 +462,66 @@ def _age_groups(
 
 
 def _exemptions(
-    cats: frozenset[str], matter_type: str, household: Household, id_number: str | None, on: datetime.date
-) -> tuple[list[Reason], list[Reason]]:
-    """(grounds of exemption, notes on claimed grounds that do not apply)."""
+    cats: frozenset[str],
+    matter_type: str,
+    household: Household,
+    id_number: str | None,
+    on: datetime.date,
+    exemptions: tuple[Exemption, ...],
+) -> tuple[list[Reason], list[Reason], list[str]]:
+    """(grounds of exemption, notes on claimed grounds that do not apply, the proof the grounds need)."""
     grounds: list[Reason] = []
+    proof: list[str] = []
     age_groups, notes = _age_groups(cats, id_number, on)
+    # Minor and elderly follow the ID number's birth date when it has one; the rest as ticked.
+    held = (cats - {ApplicantCategory.MINOR, ApplicantCategory.ELDERLY}) | age_groups
 
-    for group in EXEMPT_CATEGORIES:
-        if group in cats:
-            grounds.append(
-                _reason(
-                    f"art42_{group}",
-                    _("Means test waived (Art 42): %(group)s."),
-                    group=_label(ApplicantCategory, group),
-                )
-            )
+    def grant(reason: Reason, exemption: Exemption) -> None:
+        grounds.append(reason)
+        if exemption.proof and exemption.proof not in proof:
+            proof.append(exemption.proof)
 
-    if ApplicantCategory.MIGRANT_WORKER in cats:
-        matter = _label(MatterType, matter_type)
-        if matter_type in MIGRANT_WORKER_MATTERS:
-            grounds.append(
-                _reason(
-                    "art42_migrant_worker",
-                    _("Means test waived (Art 42): migrant worker claiming %(matter)s."),
-                    matter=matter,
-                )
-            )
-        else:
-            notes.append(
-                _reason(
-                    "migrant_worker_matter_not_exempt",
-                    _(
-                        "Migrant worker, but the matter (%(matter)s) is neither unpaid wages nor work injury: "
-                        "not exempt on this ground."
-                    ),
-                    matter=matter,
-                )
-            )
-
-    held = age_groups | ({ApplicantCategory.DISABLED} & cats)
-    for group in FIXED_INCOME_CATEGORIES:
+    for exemption in exemptions:
+        group = exemption.category
         if group not in held:
             continue
         label = _label(ApplicantCategory, group)
-        if household.fixed_income is False:
-            grounds.append(
+        if exemption.condition == ExemptionCondition.ALWAYS:
+            grant(
+                _reason(f"art42_{group}", _("Means test waived (Art 42): %(group)s."), group=label), exemption
+            )
+        elif exemption.condition == ExemptionCondition.WAGES_OR_WORK_INJURY:
+            matter = _label(MatterType, matter_type)
+            if matter_type in MIGRANT_WORKER_MATTERS:
+                grant(
+                    _reason(
+                        f"art42_{group}",
+                        _("Means test waived (Art 42): %(group)s claiming %(matter)s."),
+                        group=label,
+                        matter=matter,
+                    ),
+                    exemption,
+                )
+            else:
+                notes.append(
+                    _reason(
+                        f"{group}_matter_not_exempt",
+                        _(
+                            "%(group)s, but the matter (%(matter)s) is neither unpaid wages nor work injury: "
+                            "not exempt on this ground."
+                        ),
+                        group=label,
+                        matter=matter,
+                    )
+                )
+        elif household.fixed_income is False:
+            grant(
                 _reason(
                     f"art42_{group}",
                     _("Means test waived (Art 42): %(group)s without a fixed source of income."),
                     group=label,
-                )
+                ),
+                exemption,
             )
         elif household.fixed_income is True:
             notes.append(
@@ -458,8 +545,9 @@ def _exemptions(
                 )
             )
 
+    exempt_groups = {e.category for e in exemptions}
     for group in PRIORITY_ONLY_CATEGORIES:
-        if group in cats:
+        if group in cats and group not in exempt_groups:
             notes.append(
                 _reason(
                     f"{group}_means_tested",
@@ -467,7 +555,33 @@ def _exemptions(
                     group=_label(ApplicantCategory, group),
                 )
             )
-    return grounds, notes
+    return grounds, notes, proof
+
+
+def _check_rules(
+    defence_reason: str | None,
+    not_restricted_matters: Iterable[str] | None,
+    exemptions: Iterable[Exemption] | None,
+) -> tuple[frozenset[str], tuple[Exemption, ...]]:
+    if defence_reason is not None and defence_reason not in DefenceReason.values:
+        raise ValueError(f"unknown defence reason {defence_reason!r}")
+    if not_restricted_matters is None:
+        not_restricted_matters = NOT_RESTRICTED_MATTERS
+    if isinstance(not_restricted_matters, str):
+        raise ValueError("not_restricted_matters must be a collection of codes, not one string")
+    matters = frozenset(not_restricted_matters)
+    unknown = sorted(str(m) for m in matters - set(MatterType.values))
+    if unknown:
+        raise ValueError(f"unknown matter types: {', '.join(unknown)}")
+    rows = DEFAULT_EXEMPTIONS if exemptions is None else tuple(exemptions)
+    for row in rows:
+        if not isinstance(row, Exemption):
+            raise TypeError("exemptions must be Exemption values")
+        if row.category not in APPLICANT_CATEGORIES:
+            raise ValueError(f"unknown applicant category {row.category!r}")
+        if row.condition not in ExemptionCondition.values:
+            raise ValueError(f"unknown exemption condition {row.condition!r}")
+    return matters, rows
 
 
 def _income_test(
@@ -593,6 +707,9 @@ def means_test(
     standard: Standard | None,
     id_number: str | None = None,
     on: datetime.date,
+    defence_reason: str | None = None,
+    not_restricted_matters: Iterable[str] | None = None,
+    exemptions: Iterable[Exemption] | None = None,
 ) -> MeansResult:
     """Judge the means test for one application on day ``on`` (docs/domain.md, the means test).
 
@@ -600,26 +717,41 @@ def means_test(
     ``None`` when there is none); it is returned in the result whatever the outcome, so the
     decision records the row in force. Invalid values (unknown codes, a non-positive size,
     negative money, a standard not yet in force) raise ``ValueError``; floats raise ``TypeError``.
+
+    ``not_restricted_matters`` (Art 32) and ``exemptions`` (Art 42) are the rule rows in force on
+    ``on``; ``None`` means the statutory defaults. ``defence_reason`` is a criminal defence's reason
+    (Art 24): ``other`` puts it beyond the means test.
     """
     if not isinstance(on, datetime.date) or isinstance(on, datetime.datetime):
         raise TypeError("on must be a date")
     cats = _check_codes(categories, matter_category, matter_type)
     size, income, assets = _check_household(household)
     _check_standard(standard, on)
+    matters, exemption_rows = _check_rules(defence_reason, not_restricted_matters, exemptions)
 
     # 1. Art 32: not restricted by financial hardship.
-    if matter_type in NOT_RESTRICTED_MATTERS:
+    if matter_type in matters:
         reason = _reason(
             f"art32_{matter_type}",
             _("Not restricted by financial hardship (Art 32): %(matter)s; no means test applies."),
             matter=_label(MatterType, matter_type),
         )
         return MeansResult(Result.NOT_RESTRICTED, (reason,), standard, None)
+    # Art 24: a defence sought for another reason than economic hardship is not means-tested.
+    if matter_type == MatterType.CRIMINAL_DEFENCE and defence_reason == DefenceReason.OTHER:
+        reason = _reason(
+            "art24_other_reason",
+            _(
+                "Criminal defence applied for on a ground other than economic hardship (Art 24): "
+                "the means test does not decide."
+            ),
+        )
+        return MeansResult(Result.NOT_RESTRICTED, (reason,), standard, None)
 
-    # 2. Art 42: exempt from the means test.
-    grounds, notes = _exemptions(cats, matter_type, household, id_number, on)
+    # 2. Art 42: exempt from the means test, on the proof its rule names.
+    grounds, notes, proof = _exemptions(cats, matter_type, household, id_number, on, exemption_rows)
     if grounds:
-        return MeansResult(Result.EXEMPT, tuple(grounds + notes), standard, None)
+        return MeansResult(Result.EXEMPT, tuple(grounds + notes), standard, None, tuple(proof))
 
     # 3. The means test proper.
     result, reasons, per_capita = _income_test(size, income, assets, standard, on)

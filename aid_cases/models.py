@@ -25,6 +25,7 @@ from .choices import (
     TerminationGround,
 )
 
+from .means import ApplicantCategory, DefenceReason, ExemptionCondition, Proof
 
 class EconomicStandard(EffectiveDatedRule):
     """The hardship standard of a region (docs/domain.md): income per household member per month."""
@@ -156,6 +157,46 @@ class CalendarOverride(models.Model):
 
 
 class TrackingCounter(models.Model):
+class MeansMatterRule(EffectiveDatedRule):
+    """A matter not restricted by financial hardship (Art 32), the catch-all (5) included: a rule row."""
+
+    matter_type = models.CharField(_("matter type"), max_length=32, choices=MatterType.choices)
+
+    rule_key_fields = ("matter_type",)
+
+    class Meta(EffectiveDatedRule.Meta):
+        ordering = ["matter_type", "-valid_from"]
+        verbose_name = _("matter not means-tested")
+        verbose_name_plural = _("matters not means-tested (Art 32)")
+
+    def __str__(self) -> str:
+        return f"{self.get_matter_type_display()} ({self.valid_from})"
+
+
+class MeansExemptionRule(EffectiveDatedRule):
+    """A group exempt from the means test (Art 42), the catch-all (4) included, and the proof it needs."""
+
+    category = models.CharField(_("special group"), max_length=32, choices=ApplicantCategory.choices)
+    condition = models.CharField(
+        _("applies"), max_length=24, choices=ExemptionCondition.choices, default=ExemptionCondition.ALWAYS
+    )
+    proof = models.CharField(
+        _("proof required"),
+        max_length=200,
+        help_text=_("The materials that prove the applicant belongs to the group (Art 42: 有材料证明)."),
+    )
+
+    rule_key_fields = ("category",)
+
+    class Meta(EffectiveDatedRule.Meta):
+        ordering = ["category", "-valid_from"]
+        verbose_name = _("exemption from the means test")
+        verbose_name_plural = _("exemptions from the means test (Art 42)")
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()} ({self.valid_from})"
+
+
     """The last tracking-number sequence issued per region and year.
 
     Incremented inside the submitting transaction under a row lock, so numbers are unique;
@@ -254,6 +295,13 @@ class Application(models.Model):
     means_result = models.CharField(_("means test"), max_length=16)
     means_reasons = models.JSONField(_("means test reasons"), default=list)
     economic_standard = models.ForeignKey(
+    defence_reason = models.CharField(
+        _("reason for seeking a defender"), max_length=20, blank=True, choices=DefenceReason.choices
+    )
+    means_proof = models.CharField(
+        _("proof of exemption"), max_length=12, choices=Proof.choices, default=Proof.NOT_NEEDED
+    )
+    means_proof_required = models.JSONField(_("proof the exemption needs"), default=list, blank=True)
         EconomicStandard,
         verbose_name=_("standard applied"),
         null=True,

@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 
 from aid_cases import selectors, services, tracking
 from aid_cases.choices import Channel, RepresentativeRelation, Status
-from aid_cases.means import ApplicantCategory
+from aid_cases.means import ApplicantCategory, DefenceReason
 from aid_cases.models import Application
 from aid_cases.timeline import application_timeline
 from core.site import site_base_url
@@ -74,6 +74,10 @@ class ApplicationIn(serializers.Serializer):
 
 
 # The service names its errors after the models' fields; the API nests them as its body is nested.
+    # Art 24: a criminal defence says why a defender is sought; the service requires it there only.
+    defence_reason = serializers.ChoiceField(
+        choices=DefenceReason.choices, required=False, allow_null=True, allow_blank=True, default=None
+    )
 _NESTED_ERRORS = {
     "applicant_name": ("applicant", "name"),
     "applicant_id_number": ("applicant", "id_number"),
@@ -123,6 +127,7 @@ def means_out(application: Application) -> dict:
     }
 
 
+        "proof": application.means_proof,
 class ApplicationSummaryOut(serializers.ModelSerializer):
     region = serializers.CharField(source="region.code")
     applicant_name = serializers.CharField(source="applicant.name")
@@ -201,6 +206,7 @@ def application_detail(application: Application, *, user) -> dict:
         "means_test": means_out(application),
         "decision": decision_out(application),
         "assignment": None,
+        "defence_reason": application.defence_reason or None,
         "fee_waivers": [],
         "documents": documents,
         "timeline": application_timeline(application),
@@ -277,6 +283,7 @@ def _service_fields(data: dict, rep: dict | None) -> dict:
     )
 
 
+        defence_reason=data.get("defence_reason") or "",
 class ObjectionIn(serializers.Serializer):
     # Whether reasons are given, and how long they may be, the service decides.
     reason = serializers.CharField(required=False, allow_blank=True, allow_null=True, default="")

@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from aid_cases.choices import Channel, DecisionKind, RepresentativeRelation, Status
-from aid_cases.means import ApplicantCategory, Result
+from aid_cases.means import ApplicantCategory, DefenceReason, Proof, Result
 from aid_cases.models import EconomicStandard
 from directory.choices import MatterCategory, MatterType, OrganisationKind, ProviderKind
 from directory.models import Organisation, Provider, Region
@@ -184,6 +184,7 @@ class MeansTestOut(serializers.Serializer):
     result = MeansResultField()
     reasons = serializers.ListField(child=serializers.CharField())
     standard = StandardOut(allow_null=True)
+    proof = serializers.ChoiceField(choices=Proof.choices)
 
 
 class ApplicationCreatedOut(serializers.Serializer):
@@ -266,6 +267,7 @@ class ApplicationDetailOut(serializers.Serializer):
     matter = MatterOut()
     household = HouseholdOut()
     urgent_deadline = serializers.DateField(allow_null=True)
+    defence_reason = serializers.ChoiceField(choices=DefenceReason.choices, allow_null=True)
     means_test = MeansTestOut()
     decision = DecisionOut(allow_null=True)
     assignment = AssignmentOut(allow_null=True)

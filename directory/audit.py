@@ -36,6 +36,7 @@ class AuditAction(models.TextChoices):
     APPLICATION_DOCUMENT_ADD = "application_document_add", pgettext_lazy("audit action", "Material uploaded")
     REVIEW_CLAIM = "review_claim", pgettext_lazy("audit action", "Review started")
     REVIEW_APPROVE = "review_approve", pgettext_lazy("audit action", "Legal aid granted")
+    MEANS_PROOF_CONFIRM = "means_proof_confirm", pgettext_lazy("audit action", "Proof of exemption confirmed")
     REVIEW_REFUSE = "review_refuse", pgettext_lazy("audit action", "Legal aid refused")
     REVIEW_REQUEST_SUPPLEMENT = (
         "review_request_supplement",

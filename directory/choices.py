@@ -126,6 +126,14 @@ class AidForm(models.TextChoices):
 CRIMINAL_MATTER_TYPES = frozenset({MatterType.CRIMINAL_DEFENCE, MatterType.CRIMINAL_VICTIM})
 
 
+# A victim of abuse, abandonment or domestic violence asserting related rights may sue in a private
+# prosecution (自诉) as well as in a civil case (Art 32 (4)): these fit both categories.
+CRIMINAL_OR_CIVIL_MATTER_TYPES = frozenset({MatterType.ABUSE, MatterType.DOMESTIC_VIOLENCE})
+
+
 def matter_type_fits(category: str, matter_type: str) -> bool:
-    """Criminal matter types belong to the criminal category, and only to it (docs/domain.md)."""
+    """Criminal matter types belong to the criminal category, and only to it (docs/domain.md);
+    abuse and domestic violence belong to it too."""
+    if category == MatterCategory.CRIMINAL and matter_type in CRIMINAL_OR_CIVIL_MATTER_TYPES:
+        return True
     return (category == MatterCategory.CRIMINAL) == (matter_type in CRIMINAL_MATTER_TYPES)

@@ -9,8 +9,9 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from aid_cases.choices import Channel, RepresentativeRelation, Status
-from aid_cases.means import ApplicantCategory
+from aid_cases.means import ApplicantCategory, DefenceReason
 from aid_cases.services.intake import MAX_UPLOADS_PER_APPLICATION
+from aid_cases.services.termination import TERMINATION_GROUNDS
 from aid_cases.uploads import checked_upload, max_upload_bytes
 from directory.choices import MatterCategory, MatterType, matter_type_fits
 from directory.selectors import regions_list
@@ -86,6 +87,17 @@ class ApplicationForm(forms.Form):
     )
     matter_category = forms.ChoiceField(label=_("Kind of matter"), choices=MatterCategory.choices)
     matter_type = forms.ChoiceField(label=_("Matter"), choices=MatterType.choices)
+    # Art 24: only a criminal defence says why a defender is sought (the page shows it for that only).
+    defence_reason = forms.ChoiceField(
+        label=_("Why the suspect or defendant has no defender (criminal defence only)"),
+        required=False,
+        choices=DefenceReason.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Economic hardship is checked against the hardship standard; for another reason the means "
+            "test does not decide (Legal Aid Law, Article 24)."
+        ),
+    )
     matter_summary = forms.CharField(
         label=_("What happened, and what you ask for"),
         max_length=2000,
@@ -210,6 +222,7 @@ class ApplicationForm(forms.Form):
             "fixed_income": d["fixed_income"],
             "urgent_deadline": d["urgent_deadline"],
             "pledge": d["pledge"],
+            "defence_reason": d["defence_reason"],
         }
 
 
@@ -230,6 +243,27 @@ class ObjectionForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
+
+
+class ObjectionOnBehalfForm(forms.Form):
+    """A citizen's written objection (书面异议), recorded by bureau staff or the center's clerk."""
+
+    reason = forms.CharField(
+        label=_("The applicant's objection, as written"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+
+class TerminateForm(forms.Form):
+    """Termination by the center (Art 48): the ground and written reasons; the service checks both."""
+
+    ground = forms.ChoiceField(label=_("Ground (Art 48)"), choices=[])
+    reason = forms.CharField(label=_("Reasons"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["ground"].choices = [(g.value, g.label) for g in TERMINATION_GROUNDS]
 
 
 class TrackForm(forms.Form):

@@ -117,10 +117,16 @@ def _preview(data) -> dict:
             id_number=data.get("applicant_id_number", ""),
         )
     except (ValidationError, ValueError, TypeError, ArithmeticError):  # not enough, or not valid, to judge
+            defence_reason=data.get("defence_reason", ""),
         return {"result": None}
     return {
         "result": result.result.value,
-        "label": str(RESULT_LABELS[result.result]),
+        "label": str(
+            RESULT_LABELS[result.result]
+            if result.proof_status != means.Proof.PENDING
+            else _("Exempt from the means check (Art 42), proof to be verified")
+        ),
+        "proof": list(result.proof),
         "reasons": [str(r.message) for r in result.reasons],
     }
 
@@ -142,6 +148,14 @@ RESULT_LABELS = {
 
 def my_applications(request):
     applications = selectors.applications_visible_to(request.user).filter(filed_by=request.user)
+def means_label(application: Application) -> str:
+    """The means result as pages show it: an exemption says so while its proof (Art 42) is unconfirmed."""
+    result = means.Result(application.means_result)
+    if result == means.Result.EXEMPT and application.means_proof == means.Proof.PENDING:
+        return _("Exempt from the means check (Art 42), proof to be verified")
+    return RESULT_LABELS.get(result, "")
+
+
     return render(request, "aid_cases/my_applications.html", {"applications": applications})
 
 
@@ -232,7 +246,9 @@ def application_detail(request, pk: int):
             "masked_id": selectors.mask_id_number(application.applicant.id_number),
             "supplement_task": supplement_task,
             "objection_form": objection_form,
-            "means_label": RESULT_LABELS.get(means.Result(application.means_result), ""),
+            "behalf_form": behalf_form,
+            "terminate_form": terminate_form,
+            "means_label": means_label(application),
             "uploads": application.uploads.all(),
             "objection_period": rules.objection_period_text(application.region, timezone.localdate()),
             "decision_in_force": decision_in_force,
@@ -336,7 +352,7 @@ def task_detail(request, pk: int):
     if application is not None:
         context.update(
             {
-                "means_label": RESULT_LABELS.get(means.Result(application.means_result), ""),
+                "means_label": means_label(application),
                 "timeline": application_timeline(application),
                 "documents": documents_for_subject(Application._meta.label_lower, str(application.pk)),
                 "uploads": application.uploads.all(),

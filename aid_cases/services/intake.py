@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 from core.errors import Forbidden
 from core.transactions import service_transaction
 from directory.audit import AuditAction
-from directory.choices import matter_type_fits
+from directory.choices import MatterType, matter_type_fits
 from directory.models import Organisation, Region
 from directory.selectors import (
     center_for_region,
@@ -37,7 +37,7 @@ from directory.selectors import (
 )
 from directory.services import audit_record
 
-from .. import means, rules, selectors
+from .. import means, means_rules, rules, selectors
 from ..choices import Channel, Status
 from ..models import Applicant, Application, ApplicationDocument, TrackingCounter
 from ..uploads import checked_upload
@@ -81,6 +81,8 @@ _COMPUTED_FIELDS = [
     "provisional",
     "means_result",
     "means_reasons",
+    "means_proof",
+    "means_proof_required",
     "economic_standard",
     "period_rule",
     "received_on",
@@ -131,6 +133,24 @@ def _categories_errors(categories) -> dict[str, list[str]]:
 def _matter_errors(category: str, matter_type: str) -> dict[str, list[str]]:
     if not matter_type_fits(category, matter_type):
         return {"matter_type": [_("The matter type does not belong to this category.")]}
+    return {}
+
+
+def _defence_reason_errors(matter_type: str, defence_reason: str) -> dict[str, list[str]]:
+    """Art 24: a criminal defence states why (economic hardship or another reason); nothing else does."""
+    if matter_type == MatterType.CRIMINAL_DEFENCE:
+        if defence_reason not in means.DefenceReason.values:
+            return {
+                "defence_reason": [
+                    _("Say why a defender is sought: economic hardship or another reason (Art 24).")
+                ]
+            }
+    elif defence_reason:
+        return {
+            "defence_reason": [
+                _("Only a criminal defence application states a reason for seeking a defender.")
+            ]
+        }
     return {}
 
 
@@ -199,6 +219,7 @@ def means_for(
     matter: MatterData,
     household: means.Household,
     id_number: str | None,
+    defence_reason: str = "",
 ):
     row = rules.economic_standard_in_force(region, on)
     result = means.means_test(
@@ -209,6 +230,9 @@ def means_for(
         standard=rules.as_standard(row),
         id_number=id_number,
         on=on,
+        defence_reason=defence_reason or None,
+        not_restricted_matters=means_rules.not_restricted_matters(on),
+        exemptions=means_rules.exemptions(on),
     )
     return result, row
 
@@ -224,6 +248,7 @@ def means_preview(
     assets: Decimal | None = None,
     fixed_income: bool | None = None,
     id_number: str | None = None,
+    defence_reason: str = "",
 ) -> means.MeansResult:
     """What the means test would say today about the answers typed so far (the form's live preview).
 
@@ -234,6 +259,8 @@ def means_preview(
         **_matter_errors(matter_category, matter_type),
         **_household_errors(size=household_size, monthly_income=monthly_income, assets=assets),
     }
+    if defence_reason:  # the preview runs before the reason is chosen: only a wrong one is an error
+        errors.update(_defence_reason_errors(matter_type, defence_reason))
     if errors:
         raise ValidationError(errors)
     result, _row = means_for(
@@ -245,6 +272,7 @@ def means_preview(
             size=household_size, monthly_income=monthly_income, assets=assets, fixed_income=fixed_income
         ),
         id_number=id_number or None,
+        defence_reason=defence_reason if matter_type == MatterType.CRIMINAL_DEFENCE else "",
     )
     return result
 
@@ -270,6 +298,7 @@ def application_submit(
     fixed_income: bool | None = None,
     urgent_deadline: datetime.date | None = None,
     pledge: bool,
+    defence_reason: str = "",
 ) -> Application:
     """File an application: checked as a whole, then the means test, due date and tracking number at once.
 
@@ -310,6 +339,7 @@ def application_submit(
         assets=assets,
         fixed_income=fixed_income,
         urgent_deadline=urgent_deadline,
+        defence_reason=defence_reason or "",
     )
     try:
         # The single fields, by their model's own validators. Uniqueness and the CHECK constraints
@@ -320,6 +350,7 @@ def application_submit(
     errors.update(_household_errors(size=household_size, monthly_income=monthly_income, assets=assets))
     errors.update(_categories_errors(categories))
     errors.update(_matter_errors(matter.category, matter.type))
+    errors.update(_defence_reason_errors(matter.type, defence_reason or ""))
     errors.update(_representative_errors(representative))
     now = timezone.now()
     received_on = timezone.localdate(now)
@@ -344,6 +375,7 @@ def application_submit(
         matter=matter,
         household=household,
         id_number=person.id_number,
+        defence_reason=defence_reason,
     )
     period_rule = rules.period_rule_in_force(region, received_on)
 
@@ -359,6 +391,8 @@ def application_submit(
     application.status = Status.SUBMITTED
     application.means_result = result.result.value
     application.means_reasons = [{"code": r.code, "message": str(r.message)} for r in result.reasons]
+    application.means_proof = result.proof_status.value
+    application.means_proof_required = list(result.proof)
     application.economic_standard = standard_row
     application.period_rule = period_rule if period_rule.pk else None
     application.received_on = received_on

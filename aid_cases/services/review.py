@@ -19,6 +19,7 @@ from directory.services import audit_record
 from .. import means, rules
 from ..choices import REVIEWABLE_STATUSES, DecisionKind, Status, TerminationGround
 from ..models import Application, Decision, SupplementRequest, Termination
+from .proof import exemption_proof_settle
 from .recusal import require_not_recused
 from .status import application_set_status, optional_text, require_reason, require_status
 
@@ -79,8 +80,15 @@ def review_start(*, acting_user: AbstractBaseUser, application: Application) -> 
 
 
 @service_transaction()
-def review_approve(*, acting_user: AbstractBaseUser, application: Application, reason: str = "") -> Decision:
-    """Grant aid. Approving against a ``not_eligible`` means test needs written reasons."""
+def review_approve(
+    *,
+    acting_user: AbstractBaseUser,
+    application: Application,
+    reason: str = "",
+    proof_confirmed: bool = False,
+) -> Decision:
+    """Grant aid. Approving against a ``not_eligible`` means test, or an exemption whose proof is not
+    confirmed (Art 42), needs written reasons."""
     require_status(application, REVIEWABLE)
     require_not_recused(acting_user, application)
     if application.means_result == means.Result.NOT_ELIGIBLE:
@@ -89,6 +97,9 @@ def review_approve(*, acting_user: AbstractBaseUser, application: Application, r
         acting_user=acting_user,
         application=application,
         kind=DecisionKind.APPROVE,
+    reason = exemption_proof_settle(
+        acting_user=acting_user, application=application, confirmed=proof_confirmed, reason=reason
+    )
         reason=optional_text(reason),
     )
     application_set_status(

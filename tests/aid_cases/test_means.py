@@ -13,9 +13,11 @@ from stdnum.cn import ric
 
 from aid_cases.means import (
     APPLICANT_CATEGORIES,
+    DEFAULT_EXEMPTIONS,
     EXEMPT_CATEGORIES,
     NOT_RESTRICTED_MATTERS,
     ApplicantCategory,
+    Exemption,
     Household,
     MeansResult,
     Result,
@@ -893,3 +895,138 @@ def test_property_age_on(birth, day):
     assert next_age in (age, age + 1)
     # the ID round trip gives the same birth date
     assert birth_date_from_id(resident_id(birth)) == birth
+
+
+# --------------------------------------------------------------------------- issue 8: Art 24, Art 32 (4), rule rows, proof
+
+
+def run_rules(**kwargs) -> MeansResult:
+    defaults = {
+        "categories": (),
+        "matter_category": "civil",
+        "matter_type": "other",
+        "household": RICH,
+        "standard": STD,
+        "on": ON,
+    }
+    return means_test(**{**defaults, **kwargs})
+
+
+def test_a_defence_for_another_reason_is_not_restricted_whatever_the_income():
+    outcome = run_rules(matter_category="criminal", matter_type="criminal_defence", defence_reason="other")
+    assert outcome.result == Result.NOT_RESTRICTED
+    assert codes(outcome) == ["art24_other_reason"]
+    assert outcome.proof_status == "not_needed" and outcome.as_dict()["proof"] == "not_needed"
+
+
+def test_a_defence_for_economic_hardship_is_means_tested():
+    rich = run_rules(
+        matter_category="criminal", matter_type="criminal_defence", defence_reason="economic_hardship"
+    )
+    poor = run_rules(
+        matter_category="criminal",
+        matter_type="criminal_defence",
+        defence_reason="economic_hardship",
+        household=POOR,
+    )
+    assert (rich.result, poor.result) == (Result.NOT_ELIGIBLE, Result.ELIGIBLE)
+
+
+def test_another_reason_decides_nothing_outside_a_criminal_defence():
+    assert run_rules(
+        matter_category="criminal", matter_type="criminal_victim", defence_reason="other"
+    ).result == (Result.NOT_ELIGIBLE)
+
+
+def test_an_unknown_defence_reason_is_refused():
+    with pytest.raises(ValueError, match="defence reason"):
+        run_rules(matter_category="criminal", matter_type="criminal_defence", defence_reason="poverty")
+
+
+@pytest.mark.parametrize("matter_type", ["abuse", "domestic_violence"])
+def test_an_abuse_victims_private_prosecution_above_the_standard_is_not_restricted(matter_type):
+    outcome = run_rules(matter_category="criminal", matter_type=matter_type)
+    assert outcome.result == Result.NOT_RESTRICTED and codes(outcome) == [f"art32_{matter_type}"]
+
+
+def test_a_matter_rule_row_makes_a_matter_not_restricted():
+    assert run_rules(matter_type="environmental").result == Result.NOT_ELIGIBLE
+    rows = (*NOT_RESTRICTED_MATTERS, "environmental")
+    assert run_rules(matter_type="environmental", not_restricted_matters=rows).result == Result.NOT_RESTRICTED
+
+
+def test_without_its_rule_row_a_statutory_matter_is_means_tested():
+    assert run_rules(matter_type="abuse", not_restricted_matters=()).result == Result.NOT_ELIGIBLE
+
+
+def test_an_unknown_matter_row_is_refused():
+    with pytest.raises(ValueError, match="unknown matter types"):
+        run_rules(not_restricted_matters=["astrology"])
+    with pytest.raises(ValueError):
+        run_rules(not_restricted_matters="abuse")
+
+
+def test_an_exemption_names_the_proof_its_rule_asks_for_and_waits_for_it():
+    outcome = run_rules(categories=["social_assistance", "veteran"])
+    assert outcome.result == Result.EXEMPT
+    assert outcome.proof_status == "pending" and outcome.as_dict()["proof"] == "pending"
+    assert outcome.proof == ("最低生活保障证明或者特困人员救助供养证明", "退役军人证件或者退役证明")
+
+
+def test_an_exemption_rule_row_adds_a_group():
+    assert run_rules(categories=["single_mother"]).result == Result.NOT_ELIGIBLE
+    rows = (*DEFAULT_EXEMPTIONS, Exemption("single_mother", "always", "困难单亲母亲证明"))
+    outcome = run_rules(categories=["single_mother"], exemptions=rows)
+    assert outcome.result == Result.EXEMPT
+    assert codes(outcome) == ["art42_single_mother"]  # no longer "a priority group, not an exemption"
+    assert outcome.proof == ("困难单亲母亲证明",)
+
+
+def test_without_its_rule_row_a_statutory_group_is_means_tested():
+    rows = [e for e in DEFAULT_EXEMPTIONS if e.category != "social_assistance"]
+    assert run_rules(categories=["social_assistance"], exemptions=rows).result == Result.NOT_ELIGIBLE
+
+
+def test_a_conditional_exemption_row_keeps_its_condition():
+    rows = (Exemption("low_income", "without_fixed_income", "低收入证明"),)
+    fixed = Household(size=1, monthly_income=D("9000.00"), fixed_income=True)
+    none = Household(size=1, monthly_income=D("9000.00"), fixed_income=False)
+    assert (
+        run_rules(categories=["low_income"], household=fixed, exemptions=rows).result == Result.NOT_ELIGIBLE
+    )
+    assert run_rules(categories=["low_income"], household=none, exemptions=rows).result == Result.EXEMPT
+    wages = (Exemption("disabled", "wages_or_work_injury", "残疾人证"),)
+    assert (
+        run_rules(categories=["disabled"], matter_type="wage_arrears", exemptions=wages).result
+        == Result.EXEMPT
+    )
+    assert run_rules(categories=["disabled"], matter_type="maintenance", exemptions=wages).result == (
+        Result.NOT_ELIGIBLE
+    )
+
+
+def test_bad_exemption_rows_are_refused():
+    with pytest.raises(ValueError, match="category"):
+        run_rules(exemptions=[Exemption("astronaut")])
+    with pytest.raises(ValueError, match="condition"):
+        run_rules(exemptions=[Exemption("veteran", "sometimes")])
+    with pytest.raises(TypeError):
+        run_rules(exemptions=[("veteran", "always", "")])
+
+
+def test_the_seeded_rows_are_the_statutory_defaults():
+    from aid_cases.means import ExemptionCondition
+
+    assert {e.category for e in DEFAULT_EXEMPTIONS if e.condition == ExemptionCondition.ALWAYS} == set(
+        EXEMPT_CATEGORIES
+    )
+    assert all(e.proof for e in DEFAULT_EXEMPTIONS)
+
+
+@pytest.mark.django_db
+def test_the_migration_seeded_the_defaults_as_rule_rows():
+    from aid_cases import means_rules
+
+    day = ON
+    assert means_rules.not_restricted_matters(day) == frozenset(NOT_RESTRICTED_MATTERS)
+    assert set(means_rules.exemptions(day)) == set(DEFAULT_EXEMPTIONS)

@@ -111,7 +111,10 @@ def test_reviewer_takes_and_approves_through_the_task_views(actors):
     assert "reviewer_zhushan" in reviewer.get("/tasks/").content.decode()
     refuse_without_reason = reviewer.post(f"/tasks/{task_id}/", {"outcome": "refuse", "reason": ""})
     assert refuse_without_reason.status_code == 400
-    done = reviewer.post(f"/tasks/{task_id}/", {"outcome": "approve"})
+    # a migrant worker's exemption stands on its proof (Art 42): confirmed here, or reasons given
+    assert "证明材料待核实" in detail
+    assert reviewer.post(f"/tasks/{task_id}/", {"outcome": "approve"}).status_code == 400
+    done = reviewer.post(f"/tasks/{task_id}/", {"outcome": "approve", "proof_confirmed": "on"})
     assert done.status_code == 302
     application.refresh_from_db()
     assert application.status == "approved"

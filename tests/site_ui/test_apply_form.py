@@ -100,7 +100,9 @@ def test_the_matter_types_of_each_category_come_from_the_one_rule(actors):
     fits = json.loads(
         re.search(r'<script id="matter-types" type="application/json">(.*?)</script>', html).group(1)
     )
-    assert sorted(fits["criminal"]) == ["criminal_defence", "criminal_victim"]
+    # a victim's private prosecution (Art 32 (4)) takes abuse and domestic violence too
+    assert sorted(fits["criminal"]) == ["abuse", "criminal_defence", "criminal_victim", "domestic_violence"]
+    assert "abuse" in fits["civil"] and "domestic_violence" in fits["civil"]
     assert "wage_arrears" in fits["civil"] and "criminal_defence" not in fits["civil"]
     assert "criminal_victim" not in fits["administrative"]
 

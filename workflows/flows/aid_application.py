@@ -118,6 +118,11 @@ class MultipleFileField(forms.FileField):
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault(
+    # Art 42: an exemption from the means test stands on its proof; without it, granting needs reasons.
+    proof_confirmed = forms.BooleanField(
+        label=_("I have seen the proof the exemption from the means test needs (Art 42)"),
+        required=False,
+    )
             "widget",
             MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}),
         )
@@ -162,7 +167,12 @@ def _review(
 ) -> None:
     application, outcome = subject, data["outcome"]
     if outcome == "approve":
-        decision = services.review_approve(acting_user=user, application=application, reason=data["reason"])
+        decision = services.review_approve(
+            acting_user=user,
+            application=application,
+            reason=data["reason"],
+            proof_confirmed=bool(data.get("proof_confirmed")),
+        )
         letters.approval_issue(
             acting_user=user, application=application, decision=decision, base_url=base_url
         )

@@ -31,6 +31,24 @@
     followCategory();
   }
 
+  // Art 24: the reason for seeking a defender is asked of a criminal defence only; hidden, it is cleared.
+  var defence = document.getElementById("id_defence_reason");
+  var defenceField = defence && defence.closest(".site-field");
+  if (defenceField && matterType) {
+    var followMatter = function () {
+      var shown = matterType.value === "criminal_defence";
+      defenceField.hidden = !shown;
+      if (!shown) {
+        Array.prototype.forEach.call(defence.querySelectorAll("input"), function (input) {
+          input.checked = false;
+        });
+      }
+    };
+    matterType.addEventListener("change", followMatter);
+    if (category) { category.addEventListener("change", followMatter); }
+    followMatter();
+  }
+
   // Files: too large for the server is said at once, before a long upload ends in an error page.
   var files = document.getElementById("id_files");
   if (files) {
