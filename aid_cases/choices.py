@@ -48,6 +48,16 @@ class DecisionKind(models.TextChoices):
     PROVISIONAL = "provisional", _("Provisional legal aid (Art 44)")
 
 
+class ProvisionalGround(models.TextChoices):
+    """Art 44: the grounds on which a center provides legal aid before the review is complete."""
+
+    DEADLINE = "deadline", _("A limitation period or deadline is close (Art 44 (1))")
+    PRESERVATION = "preservation", _(
+        "Property or evidence preservation, or advance execution, must be applied for at once (Art 44 (2))"
+    )
+    OTHER_LAW = "other_law", _("Other grounds set by laws, regulations or rules (Art 44 (3))")
+
+
 class ObjectionTarget(models.TextChoices):
     REFUSAL = "refusal", _("Refusal")
     TERMINATION = "termination", _("Termination")

@@ -20,12 +20,13 @@ from .choices import (
     DecisionKind,
     ObjectionOutcome,
     ObjectionTarget,
+    ProvisionalGround,
     RepresentativeRelation,
     Status,
     TerminationGround,
 )
-
 from .means import ApplicantCategory, DefenceReason, ExemptionCondition, Proof
+
 
 class EconomicStandard(EffectiveDatedRule):
     """The hardship standard of a region (docs/domain.md): income per household member per month."""
@@ -156,7 +157,6 @@ class CalendarOverride(models.Model):
         return f"{self.date} {'+' if self.is_working_day else '-'}"
 
 
-class TrackingCounter(models.Model):
 class MeansMatterRule(EffectiveDatedRule):
     """A matter not restricted by financial hardship (Art 32), the catch-all (5) included: a rule row."""
 
@@ -197,6 +197,7 @@ class MeansExemptionRule(EffectiveDatedRule):
         return f"{self.get_category_display()} ({self.valid_from})"
 
 
+class TrackingCounter(models.Model):
     """The last tracking-number sequence issued per region and year.
 
     Incremented inside the submitting transaction under a row lock, so numbers are unique;
@@ -294,7 +295,6 @@ class Application(models.Model):
     provisional = models.BooleanField(_("provisional aid"), default=False)
     means_result = models.CharField(_("means test"), max_length=16)
     means_reasons = models.JSONField(_("means test reasons"), default=list)
-    economic_standard = models.ForeignKey(
     defence_reason = models.CharField(
         _("reason for seeking a defender"), max_length=20, blank=True, choices=DefenceReason.choices
     )
@@ -302,6 +302,7 @@ class Application(models.Model):
         _("proof of exemption"), max_length=12, choices=Proof.choices, default=Proof.NOT_NEEDED
     )
     means_proof_required = models.JSONField(_("proof the exemption needs"), default=list, blank=True)
+    economic_standard = models.ForeignKey(
         EconomicStandard,
         verbose_name=_("standard applied"),
         null=True,
@@ -384,6 +385,10 @@ class Decision(models.Model):
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="decisions")
     kind = models.CharField(_("decision"), max_length=16, choices=DecisionKind.choices)
     reason = models.TextField(_("reasons"), max_length=2000, blank=True)
+    # Only for provisional aid: which of Art 44's grounds it was given on.
+    provisional_ground = models.CharField(
+        _("ground of provisional aid"), max_length=16, choices=ProvisionalGround.choices, blank=True
+    )
     means_result = models.CharField(_("means test"), max_length=16)
     economic_standard = models.ForeignKey(
         EconomicStandard, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -450,6 +455,9 @@ class Objection(models.Model):
     )
     reason = models.TextField(_("grounds of the objection"), max_length=2000)
     filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # A written objection (书面异议) that bureau staff or the center's clerk recorded for the citizen:
+    # filed_by is then the one who recorded it, not the objector.
+    on_behalf = models.BooleanField(_("recorded on the citizen's behalf"), default=False)
     filed_at = models.DateTimeField(_("filed at"), auto_now_add=True)
     received_on = models.DateField(_("received on"))
     due_on = models.DateField(_("decision due"), null=True, blank=True)

@@ -19,7 +19,10 @@ from aid_cases.models import Application
 from aid_cases.timeline import application_timeline
 from core.site import site_base_url
 from directory.choices import MatterCategory, MatterType
+from documents.models import DocumentKind
+from documents.selectors import documents_for_subject
 from workflows.services import application_file, objection_file
+from workflows.services import application_terminate as workflow_terminate
 
 from . import serializers as s
 from .errors import django_validation_error_dict
@@ -71,13 +74,13 @@ class ApplicationIn(serializers.Serializer):
     household = HouseholdIn()
     urgent_deadline = serializers.DateField(required=False, allow_null=True, default=None)
     pledge = serializers.BooleanField()
-
-
-# The service names its errors after the models' fields; the API nests them as its body is nested.
     # Art 24: a criminal defence says why a defender is sought; the service requires it there only.
     defence_reason = serializers.ChoiceField(
         choices=DefenceReason.choices, required=False, allow_null=True, allow_blank=True, default=None
     )
+
+
+# The service names its errors after the models' fields; the API nests them as its body is nested.
 _NESTED_ERRORS = {
     "applicant_name": ("applicant", "name"),
     "applicant_id_number": ("applicant", "id_number"),
@@ -124,10 +127,10 @@ def means_out(application: Application) -> dict:
         "result": application.means_result,
         "reasons": [r["message"] for r in application.means_reasons],
         "standard": StandardOut(row).data if row else None,
+        "proof": application.means_proof,
     }
 
 
-        "proof": application.means_proof,
 class ApplicationSummaryOut(serializers.ModelSerializer):
     region = serializers.CharField(source="region.code")
     applicant_name = serializers.CharField(source="applicant.name")
@@ -203,10 +206,10 @@ def application_detail(application: Application, *, user) -> dict:
             "fixed_income": application.fixed_income,
         },
         "urgent_deadline": application.urgent_deadline,
+        "defence_reason": application.defence_reason or None,
         "means_test": means_out(application),
         "decision": decision_out(application),
         "assignment": None,
-        "defence_reason": application.defence_reason or None,
         "fee_waivers": [],
         "documents": documents,
         "timeline": application_timeline(application),
@@ -280,34 +283,117 @@ def _service_fields(data: dict, rep: dict | None) -> dict:
         fixed_income=data["household"]["fixed_income"],
         urgent_deadline=data["urgent_deadline"],
         pledge=data["pledge"],
+        defence_reason=data.get("defence_reason") or "",
     )
 
 
-        defence_reason=data.get("defence_reason") or "",
 class ObjectionIn(serializers.Serializer):
     # Whether reasons are given, and how long they may be, the service decides.
     reason = serializers.CharField(required=False, allow_blank=True, allow_null=True, default="")
+    on_behalf = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Bureau staff or the center's clerk records the citizen's written objection (Art 49).",
+    )
 
 
 class ApplicationObjection(APIView):
-    """The applicant objects to a refusal or a termination: starts the bureau's decide_objection task."""
+    """The applicant objects to a refusal or a termination, or bureau staff or the center's clerk
+    records their written objection (``on_behalf``): starts the bureau's decide_objection task."""
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(tags=["applications"], request=ObjectionIn, responses={201: s.ObjectionCreatedOut})
+    @extend_schema(
+        tags=["applications"],
+        request=ObjectionIn,
+        responses={201: s.ObjectionCreatedOut},
+        description=(
+            "The applicant's side objects; with `on_behalf: true` the judicial bureau's staff or the "
+            "handling center's clerks record a written objection for the citizen. Other staff of the "
+            "deciding center → 403. One objection per decision (409 after)."
+        ),
+    )
+    def post(self, request, pk: int):
+        form = ObjectionIn(data=request.data)
+        form.is_valid(raise_exception=True)
+        on_behalf = form.validated_data["on_behalf"]
+        try:
+            if on_behalf:
+                application = services.application_for_objection(user=request.user, pk=pk)
+            else:
+                application = selectors.application_get(user=request.user, pk=pk)
+        except Application.DoesNotExist as exc:
+            raise Http404 from exc
+        objection = objection_file(
+            acting_user=request.user,
+            application=application,
+            reason=form.validated_data["reason"],
+            on_behalf=on_behalf,
+        )
+        return Response(
+            {"id": objection.pk, "status": application.status, "due": objection.due_on},
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class TerminateIn(serializers.Serializer):
+    # Which grounds Art 48 allows, and whether reasons are given, the service decides.
+    ground = serializers.CharField(
+        help_text="deception, false_evidence, illegal_use, finances_improved, "
+        "proceedings_ended, own_lawyer, recipient_request or other"
+    )
+    reason = serializers.CharField(required=False, allow_blank=True, allow_null=True, default="")
+
+
+class TerminationOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=Status.choices)
+    ground = serializers.CharField()
+    document = serializers.CharField(help_text="The termination letter's verification code.")
+
+
+class ApplicationTerminate(APIView):
+    """The center terminates legal aid on an approved case (Art 48), with the termination letter."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=["applications"],
+        request=TerminateIn,
+        responses={200: TerminationOut},
+        description=(
+            "The handling center's reviewers and directors (403 for other roles; 404 for a case the caller "
+            "may not see); 409 when the case is not approved and active; 400 for an unknown ground or "
+            "missing reasons. Issues the termination letter with the objection route."
+        ),
+    )
     def post(self, request, pk: int):
         try:
             application = selectors.application_get(user=request.user, pk=pk)
         except Application.DoesNotExist as exc:
             raise Http404 from exc
-        form = ObjectionIn(data=request.data)
+        form = TerminateIn(data=request.data)
         form.is_valid(raise_exception=True)
-        objection = objection_file(
-            acting_user=request.user, application=application, reason=form.validated_data["reason"]
+        termination = workflow_terminate(
+            acting_user=request.user,
+            application=application,
+            ground=form.validated_data["ground"],
+            reason=form.validated_data["reason"],
+            base_url=site_base_url(request),
+        )
+        letter = (
+            documents_for_subject(Application._meta.label_lower, application.pk)
+            .filter(kind=DocumentKind.TERMINATION)
+            .order_by("-issued_at", "-pk")
+            .first()
         )
         return Response(
-            {"id": objection.pk, "status": application.status, "due": objection.due_on},
-            status=status.HTTP_201_CREATED,
+            {
+                "id": termination.pk,
+                "status": application.status,
+                "ground": termination.ground,
+                "document": letter.code if letter else "",
+            }
         )
 
 

@@ -26,6 +26,11 @@ urlpatterns = [
         applications.ApplicationObjection.as_view(),
         name="application-objection",
     ),
+    path(
+        "applications/<int:pk>/terminate/",
+        applications.ApplicationTerminate.as_view(),
+        name="application-terminate",
+    ),
     path("track/", applications.Track.as_view(), name="track"),
     path("documents/<str:code>/", documents.DocumentDownload.as_view(), name="document"),
     path("tasks/", tasks.TaskList.as_view(), name="tasks"),

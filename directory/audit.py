@@ -54,6 +54,14 @@ class AuditAction(models.TextChoices):
     )
     CONFIRM_REVIEW_REFUSE = "confirm_review_refuse", pgettext_lazy("audit action", "Legal aid terminated")
     OBJECTION_SUBMIT = "objection_submit", pgettext_lazy("audit action", "Objection filed")
+    OBJECTION_RECORD_ON_BEHALF = (
+        "objection_record_on_behalf",
+        pgettext_lazy("audit action", "Written objection recorded on the applicant's behalf"),
+    )
+    APPLICATION_TERMINATE = (
+        "application_terminate",
+        pgettext_lazy("audit action", "Legal aid terminated by the center (Art 48)"),
+    )
     OBJECTION_UPHOLD = (
         "objection_uphold",
         pgettext_lazy("audit action", "Objection rejected: decision upheld"),

@@ -22,13 +22,15 @@ from core.site import site_base_url
 from directory.selectors import user_is_center_staff
 from documents.selectors import documents_for_subject
 from workflows import registry, tasks
-from workflows.services import application_file, objection_file
+from workflows.services import application_file, application_terminate, objection_file
 
 from .application_forms import (
     ApplicationForm,
     CaseSearchForm,
     ObjectionForm,
+    ObjectionOnBehalfForm,
     StaffApplicationForm,
+    TerminateForm,
     TrackForm,
     matter_types_by_category,
 )
@@ -115,9 +117,9 @@ def _preview(data) -> dict:
             assets=_decimal(data.get("assets")),
             fixed_income={"yes": True, "no": False}.get(data.get("fixed_income", "")),
             id_number=data.get("applicant_id_number", ""),
+            defence_reason=data.get("defence_reason", ""),
         )
     except (ValidationError, ValueError, TypeError, ArithmeticError):  # not enough, or not valid, to judge
-            defence_reason=data.get("defence_reason", ""),
         return {"result": None}
     return {
         "result": result.result.value,
@@ -146,8 +148,6 @@ RESULT_LABELS = {
 }
 
 
-def my_applications(request):
-    applications = selectors.applications_visible_to(request.user).filter(filed_by=request.user)
 def means_label(application: Application) -> str:
     """The means result as pages show it: an exemption says so while its proof (Art 42) is unconfirmed."""
     result = means.Result(application.means_result)
@@ -156,6 +156,8 @@ def means_label(application: Application) -> str:
     return RESULT_LABELS.get(result, "")
 
 
+def my_applications(request):
+    applications = selectors.applications_visible_to(request.user).filter(filed_by=request.user)
     return render(request, "aid_cases/my_applications.html", {"applications": applications})
 
 
@@ -195,7 +197,54 @@ def application_detail(request, pk: int):
     objection_form = (
         ObjectionForm() if services.objection_possible(user=request.user, application=application) else None
     )
-    if request.method == "POST" and is_filer:
+    # the center's clerk records a citizen's written objection; its reviewers and directors terminate
+    behalf_form = (
+        ObjectionOnBehalfForm()
+        if objection_form is None
+        and services.objection_on_behalf_possible(user=request.user, application=application)
+        else None
+    )
+    terminate_form = (
+        TerminateForm() if services.termination_possible(user=request.user, application=application) else None
+    )
+    if request.method == "POST" and request.POST.get("action") in ("objection_on_behalf", "terminate"):
+        action = request.POST.get("action")
+        form = (ObjectionOnBehalfForm if action == "objection_on_behalf" else TerminateForm)(request.POST)
+        if (behalf_form if action == "objection_on_behalf" else terminate_form) is None:
+            messages.error(request, _("This action is no longer possible."))
+            return redirect("application_detail", pk=pk)
+        if form.is_valid():
+            try:
+                if action == "objection_on_behalf":
+                    objection_file(
+                        acting_user=request.user,
+                        application=application,
+                        reason=form.cleaned_data["reason"],
+                        on_behalf=True,
+                    )
+                    done = _("The written objection was recorded and sent to the judicial bureau.")
+                else:
+                    application_terminate(
+                        acting_user=request.user,
+                        application=application,
+                        ground=form.cleaned_data["ground"],
+                        reason=form.cleaned_data["reason"],
+                        base_url=site_base_url(request),
+                    )
+                    done = _("The legal aid was terminated; the termination letter was issued.")
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            except (Conflict, Forbidden) as exc:
+                messages.error(request, exc.message)
+                return redirect("application_detail", pk=pk)
+            else:
+                messages.success(request, done)
+                return redirect("application_detail", pk=pk)
+        if action == "objection_on_behalf":
+            behalf_form = form
+        else:
+            terminate_form = form
+    elif request.method == "POST" and (is_filer or objection_form is not None):
         action = request.POST.get("action")
         try:
             if action == "supplement" and supplement_task is not None:

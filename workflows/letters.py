@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from aid_cases import rules
-from aid_cases.choices import ObjectionOutcome, ObjectionTarget
+from aid_cases.choices import ObjectionOutcome, ObjectionTarget, ProvisionalGround
 from aid_cases.models import Application, Decision, Objection, SupplementRequest, Termination
 from aid_cases.services import provisional_threshold
 from directory.models import Organisation
@@ -137,6 +137,61 @@ def approval_issue(
         fields=fields,
         base_url=base_url,
     )
+
+
+def provisional_notice_issue(
+    *, acting_user: AbstractBaseUser, application: Application, decision: Decision, base_url: str
+) -> IssuedDocument:
+    """先行提供法律援助决定书 (Art 44): aid first, on the ground named; the review continues, and the
+    受援人 completes the formalities and materials (Art 44 para 2). Not a finding of eligibility."""
+    with translation.override(LETTER_LANGUAGE):
+        paragraphs = [
+            _(
+                "On the application of %(who)s, this center decides to provide legal aid first under Article 44 "
+                "of the Legal Aid Law of the People's Republic of China."
+            )
+            % {"who": _applicant_line(application)},
+            _("Ground: %(ground)s.") % {"ground": _provisional_ground_text(application, decision)},
+            _(
+                "As the recipient of legal aid, you shall promptly complete the relevant formalities and supplement "
+                "the relevant materials (Legal Aid Law, Article 44, paragraph 2). The review of your application "
+                "continues; if you are found not to meet the conditions, the legal aid ends."
+            ),
+            _("The center will assign a legal aid provider within %(period)s and inform you.")
+            % {"period": _assign_period(application)},
+        ]
+        if decision.reason:
+            paragraphs.append(_("Reasons: %(reason)s") % {"reason": decision.reason})
+        fields = [
+            (_("Recipient"), application.applicant.name),
+            (_("Tracking number"), application.tracking_no),
+            (_("Matter"), str(application.get_matter_type_display())),
+        ]
+        title = _("Decision to provide legal aid first")
+    return _issue(
+        acting_user=acting_user,
+        application=application,
+        kind=DocumentKind.PROVISIONAL_NOTICE,
+        title=title,
+        paragraphs=paragraphs,
+        fields=fields,
+        base_url=base_url,
+    )
+
+
+def _provisional_ground_text(application: Application, decision: Decision) -> str:
+    """The Art 44 ground in the statute's words; a close deadline with the threshold of the day."""
+    if decision.provisional_ground == ProvisionalGround.PRESERVATION:
+        return _(
+            "property preservation, evidence preservation or advance execution must be applied for at once "
+            "(Article 44, item 2)"
+        )
+    if decision.provisional_ground == ProvisionalGround.OTHER_LAW:
+        return _("other circumstances provided by laws, regulations or rules (Article 44, item 3)")
+    return _(
+        "fewer than %(days)s days remain before a statutory limitation period or time limit expires "
+        "(Article 44, item 1)"
+    ) % {"days": provisional_threshold(application, timezone.localdate(decision.decided_at))}
 
 
 def refusal_issue(

@@ -24,8 +24,11 @@ from .intake import (
 from .objections import (
     FURTHER_REMEDY,
     ObjectionState,
+    application_for_objection,
     decision_in_force,
+    may_record_on_behalf,
     objection_decide,
+    objection_on_behalf_possible,
     objection_possible,
     objection_state,
     objection_submit,
@@ -42,6 +45,7 @@ from .review import (
 )
 from .status import application_set_status
 from .supplements import supplement_expire, supplement_materials, supplement_submit
+from .termination import TERMINATION_GROUNDS, application_terminate, termination_possible
 
 __all__ = [
     "ApplicantData",
@@ -56,6 +60,12 @@ __all__ = [
     "ObjectionState",
     "decision_in_force",
     "objection_decide",
+    "application_for_objection",
+    "may_record_on_behalf",
+    "objection_on_behalf_possible",
+    "TERMINATION_GROUNDS",
+    "application_terminate",
+    "termination_possible",
     "objection_state",
     "objection_possible",
     "objection_submit",

@@ -19,12 +19,13 @@ from django.utils.translation import gettext_lazy
 from core.errors import Conflict, Forbidden
 from core.transactions import service_transaction
 from directory.audit import AuditAction
-from directory.selectors import bureau_for_region
+from directory.choices import Role
+from directory.selectors import bureau_for_region, user_center_ids
 
 from .. import rules
 from ..choices import Channel, DecisionKind, ObjectionOutcome, ObjectionTarget, Status
 from ..models import Application, Decision, Objection, Termination
-from ..selectors import user_is_party
+from ..selectors import application_get, user_is_party
 from .recusal import require_not_recused
 from .status import application_set_status, require_reason
 
@@ -101,6 +102,43 @@ def objection_possible(*, user: AbstractBaseUser, application: Application) -> b
     return objection_state(application)[0] == ObjectionState.POSSIBLE
 
 
+def may_record_on_behalf(user: AbstractBaseUser, application: Application) -> bool:
+    """Who may record a written objection (书面异议) for the citizen (Art 49): staff of the judicial
+    bureau that decides it, and the handling center's clerks. The center's reviewers and directors,
+    who decided, never object on anyone's behalf."""
+    if not user.is_authenticated:
+        return False
+    if application.center_id in user_center_ids(user, roles=(Role.CLERK,)):
+        return True
+    try:
+        bureau = bureau_for_region(application.region)
+    except ValidationError:
+        return False
+    return bureau.pk in user_center_ids(user, roles=(Role.BUREAU_OFFICER,))
+
+
+def objection_on_behalf_possible(*, user: AbstractBaseUser, application: Application) -> bool:
+    """Whether ``user`` may now record a written objection for the citizen."""
+    if application.status not in OBJECTION_TARGETS or not may_record_on_behalf(user, application):
+        return False
+    return objection_state(application)[0] == ObjectionState.POSSIBLE
+
+
+def application_for_objection(*, user: AbstractBaseUser, pk: int) -> Application:
+    """The application ``user`` may see, or, for the staff of the bureau that would decide it, a
+    refused or terminated one of its region (to record a citizen's written objection).
+    ``Application.DoesNotExist`` otherwise."""
+    try:
+        return application_get(user=user, pk=pk)
+    except Application.DoesNotExist:
+        application = Application.objects.select_related("region", "center").get(
+            pk=pk, status__in=list(OBJECTION_TARGETS)
+        )
+        if not may_record_on_behalf(user, application):
+            raise
+        return application
+
+
 def may_object(user: AbstractBaseUser, application: Application) -> bool:
     """The applicant's side: the account that filed it online, or the registered applicant or
     representative. A clerk who recorded a window or hotline request is not the applicant."""
@@ -122,15 +160,28 @@ def _conflict_for(state: ObjectionState) -> Conflict:
 
 
 @service_transaction()
-def objection_submit(*, acting_user: AbstractBaseUser, application: Application, reason: str) -> Objection:
+def objection_submit(
+    *, acting_user: AbstractBaseUser, application: Application, reason: str, on_behalf: bool = False
+) -> Objection:
     """The applicant objects to a refusal or a termination; the bureau decides within the rule's period.
+
+    With ``on_behalf`` the bureau's staff or the center's clerk records the citizen's written
+    objection (书面异议); the objection is marked so, and ``filed_by`` is the one who recorded it.
 
     The application is re-read under its row lock: of objections sent at the same moment, one is
     stored and the others find it (409); the unique link to the decision is the last guard.
     """
     # re-read in place: the caller's object shows the new status afterwards
     application.refresh_from_db(from_queryset=Application.objects.select_for_update())
-    if not may_object(acting_user, application):
+    if on_behalf:
+        if not may_record_on_behalf(acting_user, application):
+            raise Forbidden(
+                _(
+                    "Only the judicial bureau's staff and the center's clerks record a written objection "
+                    "for the applicant."
+                )
+            )
+    elif not may_object(acting_user, application):
         raise Forbidden(_("Only the applicant may object."))
     if application.status not in OBJECTION_TARGETS:
         raise _conflict_for(objection_state(application)[0])
@@ -146,6 +197,7 @@ def objection_submit(*, acting_user: AbstractBaseUser, application: Application,
         termination=target if isinstance(target, Termination) else None,
         reason=require_reason(reason),
         filed_by=acting_user,
+        on_behalf=bool(on_behalf),
         received_on=today,
         bureau=bureau_for_region(application.region),
         due_on=rules.due_date(start=today, days=rule.objection_days, rule=rule),
@@ -160,8 +212,8 @@ def objection_submit(*, acting_user: AbstractBaseUser, application: Application,
         acting_user=acting_user,
         application=application,
         status=Status.OBJECTION,
-        action=AuditAction.OBJECTION_SUBMIT,
-        detail={"objection": objection.pk, "target": objection.target},
+        action=AuditAction.OBJECTION_RECORD_ON_BEHALF if on_behalf else AuditAction.OBJECTION_SUBMIT,
+        detail={"objection": objection.pk, "target": objection.target, "on_behalf": bool(on_behalf)},
     )
     return objection
 

@@ -17,7 +17,7 @@ from directory.audit import AuditAction
 from directory.services import audit_record
 
 from .. import means, rules
-from ..choices import REVIEWABLE_STATUSES, DecisionKind, Status, TerminationGround
+from ..choices import REVIEWABLE_STATUSES, DecisionKind, ProvisionalGround, Status, TerminationGround
 from ..models import Application, Decision, SupplementRequest, Termination
 from .proof import exemption_proof_settle
 from .recusal import require_not_recused
@@ -48,12 +48,18 @@ def clean_missing_items(items: Iterable[str] | None) -> list[str]:
 
 
 def _record_decision(
-    *, acting_user: AbstractBaseUser, application: Application, kind: str, reason: str
+    *,
+    acting_user: AbstractBaseUser,
+    application: Application,
+    kind: str,
+    reason: str,
+    provisional_ground: str = "",
 ) -> Decision:
     decision = Decision(
         application=application,
         kind=kind,
         reason=reason,
+        provisional_ground=provisional_ground,
         means_result=application.means_result,
         economic_standard_id=application.economic_standard_id,
         decided_by=acting_user,
@@ -91,15 +97,15 @@ def review_approve(
     confirmed (Art 42), needs written reasons."""
     require_status(application, REVIEWABLE)
     require_not_recused(acting_user, application)
+    reason = exemption_proof_settle(
+        acting_user=acting_user, application=application, confirmed=proof_confirmed, reason=reason
+    )
     if application.means_result == means.Result.NOT_ELIGIBLE:
         reason = require_reason(reason)
     decision = _record_decision(
         acting_user=acting_user,
         application=application,
         kind=DecisionKind.APPROVE,
-    reason = exemption_proof_settle(
-        acting_user=acting_user, application=application, confirmed=proof_confirmed, reason=reason
-    )
         reason=optional_text(reason),
     )
     application_set_status(
@@ -147,26 +153,44 @@ def provisional_allowed(application: Application, today: datetime.date | None = 
     return (application.urgent_deadline - today).days < provisional_threshold(application, today)
 
 
+def _provisional_ground(application: Application, ground: str, reason: str) -> tuple[str, str]:
+    """The Art 44 ground checked against the application: a close deadline (一), preservation or
+    advance execution needed at once (二, no deadline needed), or another legal ground (三, with
+    written reasons). Returns the ground and the reasons to record."""
+    ground = (ground or ProvisionalGround.DEADLINE).strip()
+    if ground not in ProvisionalGround.values:
+        raise ValidationError({"provisional_ground": [_("Choose a ground of Article 44.")]})
+    if ground == ProvisionalGround.DEADLINE and not provisional_allowed(application):
+        message = _("Provisional aid on this ground needs a deadline fewer than %(days)s days away.") % {
+            "days": provisional_threshold(application)
+        }
+        raise ValidationError({"outcome": [message], "provisional_ground": [message]})
+    if ground == ProvisionalGround.OTHER_LAW:
+        return ground, require_reason(reason)
+    return ground, optional_text(reason)
+
+
 @service_transaction()
 def review_provisional(
-    *, acting_user: AbstractBaseUser, application: Application, reason: str = ""
+    *,
+    acting_user: AbstractBaseUser,
+    application: Application,
+    provisional_ground: str = ProvisionalGround.DEADLINE,
+    reason: str = "",
 ) -> Decision:
+    """Provide aid first and review after (Art 44), on one of its three grounds.
+
+    Without a ground the request is read as the close deadline, the first ground (and the only one
+    before this field existed)."""
     require_status(application, REVIEWABLE)
     require_not_recused(acting_user, application)
-    if not provisional_allowed(application):
-        raise ValidationError(
-            {
-                "outcome": [
-                    _("Provisional aid needs a deadline fewer than %(days)s days away.")
-                    % {"days": provisional_threshold(application)}
-                ]
-            }
-        )
+    ground, reason = _provisional_ground(application, provisional_ground, reason)
     decision = _record_decision(
         acting_user=acting_user,
         application=application,
         kind=DecisionKind.PROVISIONAL,
-        reason=optional_text(reason),
+        reason=reason,
+        provisional_ground=ground,
     )
     application.provisional = True
     application.save(update_fields=["provisional", "updated_at"])
@@ -175,7 +199,7 @@ def review_provisional(
         application=application,
         status=Status.APPROVED,
         action=AuditAction.REVIEW_PROVISIONAL,
-        detail={"decision": decision.pk},
+        detail={"decision": decision.pk, "ground": ground},
     )
     return decision
 

@@ -19,7 +19,7 @@ from viewflow.workflow import flow, lock
 from viewflow.workflow.models import Process, Task
 
 from aid_cases import rules, services
-from aid_cases.choices import Status
+from aid_cases.choices import ProvisionalGround, Status
 from aid_cases.models import Application
 from directory.models import Organisation
 
@@ -100,13 +100,29 @@ class ReviewForm(TaskForm):
         ("approve", _("Grant legal aid")),
         ("refuse", _("Refuse legal aid")),
         ("request_supplement", _("Ask for missing materials (one-time notice)")),
-        ("provisional", _("Provisional aid first: a deadline is close (Art 44)")),
+        ("provisional", _("Provide legal aid first, review after (Art 44)")),
     ]
     outcome = forms.ChoiceField(label=_("Decision"), choices=OUTCOMES, widget=forms.RadioSelect)
+    # Which ground of Art 44, for provisional aid only; the service checks it against the case.
+    provisional_ground = forms.ChoiceField(
+        label=_("Ground of provisional aid (Art 44)"),
+        choices=ProvisionalGround.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
     reason = reasons_field(
-        _("Reasons"), help_text=_("Required to refuse, and to grant aid against a not-eligible means test.")
+        _("Reasons"),
+        help_text=_(
+            "Required to refuse, to grant aid against a not-eligible means test, and for provisional aid on "
+            "other legal grounds (name the provision)."
+        ),
     )
     missing_items = ItemsField(label=_("Missing materials, one per line"), required=False)
+    # Art 42: an exemption from the means test stands on its proof; without it, granting needs reasons.
+    proof_confirmed = forms.BooleanField(
+        label=_("I have seen the proof the exemption from the means test needs (Art 42)"),
+        required=False,
+    )
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -118,11 +134,6 @@ class MultipleFileField(forms.FileField):
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault(
-    # Art 42: an exemption from the means test stands on its proof; without it, granting needs reasons.
-    proof_confirmed = forms.BooleanField(
-        label=_("I have seen the proof the exemption from the means test needs (Art 42)"),
-        required=False,
-    )
             "widget",
             MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}),
         )
@@ -181,9 +192,12 @@ def _review(
         letters.refusal_issue(acting_user=user, application=application, decision=decision, base_url=base_url)
     elif outcome == "provisional":
         decision = services.review_provisional(
-            acting_user=user, application=application, reason=data["reason"]
+            acting_user=user,
+            application=application,
+            provisional_ground=data.get("provisional_ground") or "",
+            reason=data["reason"],
         )
-        letters.approval_issue(
+        letters.provisional_notice_issue(
             acting_user=user, application=application, decision=decision, base_url=base_url
         )
     else:
@@ -201,8 +215,9 @@ def _review_claim(*, task: Task, process: Process, subject: Application, user: A
 
 def _review_context(*, task: Task, subject: Application, user: AbstractBaseUser) -> dict[str, Any]:
     return {
-        "provisional_allowed": services.provisional_allowed(subject),
+        "provisional_allowed": services.provisional_allowed(subject),  # on the deadline ground
         "provisional_days": services.provisional_threshold(subject),
+        "urgent_deadline": subject.urgent_deadline,
     }
 
 

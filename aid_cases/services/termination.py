@@ -1,0 +1,83 @@
+"""Termination of legal aid by the center (Legal Aid Law Art 48), on any of its grounds.
+
+A refused review after provisional aid terminates through ``review_confirm``; this is the center's
+own decision on an approved case, with written reasons. The termination letter and the objection
+route (Art 49) follow it; an objection found right revokes the termination (``objection_decide``).
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from core.errors import Conflict, Forbidden
+from core.transactions import service_transaction
+from directory.audit import AuditAction
+from directory.choices import Role
+from directory.selectors import user_center_ids
+
+from ..choices import Status, TerminationGround
+from ..models import Application, Termination
+from .recusal import require_not_recused
+from .status import application_set_status, require_reason, require_status
+
+# The grounds the center decides on (Art 48); a refused provisional review has its own task.
+TERMINATION_GROUNDS = [g for g in TerminationGround if g != TerminationGround.PROVISIONAL_REFUSED]
+TERMINABLE = (Status.APPROVED,)
+TERMINATING_ROLES = (Role.REVIEWER, Role.DIRECTOR)
+
+
+def may_terminate(user: AbstractBaseUser, application: Application) -> bool:
+    """The handling center's reviewers and directors decide a termination."""
+    return application.center_id in user_center_ids(user, roles=TERMINATING_ROLES)
+
+
+def termination_possible(*, user: AbstractBaseUser, application: Application) -> bool:
+    """Whether the page should offer ``user`` the termination form now."""
+    return (
+        application.status in TERMINABLE and not application.provisional and may_terminate(user, application)
+    )
+
+
+@service_transaction()
+def application_terminate(
+    *, acting_user: AbstractBaseUser, application: Application, ground: str, reason: str
+) -> Termination:
+    """Terminate the aid of an approved case (Art 48), with the ground and written reasons.
+
+    403 for anyone but the handling center's reviewers and directors; 409 when the case is not
+    approved and active, or while its provisional aid awaits the confirming review (refuse it there),
+    or for the one who filed it or is a party to it; 400 for a ground Art 48 does not name or
+    missing reasons. The application is re-read under its row lock.
+    """
+    application.refresh_from_db(from_queryset=Application.objects.select_for_update())
+    if not may_terminate(acting_user, application):
+        raise Forbidden(_("Only the center's reviewers and directors decide to terminate legal aid."))
+    require_not_recused(acting_user, application)
+    require_status(application, TERMINABLE)
+    if application.provisional:
+        raise Conflict(
+            _(
+                "This case has provisional aid awaiting its confirming review: refuse it there to "
+                "terminate the aid."
+            )
+        )
+    if ground not in [g.value for g in TERMINATION_GROUNDS]:
+        raise ValidationError({"ground": [_("Choose a ground of Article 48.")]})
+    termination = Termination(
+        application=application,
+        ground=ground,
+        reason=require_reason(reason),
+        decided_by=acting_user,
+    )
+    termination.full_clean(exclude=["application", "decided_by"])
+    termination.save()
+    application_set_status(
+        acting_user=acting_user,
+        application=application,
+        status=Status.TERMINATED,
+        action=AuditAction.APPLICATION_TERMINATE,
+        detail={"termination": termination.pk, "ground": ground},
+    )
+    return termination
