@@ -129,7 +129,12 @@ def _preview(data) -> dict:
             else _("Exempt from the means check (Art 42), proof to be verified")
         ),
         "proof": list(result.proof),
-        "reasons": [str(r.message) for r in result.reasons],
+        "reasons": [str(r.message) for r in result.reasons]
+        + (
+            [_("Proof the exemption needs: %(items)s") % {"items": "；".join(result.proof)}]
+            if result.proof
+            else []
+        ),
     }
 
 

@@ -63,10 +63,12 @@ def page(browser):
 @pytest.fixture(autouse=True)
 def _reference_data(transactional_db):
     """A transactional test flushes the database afterwards, data migrations' rows included:
-    put the regions and role groups back before each browser test."""
+    put the regions, role groups and means-test rule rows back before each browser test."""
     import importlib
 
     from django.apps import apps
 
     migration = importlib.import_module("directory.migrations.0002_regions_and_role_groups")
     migration.forwards(apps, None)
+    # the means test's rule rows (Art 32 matters, Art 42 exemptions and their proof)
+    importlib.import_module("aid_cases.migrations.0007_means_proof_rules").seed(apps, None)

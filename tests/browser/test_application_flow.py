@@ -69,7 +69,9 @@ def test_file_approve_and_follow(live_server, browser, make_member, settings, tm
     expect(row).to_contain_text("特殊群体")
     row.get_by_role("link").click()
     expect(reviewer.locator("main")).to_contain_text("免予")
+    expect(reviewer.locator("main")).to_contain_text("证明材料待核实")  # Art 42: on proof
     reviewer.get_by_label("给予法律援助").check()
+    reviewer.get_by_label("已核实免予核查经济困难状况所需的证明材料").check()
     reviewer.get_by_role("button", name="提交").click()
     reviewer.wait_for_url(f"{live_server.url}/tasks/")
 

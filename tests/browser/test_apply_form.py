@@ -99,10 +99,24 @@ def test_the_matter_types_follow_the_category(citizen_page):
     matter_type = page.locator("#id_matter_type")
     page.locator("#id_matter_category").select_option("criminal")
     values = matter_type.locator("option").evaluate_all("options => options.map(o => o.value)")
-    assert sorted(values) == ["criminal_defence", "criminal_victim"]
+    # a victim's private prosecution takes abuse and domestic violence too (Art 32 (4))
+    assert sorted(values) == ["abuse", "criminal_defence", "criminal_victim", "domestic_violence"]
     page.locator("#id_matter_category").select_option("civil")
     values = matter_type.locator("option").evaluate_all("options => options.map(o => o.value)")
     assert "wage_arrears" in values and "criminal_defence" not in values
+
+
+def test_the_reason_for_a_defender_is_asked_of_a_criminal_defence_only(citizen_page):
+    page = citizen_page
+    reason = page.get_by_label("其他原因")
+    expect(reason).to_be_hidden()
+    page.locator("#id_matter_category").select_option("criminal")
+    page.locator("#id_matter_type").select_option("criminal_defence")
+    expect(reason).to_be_visible()
+    reason.check()
+    page.locator("#id_matter_type").select_option("criminal_victim")
+    expect(reason).to_be_hidden()
+    expect(reason).not_to_be_checked()  # hidden, it is not sent
 
 
 def test_a_first_filing_with_an_attached_pdf(citizen_page, live_server):

@@ -38,6 +38,7 @@ def _reference_data(transactional_db):
     from django.apps import apps
 
     importlib.import_module("directory.migrations.0002_regions_and_role_groups").forwards(apps, None)
+    importlib.import_module("aid_cases.migrations.0007_means_proof_rules").seed(apps, None)
 
 
 def _file(actors) -> Application:

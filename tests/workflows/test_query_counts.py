@@ -19,7 +19,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 from viewflow.workflow.models import Task
 
-from aid_cases import rules, services
+from aid_cases import means_rules, rules, services
 from aid_cases.models import Application
 from directory.models import Region
 from directory.selectors import center_for_region_code
@@ -59,6 +59,8 @@ def _warm_up():
     rules.economic_standard_in_force(zhushan, timezone.localdate())
     rules.period_rule_in_force(zhushan, timezone.localdate())
     rules.work_calendar()
+    means_rules.not_restricted_matters(timezone.localdate())
+    means_rules.exemptions(timezone.localdate())
 
 
 def _measure(actors) -> tuple[dict[str, int], dict[str, list[str]]]:

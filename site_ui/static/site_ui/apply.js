@@ -38,6 +38,7 @@
     var followMatter = function () {
       var shown = matterType.value === "criminal_defence";
       defenceField.hidden = !shown;
+      defenceField.style.display = shown ? "" : "none";  // .site-field sets display: flex
       if (!shown) {
         Array.prototype.forEach.call(defence.querySelectorAll("input"), function (input) {
           input.checked = false;
