@@ -144,7 +144,7 @@ def test_the_menu_opens_closes_and_logs_out_on_a_phone(live_server, browser, wor
 
     page.get_by_role("button", name="菜单").click()
     expect(logout).to_be_visible()
-    expect(menu).not_to_have_class(re.compile("mdc-drawer--opening"))  # its opening slide is over
+    expect(menu).not_to_have_class(re.compile("mdc-drawer--animate"))  # its opening slide is over
     page.keyboard.press("Escape")
     expect(logout).not_to_be_visible()
 

@@ -2,7 +2,23 @@
 // drawer's own close button, and Escape, which closes it wherever the focus is.
 function siteCloseMenu() {
   const page = document.querySelector("vf-page");
-  if (page && page.open) page.open = false;
+  const drawer = document.querySelector(".vf-page__menu");
+  if (!page) return;
+  if (drawer && drawer.classList.contains("mdc-drawer--animate")) {
+    // Still sliding open: MDC ignores a close until the opening is over, so close right after it
+    // (or after its 250 ms slide, should the browser skip the transition's end event).
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      drawer.classList.remove("mdc-drawer--animate", "mdc-drawer--opening");
+      page.open = false;
+    };
+    drawer.addEventListener("MDCDrawer:opened", finish, { once: true });
+    setTimeout(finish, 400);
+    return;
+  }
+  if (page.open) page.open = false;
 }
 document.addEventListener("click", (event) => {
   if (event.target.closest(".site-menu-close")) siteCloseMenu();
