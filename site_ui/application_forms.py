@@ -263,7 +263,11 @@ class TerminateForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["ground"].choices = [(g.value, g.label) for g in TERMINATION_GROUNDS]
+        # no ground chosen in advance: the reviewer names one
+        self.fields["ground"].choices = [
+            ("", _("Choose a ground")),
+            *((g.value, g.label) for g in TERMINATION_GROUNDS),
+        ]
 
 
 class TrackForm(forms.Form):
