@@ -48,7 +48,8 @@ class MatterType(models.TextChoices):
     SOCIAL_ASSISTANCE = "social_assistance", _("Social assistance")
     TRAFFIC_INJURY = "traffic_injury", _("Traffic accident injury")
     MEDICAL_INJURY = "medical_injury", _("Medical accident injury")
-    PRODUCT_INJURY = "product_injury", _("Food, drug or product injury")
+    # Art 31 (7): 因食品药品安全事故受到人身损害 — nothing broader, whatever the code says
+    PRODUCT_INJURY = "product_injury", _("Personal injury from a food or drug safety accident")
     CIVIL_INCAPACITY = "civil_incapacity", _("Declaring civil incapacity")
     DOMESTIC_VIOLENCE = "domestic_violence", _("Domestic violence")
     ABUSE = "abuse", _("Abuse or abandonment")
