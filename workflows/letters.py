@@ -100,7 +100,7 @@ def _applicant_line(application: Application) -> str:
 def approval_issue(
     *, acting_user: AbstractBaseUser, application: Application, decision: Decision, base_url: str
 ) -> IssuedDocument:
-    """给予法律援助决定书; a provisional approval says the review is still to be confirmed."""
+    """给予法律援助决定书 (provisional aid has its own letter: ``provisional_notice_issue``)."""
     with translation.override(LETTER_LANGUAGE):
         paragraphs = [
             _(
@@ -111,15 +111,6 @@ def approval_issue(
             _("The center will assign a legal aid provider within %(period)s and inform you.")
             % {"period": _assign_period(application)},
         ]
-        if application.provisional:
-            paragraphs.insert(
-                1,
-                _(
-                    "Because a deadline is fewer than %(days)s days away, aid is provided first under Article 44; "
-                    "the review of your eligibility continues, and aid ends if you are found not entitled to it."
-                )
-                % {"days": provisional_threshold(application, timezone.localdate(decision.decided_at))},
-            )
         if decision.reason:
             paragraphs.append(_("Reasons: %(reason)s") % {"reason": decision.reason})
         fields = [
