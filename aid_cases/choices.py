@@ -52,8 +52,11 @@ class ProvisionalGround(models.TextChoices):
     """Art 44: the grounds on which a center provides legal aid before the review is complete."""
 
     DEADLINE = "deadline", _("A limitation period or deadline is close (Art 44 (1))")
-    PRESERVATION = "preservation", _(
-        "Property or evidence preservation, or advance execution, must be applied for at once (Art 44 (2))"
+    PRESERVATION = (
+        "preservation",
+        _(
+            "Property or evidence preservation, or advance execution, must be applied for at once (Art 44 (2))"
+        ),
     )
     OTHER_LAW = "other_law", _("Other grounds set by laws, regulations or rules (Art 44 (3))")
 

@@ -149,7 +149,7 @@ FIXED_INCOME_CATEGORIES: tuple[str, ...] = (
     ApplicantCategory.DISABLED,
 )
 # The statutory exemptions with the proof each needs: seeded as rule rows (migration 0007).
-_DEFAULT_PROOF = {
+_DEFAULT_PROOF: dict[str, str] = {
     ApplicantCategory.SOCIAL_ASSISTANCE: "最低生活保障证明或者特困人员救助供养证明",
     ApplicantCategory.JUDICIAL_ASSISTANCE: "司法救助决定书或者相关证明材料",
     ApplicantCategory.MILITARY_FAMILY: "军人证件或者军属证明",

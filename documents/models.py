@@ -57,7 +57,8 @@ class DocumentKind(models.TextChoices):
     RECEIPT = "receipt", _("Receipt of application")  # 受理回执
     SUPPLEMENT_NOTICE = "supplement_notice", _("One-time supplement notice")  # 补充材料一次性告知书
     APPROVAL = "approval", _("Decision to grant legal aid")  # 给予法律援助决定书
-    PROVISIONAL_NOTICE = "provisional_notice", _("Decision to provide legal aid first")  # 先行提供法律援助决定书
+    # 先行提供法律援助决定书
+    PROVISIONAL_NOTICE = "provisional_notice", _("Decision to provide legal aid first")
     REFUSAL = "refusal", _("Decision to refuse legal aid")  # 不予法律援助决定书
     OBJECTION_DECISION = "objection_decision", _("Decision on the objection")  # 异议审查决定书
     ASSIGNMENT_LETTER = "assignment_letter", _("Assignment notice")  # 指派通知书
