@@ -10,15 +10,14 @@ import datetime
 from collections.abc import Sequence
 
 from django.db.models import F, Q
-from django.utils import timezone
 from django.utils.translation import ngettext
 
 from core.refdata import refdata
 from directory.models import Region
 
 from . import means, periods
-from .choices import CountingMode, DecisionKind
-from .models import Application, CalendarOverride, Decision, EconomicStandard, PeriodRule
+from .choices import CountingMode
+from .models import Application, CalendarOverride, EconomicStandard, PeriodRule
 
 # The statute's periods, in calendar days (日: Arts 36, 43, 49), when no rule row is in force.
 DEFAULT_PERIODS = PeriodRule(
@@ -102,16 +101,9 @@ def confirm_due(*, decided_on: datetime.date, region: Region) -> datetime.date |
 
 
 def confirm_review_due(application: Application) -> datetime.date | None:
-    """The due date of the review after the application's provisional aid; None without one."""
-    decided_at = (
-        Decision.objects.filter(application=application, kind=DecisionKind.PROVISIONAL)
-        .order_by("-decided_at", "-pk")
-        .values_list("decided_at", flat=True)
-        .first()
-    )
-    if decided_at is None:
-        return None
-    return confirm_due(decided_on=timezone.localdate(decided_at), region=application.region)
+    """The due date of the review after the application's provisional aid (set with the provisional
+    decision, ``confirm_due``); None without provisional aid."""
+    return application.decision_due if application.provisional else None
 
 
 def period_text(days: int, counting_mode: str) -> str:

@@ -193,7 +193,10 @@ def review_provisional(
         provisional_ground=ground,
     )
     application.provisional = True
-    application.save(update_fields=["provisional", "updated_at"])
+    # The review goes on after the aid has started: its due date is now the confirming review's,
+    # stored here so that work lists read it with the application instead of a query per task.
+    application.decision_due = rules.confirm_due(decided_on=timezone.localdate(), region=application.region)
+    application.save(update_fields=["provisional", "decision_due", "updated_at"])
     application_set_status(
         acting_user=acting_user,
         application=application,
