@@ -308,7 +308,9 @@ def application_detail(request, pk: int):
             "decision_in_force": decision_in_force,
             "objection_state": state.value,
             "objection": objection,
-            "further_remedy": services.FURTHER_REMEDY,
+            "further_remedy": services.further_remedy(objection)
+            if state == services.ObjectionState.DECIDED
+            else "",
         },
     )
 

@@ -17,8 +17,7 @@ from django.utils.translation import pgettext
 from aid_cases import rules
 from aid_cases.choices import ObjectionOutcome, ObjectionTarget, ProvisionalGround
 from aid_cases.models import Application, Decision, Objection, SupplementRequest, Termination
-from aid_cases.services import provisional_threshold
-from directory.models import Organisation
+from aid_cases.services import further_remedy, provisional_threshold
 from directory.selectors import bureau_for_region
 from documents.models import DocumentKind, IssuedDocument
 from documents.pdf import chinese_date
@@ -295,7 +294,7 @@ def objection_decision_issue(
             % {"outcome": objection.get_outcome_display(), "reason": objection.decision_reason},
         ]
         if objection.outcome == ObjectionOutcome.UPHOLD:
-            paragraphs.append(_further_remedies(objection, person=_person(granted=granted)))
+            paragraphs.append(further_remedy(objection, person=_person(granted=granted)))
         else:
             paragraphs.append(_("The legal aid center is ordered to correct its decision."))
         fields = [
@@ -347,26 +346,6 @@ def _objection_route(application: Application, *, person: str) -> str:
         "bureau": _bureau_name(application),
         "period": rules.objection_period_text(application.region, timezone.localdate()),
     }
-
-
-def _further_remedies(objection: Objection, *, person: str) -> str:
-    """After an upheld decision (Art 49): administrative reconsideration by the people's government of
-    the bureau's level within sixty days (Administrative Reconsideration Law 2023, Art 20, and Art 24:
-    a department's act goes to its own government), or an administrative lawsuit within six months
-    (Administrative Procedure Law, Art 46). Statutory periods, the same everywhere: not rule rows."""
-    return _(
-        "If %(person)s still disagrees with this decision, %(person)s may apply to %(government)s for "
-        "administrative reconsideration within 60 days of the day %(person)s knew or should have known of "
-        "it, or bring an administrative lawsuit in a people's court within 6 months of that day "
-        "(Legal Aid Law, Article 49; Administrative Reconsideration Law, Article 20; Administrative "
-        "Procedure Law, Article 46)."
-    ) % {"person": person, "government": reconsideration_body(objection.bureau)}
-
-
-def reconsideration_body(bureau: Organisation) -> str:
-    """The people's government of the bureau's level, which hears reconsideration of its acts,
-    e.g. 珠山区人民政府 for 珠山区司法局 (its region's name + 人民政府)."""
-    return _("the People's Government of %(region)s") % {"region": bureau.region.name}
 
 
 def _bureau_name(application: Application) -> str:

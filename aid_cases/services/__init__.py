@@ -22,10 +22,10 @@ from .intake import (
     user_may_file,
 )
 from .objections import (
-    FURTHER_REMEDY,
     ObjectionState,
     application_for_objection,
     decision_in_force,
+    further_remedy,
     may_record_on_behalf,
     objection_decide,
     objection_on_behalf_possible,
@@ -56,9 +56,9 @@ __all__ = [
     "application_submit",
     "means_for",
     "means_preview",
-    "FURTHER_REMEDY",
     "ObjectionState",
     "decision_in_force",
+    "further_remedy",
     "objection_decide",
     "application_for_objection",
     "may_record_on_behalf",

@@ -14,12 +14,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext
 
 from core.errors import Conflict, Forbidden
 from core.transactions import service_transaction
 from directory.audit import AuditAction
 from directory.choices import Role
+from directory.models import Organisation
 from directory.selectors import bureau_for_region, user_center_ids
 
 from .. import rules
@@ -31,11 +32,31 @@ from .status import application_set_status, require_reason
 
 OBJECTION_TARGETS = {Status.REFUSED: ObjectionTarget.REFUSAL, Status.TERMINATED: ObjectionTarget.TERMINATION}
 
-# What remains after the bureau's decision (Art 49): said by the decision letter and the case page.
-FURTHER_REMEDY = gettext_lazy(
-    "If you disagree with this decision, you may apply for administrative reconsideration or bring "
-    "an administrative lawsuit according to law (Legal Aid Law, Article 49)."
-)
+
+def reconsideration_body(bureau: Organisation) -> str:
+    """The people's government of the bureau's level, which hears reconsideration of its acts,
+    e.g. 珠山区人民政府 for 珠山区司法局 (its region's name + 人民政府)."""
+    return _("the People's Government of %(region)s") % {"region": bureau.region.name}
+
+
+def further_remedy(objection: Objection, *, person: str | None = None) -> str:
+    """What remains after the bureau has upheld a decision (Art 49), said by the decision letter, the
+    application page and a refused second objection alike: administrative reconsideration by the
+    people's government of the bureau's level within sixty days (Administrative Reconsideration Law
+    2023, Art 20, and Art 24: a department's act goes to its own government), or an administrative
+    lawsuit within six months (Administrative Procedure Law, Art 46). Statutory periods, the same
+    everywhere: not rule rows. ``person`` defaults to the applicant, or the aid recipient after a
+    termination."""
+    if person is None:
+        granted = objection.target == ObjectionTarget.TERMINATION
+        person = pgettext("letter person", "the aid recipient" if granted else "the applicant")
+    return _(
+        "If %(person)s still disagrees with this decision, %(person)s may apply to %(government)s for "
+        "administrative reconsideration within 60 days of the day %(person)s knew or should have known of "
+        "it, or bring an administrative lawsuit in a people's court within 6 months of that day "
+        "(Legal Aid Law, Article 49; Administrative Reconsideration Law, Article 20; Administrative "
+        "Procedure Law, Article 46)."
+    ) % {"person": person, "government": reconsideration_body(objection.bureau)}
 
 
 class ObjectionState(enum.Enum):
@@ -147,14 +168,14 @@ def may_object(user: AbstractBaseUser, application: Application) -> bool:
     return user_is_party(user, application)
 
 
-def _conflict_for(state: ObjectionState) -> Conflict:
+def _conflict_for(state: ObjectionState, objection: Objection | None = None) -> Conflict:
     if state == ObjectionState.PENDING:
         return Conflict(_("An objection against this decision is already with the judicial bureau."))
-    if state == ObjectionState.DECIDED:
+    if state == ObjectionState.DECIDED and objection is not None:
         return Conflict(
             _("The judicial bureau has already decided the objection against this decision.")
             + " "
-            + str(FURTHER_REMEDY)
+            + further_remedy(objection)
         )
     return Conflict(_("An objection is possible only against a refusal or a termination."))
 
@@ -184,10 +205,10 @@ def objection_submit(
     elif not may_object(acting_user, application):
         raise Forbidden(_("Only the applicant may object."))
     if application.status not in OBJECTION_TARGETS:
-        raise _conflict_for(objection_state(application)[0])
+        raise _conflict_for(*objection_state(application))
     target = _decision_objected_to(application)
     if _objection_against(target) is not None:
-        raise _conflict_for(objection_state(application)[0])
+        raise _conflict_for(*objection_state(application))
     today = timezone.localdate()
     rule = rules.period_rule_in_force(application.region, today)
     objection = Objection(

@@ -16,10 +16,10 @@ from django.utils import timezone, translation
 
 from aid_cases import rules
 from aid_cases.models import PeriodRule
+from aid_cases.services.objections import reconsideration_body
 from directory.choices import OrganisationKind
 from directory.models import Region
 from tests.factories import OrganisationFactory, region
-from workflows.letters import reconsideration_body
 
 from .test_aid_flow_api import complete, file, pdf_text, queue, review_task, status_of
 
