@@ -83,3 +83,22 @@ class TerminationGround(models.TextChoices):
     RECIPIENT_REQUEST = "recipient_request", _("The recipient asked to stop")
     PROVISIONAL_REFUSED = "provisional_refused", _("Review after provisional aid refused")
     OTHER = "other", _("Other legal grounds")
+
+
+class NotifiedGround(models.TextChoices):
+    """Why an agency must notify the center to assign a defender (Arts 25, 28)."""
+
+    MINOR = "minor", _("A minor")
+    BLIND_DEAF_MUTE = "blind_deaf_mute", _("Blind, deaf or mute")
+    MENTAL_CAPACITY = "mental_capacity", _("Not fully able to recognise or control their conduct")
+    LIFE_OR_DEATH = "life_or_death", _("May be sentenced to life imprisonment or death")
+    DEATH_REVIEW = "death_review", _("Death-penalty review")
+    ABSENTIA = "absentia", _("Tried in absentia")
+    COMPULSORY_TREATMENT = "compulsory_treatment", _("Compulsory medical treatment (Art 28)")
+    OTHER_ORDINARY = "other_ordinary", _("Other ordinary-procedure case notified by a court (Art 25 para 2)")
+
+
+class ProceedingStage(models.TextChoices):
+    INVESTIGATION = "investigation", _("Investigation")
+    PROSECUTION = "prosecution", _("Review for prosecution")
+    TRIAL = "trial", _("Trial")

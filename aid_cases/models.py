@@ -20,6 +20,7 @@ from .choices import (
     DecisionKind,
     ObjectionOutcome,
     ObjectionTarget,
+    ProceedingStage,
     ProvisionalGround,
     RepresentativeRelation,
     Status,
@@ -129,6 +130,18 @@ class PeriodRule(EffectiveDatedRule):
         validators=[MinValueValidator(1), MaxValueValidator(90)],
         help_text=_("Counted from the day provisional aid was decided."),
     )
+    closing_report_days = models.PositiveSmallIntegerField(
+        _("file the closing report (days)"),
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(180)],
+        help_text=_("Counted from the day the case ended (程序规定: 结案之日起三十日内)."),
+    )
+    closure_review_days = models.PositiveSmallIntegerField(
+        _("review the closing report (days)"),
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(180)],
+        help_text=_("Counted from the day the closing report was filed."),
+    )
 
     rule_key_fields = ("region",)
 
@@ -219,11 +232,13 @@ class Applicant(models.Model):
     """The person the aid is for (who may not be the account that files, Art 40)."""
 
     name = models.CharField(_("name"), max_length=64)
+    # Empty only for a person an agency notified without one (a detained suspect's may be unknown).
     id_number = models.CharField(
-        _("resident ID number"), max_length=18, validators=[validate_resident_id], db_index=True
+        _("resident ID number"), max_length=18, validators=[validate_resident_id], db_index=True, blank=True
     )
-    phone = models.CharField(_("telephone"), max_length=20, validators=[validate_phone])
-    address = models.CharField(_("address"), max_length=200)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    phone = models.CharField(_("telephone"), max_length=20, validators=[validate_phone], blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -295,6 +310,9 @@ class Application(models.Model):
     provisional = models.BooleanField(_("provisional aid"), default=False)
     means_result = models.CharField(_("means test"), max_length=16)
     means_reasons = models.JSONField(_("means test reasons"), default=list)
+    # A notified defence's grounds (Art 25, 28: minor, life_or_death, death_review, ...): they decide
+    # who may be assigned (Art 26). Empty for an application.
+    defence_grounds = models.JSONField(_("grounds of the notified defence"), default=list, blank=True)
     defence_reason = models.CharField(
         _("reason for seeking a defender"), max_length=20, blank=True, choices=DefenceReason.choices
     )
@@ -320,6 +338,20 @@ class Application(models.Model):
     )
     received_on = models.DateField(_("received on"))
     decision_due = models.DateField(_("decision due"), null=True, blank=True)
+    # The assignment's period (3 days, Art 43 para 2 and Art 36), set when the case goes to assignment.
+    assign_due = models.DateField(_("assignment due"), null=True, blank=True)
+    # The center's review of the closing report, due when it was filed (PeriodRule.closure_review_days).
+    closure_due = models.DateField(_("closure review due"), null=True, blank=True)
+    # The provider handling the case now: set when they accept, cleared when they are replaced. What
+    # a provider may see follows it (docs/domain.md), so it lives on the case, not behind a join.
+    provider = models.ForeignKey(
+        "directory.Provider",
+        verbose_name=_("provider"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="aid_cases",
+    )
     submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -367,6 +399,8 @@ class ApplicationDocument(models.Model):
     content_type = models.CharField(_("type"), max_length=32)
     size = models.PositiveIntegerField(_("size (bytes)"))
     description = models.CharField(_("description"), max_length=200, blank=True)
+    # A document of the closing file (the code of its checklist item), or blank for an application material.
+    closing_item = models.SlugField(_("closing-file item"), max_length=32, blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
@@ -495,3 +529,38 @@ class Termination(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application} termination"
+
+
+class DefenceNotification(models.Model):
+    """A court's, procuratorate's or police unit's notice that a suspect or defendant needs a defender
+    (通知辩护, Arts 25, 28, 36): it makes a case with no application and no means test, which the
+    center assigns within three days of receipt; the notifying unit receives the assignment letter."""
+
+    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="notification")
+    agency = models.ForeignKey(
+        Organisation,
+        verbose_name=_("notifying agency"),
+        on_delete=models.PROTECT,
+        related_name="defence_notifications",
+    )
+    agency_case_no = models.CharField(_("agency's case number"), max_length=64)
+    received_at = models.DateTimeField(_("received by the center at"))
+    grounds = models.JSONField(_("grounds"), default=list)
+    charge = models.CharField(_("charge"), max_length=200)
+    stage = models.CharField(_("stage"), max_length=16, choices=ProceedingStage.choices)
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    filed_at = models.DateTimeField(_("filed at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        verbose_name = _("notified defence")
+        verbose_name_plural = _("notified defences")
+        constraints = [
+            # one notice per case and stage: the same notice sent twice is refused, not a second case
+            models.UniqueConstraint(
+                fields=["agency", "agency_case_no", "stage"], name="notification_unique_agency_case_stage"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency} {self.agency_case_no}"

@@ -29,6 +29,8 @@ DEFAULT_PERIODS = PeriodRule(
     supplement_days=15,
     provisional_threshold_days=7,
     confirm_days=7,
+    closing_report_days=30,
+    closure_review_days=30,
 )
 
 

@@ -14,7 +14,7 @@ from .models import Application, Objection
 
 
 def applications_visible_to(user) -> QuerySet[Application]:
-    """Applications the user may see: their own filings, or their center's cases.
+    """Applications the user may see: their own filings, their center's cases, the cases they handle.
 
     A global Django permission never widens this; anything else answers 404.
     """
@@ -25,12 +25,18 @@ def applications_visible_to(user) -> QuerySet[Application]:
         return qs
     # their own filings, and as a registered citizen those naming them as applicant or representative
     condition = Q(filed_by=user) | _party_condition(user)
+    # a provider: the cases they accepted and still hold (kept once closed; lost when replaced)
+    condition |= Q(provider__user=user)
     centers = user_center_ids(user)
     if centers:
         condition |= Q(center_id__in=centers)
         # a city center configured to oversee the county-level centers of its city
         overseen = Organisation.objects.filter(pk__in=centers, sees_subregion_cases=True).values("region_id")
         condition |= Q(center__region__parent_id__in=overseen)
+    agencies = user_center_ids(user, roles=(Role.AGENCY_OFFICER,))
+    if agencies:
+        # an agency sees the notified defences it sent, and nothing else
+        condition |= Q(notification__agency_id__in=agencies)
     bureaus = _bureau_ids(user)
     if bureaus:
         # a bureau sees the applications whose objections it decides (Art 49)

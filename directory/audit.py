@@ -71,6 +71,31 @@ class AuditAction(models.TextChoices):
         pgettext_lazy("audit action", "Objection accepted: decision to be corrected"),
     )
 
+    # --- assignment and handling (docs/domain.md, assignment) -------------------------------
+    ASSIGNMENT_BEGIN = "assignment_begin", pgettext_lazy("audit action", "Sent to assignment")
+    ASSIGNMENT_OFFER = "assignment_offer", pgettext_lazy("audit action", "Provider assigned")
+    ASSIGNMENT_ACCEPT = "assignment_accept", pgettext_lazy("audit action", "Assignment accepted")
+    ASSIGNMENT_DECLINE = "assignment_decline", pgettext_lazy("audit action", "Assignment declined")
+    ASSIGNMENT_REPLACE = "assignment_replace", pgettext_lazy("audit action", "Provider replaced")
+    ASSIGNMENT_CANCEL = "assignment_cancel", pgettext_lazy("audit action", "Assignment withdrawn")
+    PROGRESS_NOTE_ADD = "progress_note_add", pgettext_lazy("audit action", "Progress noted")
+    CLOSING_REPORT_FILE = "closing_report_file", pgettext_lazy("audit action", "Closing report filed")
+    CLOSURE_APPROVE = "closure_approve", pgettext_lazy("audit action", "Case closed")
+    CLOSURE_RETURN = "closure_return", pgettext_lazy("audit action", "Closing report returned")
+    RATING_GIVE = "rating_give", pgettext_lazy("audit action", "Service rated")
+    SUBSIDY_OWED = "subsidy_owed", pgettext_lazy("audit action", "Subsidy calculated")
+    SUBSIDY_APPROVE = "subsidy_approve", pgettext_lazy("audit action", "Subsidy approved for payment")
+    SUBSIDY_PAY = "subsidy_pay", pgettext_lazy("audit action", "Subsidy paid")
+    SUBSIDY_STANDARDS_COPY = (
+        "subsidy_standards_copy",
+        pgettext_lazy("audit action", "Subsidy standards copied to a new period"),
+    )
+    DUTY_LAWYER_RECORD = "duty_lawyer_record", pgettext_lazy("audit action", "Duty-lawyer day recorded")
+    FRAUD_REFERRAL = (
+        "fraud_referral",
+        pgettext_lazy("audit action", "Referred to the judicial bureau (Art 64)"),
+    )
+
     # --- documents ----------------------------------------------------------------------------
     DOCUMENT_ISSUE = "document_issue", pgettext_lazy("audit action", "Document issued")
     DOCUMENT_REVOKE = "document_revoke", pgettext_lazy("audit action", "Document revoked")

@@ -444,7 +444,7 @@ def application_document_add(
         )
     checked = checked_upload(upload)
     Application.objects.select_for_update().filter(pk=application.pk).values_list("pk").first()
-    if application.uploads.count() >= MAX_UPLOADS_PER_APPLICATION:
+    if application.uploads.filter(closing_item="").count() >= MAX_UPLOADS_PER_APPLICATION:
         raise ValidationError(
             {
                 "file": [

@@ -278,7 +278,9 @@ def objection_decide(
         application.decision_due = rules.due_date(start=today, days=rule.review_days, rule=rule)
         application.save(update_fields=["decision_due", "updated_at"])
     else:
-        back, action = Status.APPROVED, AuditAction.OBJECTION_CORRECT
+        # The case resumes where it was: with the provider who had accepted it, or to assignment.
+        back = Status.IN_PROGRESS if application.provider_id else Status.APPROVED
+        action = AuditAction.OBJECTION_CORRECT
         Termination.objects.filter(application=application, revoked_at__isnull=True).update(
             revoked_at=timezone.now()
         )

@@ -241,13 +241,19 @@ def review_request_supplement(
     return request
 
 
+# Provisional aid is confirmed (or refused) while the case is assigned and handled, not after it ended.
+CONFIRMABLE = (Status.APPROVED, Status.ASSIGNING, Status.ASSIGNED, Status.IN_PROGRESS)
+
+
 @service_transaction()
 def review_confirm(
     *, acting_user: AbstractBaseUser, application: Application, confirm: bool, reason: str = ""
 ) -> Termination | None:
     """After provisional aid: confirm it, or refuse, which terminates the aid (Art 48)."""
+    application.refresh_from_db(from_queryset=Application.objects.select_for_update())
     if not application.provisional:
         raise Conflict(_("This application has no provisional aid to confirm."))
+    require_status(application, CONFIRMABLE)
     require_not_recused(acting_user, application)
     if confirm:
         application.provisional = False

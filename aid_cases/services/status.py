@@ -28,11 +28,16 @@ def application_set_status(
     status: str,
     action: AuditAction,
     detail: dict | None = None,
+    also_saved: tuple[str, ...] = (),
 ) -> Application:
-    """Move an application to ``status`` with an audit row (old → new)."""
+    """Move an application to ``status`` with an audit row (old → new).
+
+    ``also_saved`` names fields the caller changed on the object with the status (a due date, the
+    provider): written in the same UPDATE, one statement rather than two.
+    """
     old = application.status
     application.status = status
-    application.save(update_fields=["status", "updated_at"])
+    application.save(update_fields=["status", "updated_at", *also_saved])
     audit_record(
         actor=acting_user,
         action=action,

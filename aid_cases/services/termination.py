@@ -11,11 +11,12 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from core.errors import Conflict, Forbidden
+from core.errors import Forbidden
 from core.transactions import service_transaction
 from directory.audit import AuditAction
 from directory.choices import Role
-from directory.selectors import user_center_ids
+from directory.selectors import bureau_for_region, user_center_ids
+from directory.services import audit_record
 
 from ..choices import Status, TerminationGround
 from ..models import Application, Termination
@@ -24,7 +25,11 @@ from .status import application_set_status, require_reason, require_status
 
 # The grounds the center decides on (Art 48); a refused provisional review has its own task.
 TERMINATION_GROUNDS = [g for g in TerminationGround if g != TerminationGround.PROVISIONAL_REFUSED]
-TERMINABLE = (Status.APPROVED,)
+# Approved and not yet closed: before assignment, while it is offered, while the provider handles it.
+TERMINABLE = (Status.APPROVED, Status.ASSIGNING, Status.ASSIGNED, Status.IN_PROGRESS)
+# Art 64: obtaining aid by deception or false evidence is for the judicial bureau to punish; the
+# center refers it, and the engine records the referral (it never levies the fine).
+FRAUD_GROUNDS = (TerminationGround.DECEPTION, TerminationGround.FALSE_EVIDENCE)
 TERMINATING_ROLES = (Role.REVIEWER, Role.DIRECTOR)
 
 
@@ -35,9 +40,7 @@ def may_terminate(user: AbstractBaseUser, application: Application) -> bool:
 
 def termination_possible(*, user: AbstractBaseUser, application: Application) -> bool:
     """Whether the page should offer ``user`` the termination form now."""
-    return (
-        application.status in TERMINABLE and not application.provisional and may_terminate(user, application)
-    )
+    return application.status in TERMINABLE and may_terminate(user, application)
 
 
 @service_transaction()
@@ -47,22 +50,16 @@ def application_terminate(
     """Terminate the aid of an approved case (Art 48), with the ground and written reasons.
 
     403 for anyone but the handling center's reviewers and directors; 409 when the case is not
-    approved and active, or while its provisional aid awaits the confirming review (refuse it there),
-    or for the one who filed it or is a party to it; 400 for a ground Art 48 does not name or
-    missing reasons. The application is re-read under its row lock.
+    approved and active (closed, or already terminated), or for the one who filed it or is a party to
+    it; 400 for a ground Art 48 does not name or missing reasons. The application is re-read under
+    its row lock. Provisional aid awaiting its confirming review ends too: there is nothing left to
+    confirm. A fraud ground records a referral to the bureau (Art 64).
     """
     application.refresh_from_db(from_queryset=Application.objects.select_for_update())
     if not may_terminate(acting_user, application):
         raise Forbidden(_("Only the center's reviewers and directors decide to terminate legal aid."))
     require_not_recused(acting_user, application)
     require_status(application, TERMINABLE)
-    if application.provisional:
-        raise Conflict(
-            _(
-                "This case has provisional aid awaiting its confirming review: refuse it there to "
-                "terminate the aid."
-            )
-        )
     if ground not in [g.value for g in TERMINATION_GROUNDS]:
         raise ValidationError({"ground": [_("Choose a ground of Article 48.")]})
     termination = Termination(
@@ -73,6 +70,20 @@ def application_terminate(
     )
     termination.full_clean(exclude=["application", "decided_by"])
     termination.save()
+    if application.provisional:
+        application.provisional = False
+        application.save(update_fields=["provisional", "updated_at"])
+    if ground in FRAUD_GROUNDS:
+        audit_record(
+            actor=acting_user,
+            action=AuditAction.FRAUD_REFERRAL,
+            obj=application,
+            new={
+                "termination": termination.pk,
+                "ground": ground,
+                "bureau": bureau_for_region(application.region).pk,
+            },
+        )
     application_set_status(
         acting_user=acting_user,
         application=application,

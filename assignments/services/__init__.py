@@ -1,0 +1,1 @@
+"""Writes of assignment and handling: keyword-only, one transaction, an audit row each (docs/architecture.md)."""
