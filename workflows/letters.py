@@ -7,6 +7,7 @@ nothing of PDFs; the workflow layer that issues a letter at a step knows both.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -310,6 +311,73 @@ def objection_decision_issue(
         subject_id=str(application.pk),
         title=title,
         number=application.tracking_no,
+        paragraphs=paragraphs,
+        fields=fields,
+        base_url=base_url,
+    )
+
+
+def assignment_letter_issue(
+    *, acting_user: AbstractBaseUser, application: Application, assignment: Any, base_url: str
+) -> IssuedDocument:
+    """指派通知书: the center assigns the accepted provider; for the firm, the recipient and, for a
+    notified defence, the notifying agency (Arts 36, 43)."""
+    provider = assignment.provider
+    with translation.override(LETTER_LANGUAGE):
+        paragraphs = [
+            _(
+                "Under the Legal Aid Law of the People's Republic of China, this center assigns %(provider)s of "
+                "%(organisation)s to provide legal aid (%(form)s) to %(who)s."
+            )
+            % {
+                "provider": provider.name,
+                "organisation": assignment.organisation.name,
+                "form": assignment.get_aid_form_display(),
+                "who": _applicant_line(application),
+            },
+            _(
+                "The provider shall handle the matter diligently, keep the recipient informed of its progress, "
+                "and must not charge the recipient any fee or accept money or gifts (Legal Aid Law, Articles 19 "
+                "and 20). When the matter ends, the provider files the closing materials with this center "
+                "within the period its rules set (Article 50)."
+            ),
+            _(
+                "The recipient may contact the provider through %(organisation)s, telephone %(phone)s. A "
+                "recipient who finds the provider does not perform their duties may ask this center to "
+                "replace them (Article 55)."
+            )
+            % {
+                "organisation": assignment.organisation.name,
+                "phone": assignment.organisation.phone or "—",
+            },
+        ]
+        notice = getattr(application, "notification", None) if application.defence_grounds else None
+        if notice is not None:
+            # a notified defence: the notifying unit receives the letter too (Art 36)
+            paragraphs.insert(
+                1,
+                _("This assignment answers the notice of %(agency)s (its case number %(no)s) of %(day)s.")
+                % {
+                    "agency": notice.agency.name,
+                    "no": notice.agency_case_no,
+                    "day": chinese_date(timezone.localtime(notice.received_at).date()),
+                },
+            )
+        fields = [
+            (pgettext("letter person", "Aid recipient"), application.applicant.name),
+            (_("Tracking number"), application.tracking_no),
+            (_("Matter"), str(application.get_matter_type_display())),
+            (_("Provider"), provider.name),
+            (_("Organisation"), assignment.organisation.name),
+            (_("Form of aid"), str(assignment.get_aid_form_display())),
+            (_("Accepted on"), chinese_date(assignment.accepted_on) if assignment.accepted_on else "—"),
+        ]
+        title = _("Assignment notice")
+    return _issue(
+        acting_user=acting_user,
+        application=application,
+        kind=DocumentKind.ASSIGNMENT_LETTER,
+        title=title,
         paragraphs=paragraphs,
         fields=fields,
         base_url=base_url,

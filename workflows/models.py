@@ -78,3 +78,17 @@ class ObjectionProcess(CaseProcess):
     @property
     def application(self) -> Application:
         return self.objection.application
+
+
+class AssignmentProcess(CaseProcess):
+    """Assignment and handling of one case, from ``assign`` to ``review_closure``; a replacement or a
+    revoked termination starts another."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("assignment process")
+        verbose_name_plural = _("assignment processes")
+
+    @property
+    def application(self) -> Application:
+        return self.artifact

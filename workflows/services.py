@@ -7,13 +7,19 @@ from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.files.uploadedfile import UploadedFile
+from viewflow.workflow.models import Process
+from viewflow.workflow.status import PROCESS
 
 from aid_cases import services
 from aid_cases.models import Application, Objection, Termination
+from assignments.models import Assignment
+from assignments.services import handling
 from core.transactions import all_or_nothing
 
 from . import letters
-from .flows import AidApplicationFlow, ObjectionFlow
+from .flows import AidApplicationFlow, AssignmentFlow, ObjectionFlow
+from .flows.assignment import assignment_cancel, running_processes
+from .models import case_filter
 
 
 def application_file(
@@ -43,16 +49,58 @@ def objection_file(
     return objection
 
 
+def _lock_case_processes(application: Application) -> None:
+    """Lock the case's running review and assignment processes, then the services lock the application:
+    the same order as a task's completion (its flow's lock, then the row), so two steps on one case
+    wait for each other instead of deadlocking.
+
+    A plain blocking ``SELECT ... FOR UPDATE`` inside the step's transaction, not viewflow's lock: that
+    one retries NOWAIT inside its own atomic block, which cannot recover once nested in ours (the
+    transaction is aborted). A task completing meanwhile holds the row until it commits; this waits,
+    and the services then re-read the state it left (409 where it forbids the step)."""
+    ids = [p.pk for p in running_processes(application.pk)] + [p.pk for p in _running_reviews(application.pk)]
+    list(Process.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+
+
+def _running_reviews(application_id: int) -> list[Process]:
+    return list(
+        Process.objects.filter(
+            case_filter(application_id, prefix=""), flow_class=AidApplicationFlow, status=PROCESS.NEW
+        ).order_by("pk")
+    )
+
+
 def application_terminate(
     *, acting_user: AbstractBaseUser, application: Application, ground: str, reason: str, base_url: str
 ) -> Termination:
     """The center terminates the aid (Art 48) and issues the termination letter with the objection
-    route, all or nothing."""
+    route, all or nothing: an offer not yet accepted is withdrawn, the case's open assignment tasks
+    and a pending confirming review (provisional aid) are cancelled."""
     with all_or_nothing():
+        _lock_case_processes(application)
         termination = services.application_terminate(
             acting_user=acting_user, application=application, ground=ground, reason=reason
         )
+        handling.assignment_end_for_termination(acting_user=acting_user, application=application)
+        assignment_cancel(application.pk)
+        for process in _running_reviews(application.pk):
+            AidApplicationFlow.instance.cancel(process)
         letters.termination_issue(
             acting_user=acting_user, application=application, termination=termination, base_url=base_url
         )
     return termination
+
+
+def assignment_reassign(
+    *, acting_user: AbstractBaseUser, application: Application, reason: str
+) -> Assignment:
+    """Replace the provider (Art 55): the old assignment ends, its open tasks are cancelled and the
+    case goes back to ``assign`` in a new assignment process, all or nothing."""
+    with all_or_nothing():
+        _lock_case_processes(application)
+        assignment = handling.assignment_replace(
+            acting_user=acting_user, application=application, reason=reason
+        )
+        assignment_cancel(application.pk)
+        AssignmentFlow.start.run(application=application)
+    return assignment

@@ -117,7 +117,7 @@ def test_reviewer_takes_and_approves_through_the_task_views(actors):
     done = reviewer.post(f"/tasks/{task_id}/", {"outcome": "approve", "proof_confirmed": "on"})
     assert done.status_code == 302
     application.refresh_from_db()
-    assert application.status == "approved"
+    assert application.status == "assigning"
     # the applicant's page shows the timeline and the letters
     page = client_for(actors.applicant).get(f"/applications/{application.pk}/").content.decode()
     assert "决定给予法律援助" in page and "给予法律援助决定书" in page and "受理回执" in page
@@ -233,8 +233,12 @@ def test_provisional_aid_then_refused_confirmation_through_the_task_views(actors
     task_id = first_task_id(reviewer.get("/tasks/").content.decode())
     assert reviewer.post(f"/tasks/{task_id}/", {"outcome": "provisional"}).status_code == 302
     application.refresh_from_db()
-    assert application.status == "approved" and application.provisional
-    confirm_id = first_task_id(reviewer.get("/tasks/").content.decode())
+    assert application.status == "assigning" and application.provisional
+    from viewflow.workflow.models import Task
+
+    # the confirming review waits beside the assignment (due sooner, so listed first)
+    confirm_id = next(t.pk for t in Task.objects.filter(status="NEW") if t.flow_task.name == "confirm_review")
+    assert f'href="/tasks/{confirm_id}/"' in reviewer.get("/tasks/").content.decode()
     page = reviewer.get(f"/tasks/{confirm_id}/").content.decode()
     assert "先行援助后审查确认" in page
     assert reviewer.post(f"/tasks/{confirm_id}/", {"confirm": "false", "reason": ""}).status_code == 400

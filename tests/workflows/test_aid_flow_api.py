@@ -80,8 +80,8 @@ def test_approval_with_letter(actors):
     assert actors.api(actors.reviewer2).post(f"/api/v1/tasks/{task['id']}/claim/").status_code == 409
     assert complete(actors, actors.reviewer2, task["id"], outcome="approve").status_code == 409
     done = complete(actors, actors.reviewer, task["id"], outcome="approve")
-    assert done.status_code == 200 and done.json() == {"next": []}
-    assert status_of(filed["id"]) == "approved"
+    assert done.status_code == 200 and done.json() == {"next": ["assign"]}  # on to assignment
+    assert status_of(filed["id"]) == "assigning"
     text = pdf_text(filed["id"], "approval")
     assert "吕春花" in text and filed["tracking_no"] in text
     # a finished task cannot be completed again
@@ -91,6 +91,7 @@ def test_approval_with_letter(actors):
         "application_submit",
         "review_claim",
         "review_approve",
+        "assignment_begin",  # the assignment's period starts with the decision
     ]
     assert {d["kind"] for d in detail["documents"]} == {"receipt", "approval"}
 
@@ -108,7 +109,7 @@ def test_not_eligible_approval_needs_a_reason_and_refusal_needs_a_reason(actors)
     assert review_task(actors, filed["id"])["owner"] is None
     assert not IssuedDocument.objects.filter(kind__in=["approval", "refusal"]).exists()
     ok = complete(actors, actors.reviewer, task["id"], outcome="approve", reason="医疗支出巨大，实际困难")
-    assert ok.status_code == 200 and status_of(filed["id"]) == "approved"
+    assert ok.status_code == 200 and status_of(filed["id"]) == "assigning"
 
 
 def test_refusal_objection_correct_back_to_review(actors):
@@ -154,7 +155,7 @@ def test_refusal_objection_correct_back_to_review(actors):
         ).status_code
         == 200
     )
-    assert status_of(filed["id"]) == "approved"
+    assert status_of(filed["id"]) == "assigning"
     assert "责令" in pdf_text(filed["id"], "objection_decision")
 
 
@@ -249,9 +250,9 @@ def test_provisional_then_refused_confirmation_terminates(actors):
     response = complete(
         actors, actors.reviewer, review_task(actors, filed["id"])["id"], outcome="provisional"
     )
-    assert response.status_code == 200 and response.json() == {"next": ["confirm_review"]}
+    assert response.status_code == 200 and response.json() == {"next": ["assign", "confirm_review"]}
     detail = actors.api(actors.applicant).get(f"/api/v1/applications/{filed['id']}/").json()
-    assert detail["status"] == "approved" and detail["provisional"] is True
+    assert detail["status"] == "assigning" and detail["provisional"] is True
     confirm = [t for t in queue(actors, actors.reviewer) if t["name"] == "confirm_review"][0]
     missing = complete(actors, actors.reviewer, confirm["id"], confirm=False)
     assert missing.status_code == 400 and "reason" in missing.json()["errors"]
@@ -268,7 +269,7 @@ def test_provisional_confirmed(actors):
     confirm = [t for t in queue(actors, actors.reviewer) if t["name"] == "confirm_review"][0]
     assert complete(actors, actors.reviewer, confirm["id"], confirm=True).status_code == 200
     application = Application.objects.get(pk=filed["id"])
-    assert application.status == "approved" and application.provisional is False
+    assert application.status == "assigning" and application.provisional is False
 
 
 def test_bad_task_input(actors):

@@ -125,7 +125,7 @@ def test_double_complete_one_winner_one_conflict_no_lost_update(actors):
     application.refresh_from_db()
     decisions = list(Decision.objects.filter(application=application))
     assert len(decisions) == 1
-    assert application.status == {"approve": "approved", "refuse": "refused"}[decisions[0].kind]
+    assert application.status == {"approve": "assigning", "refuse": "refused"}[decisions[0].kind]
     changes = AuditEvent.objects.filter(
         object_id=str(application.pk), action__in=["review_approve", "review_refuse"]
     )

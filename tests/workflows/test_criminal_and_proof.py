@@ -114,7 +114,7 @@ def test_an_exempt_result_stays_proof_pending_until_the_reviewer_confirms(actors
     response = complete(actors, task_id, outcome="approve", proof_confirmed=True)
     assert response.status_code == 200, response.content
     shown = detail(actors, body["id"])
-    assert shown["status"] == "approved"
+    assert shown["status"] == "assigning"
     assert shown["means_test"] == {**shown["means_test"], "result": "exempt", "proof": "confirmed"}
     assert AuditEvent.objects.filter(action="means_proof_confirm", object_id=str(body["id"])).count() == 1
 
@@ -129,7 +129,7 @@ def test_approving_with_the_proof_pending_needs_reasons(actors):
     done = complete(actors, task_id, outcome="approve", reason="低保证明原件已当面查验，复印件随后补交")
     assert done.status_code == 200, done.content
     shown = detail(actors, body["id"])
-    assert shown["status"] == "approved"
+    assert shown["status"] == "assigning"
     assert shown["means_test"]["proof"] == "pending"  # granted on reasons, the proof still unconfirmed
 
 

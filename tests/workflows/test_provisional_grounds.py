@@ -22,9 +22,9 @@ def test_preservation_needs_no_deadline_and_its_letter_asks_for_the_formalities(
     filed = file(actors)  # no urgent deadline at all
     response = provisional(actors, filed, provisional_ground="preservation")
     assert response.status_code == 200, response.content
-    assert response.json() == {"next": ["confirm_review"]}
+    assert response.json() == {"next": ["assign", "confirm_review"]}
     application = Application.objects.get(pk=filed["id"])
-    assert application.status == "approved" and application.provisional is True
+    assert application.status == "assigning" and application.provisional is True
     assert Decision.objects.get(application=application).provisional_ground == "preservation"
     # the provisional letter, not the approval letter
     assert not IssuedDocument.objects.filter(subject_id=str(filed["id"]), kind="approval").exists()
@@ -35,8 +35,8 @@ def test_preservation_needs_no_deadline_and_its_letter_asks_for_the_formalities(
     assert "符合法定条件" not in text and "经审查" not in text
     detail = actors.api(actors.applicant).get(f"/api/v1/applications/{filed['id']}/").json()
     assert "provisional_notice" in {d["kind"] for d in detail["documents"]}
-    # the confirming review follows as before
-    assert [t["name"] for t in queue(actors, actors.reviewer)] == ["confirm_review"]
+    # the confirming review follows as before, beside the assignment (due sooner, so listed first)
+    assert [t["name"] for t in queue(actors, actors.reviewer)] == ["assign", "confirm_review"]
 
 
 def test_the_deadline_ground_needs_a_close_deadline(actors):

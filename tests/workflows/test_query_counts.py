@@ -87,7 +87,7 @@ def _measure(actors) -> tuple[dict[str, int], dict[str, list[str]]]:
     record(
         "d_complete", actors.reviewer, "post", f"/api/v1/tasks/{task.pk}/complete/", {"outcome": "approve"}
     )
-    assert Application.objects.get(pk=filed["id"]).status == "approved"
+    assert Application.objects.get(pk=filed["id"]).status == "assigning"
     return counts, statements
 
 

@@ -16,11 +16,29 @@ def test_demo_cases_cover_the_review_states_and_run_once(settings, tmp_path):
     out = io.StringIO()
     call_command("seed_demo_cases", stdout=out)
     statuses = sorted(Application.objects.values_list("status", flat=True))
-    assert statuses == sorted(["submitted", "approved", "supplement_requested", "objection", "approved"])
+    assert statuses == sorted(
+        [
+            "submitted",
+            "assigning",
+            "supplement_requested",
+            "objection",
+            "assigning",
+            "assigned",
+            "in_progress",
+            "closed",
+        ]
+    )
+    # the closed case's subsidy is owed at the demo standard; the handled one has its provider
+    from assignments.models import SubsidyPayment
+
+    assert SubsidyPayment.objects.count() == 1
+    assert Application.objects.filter(status="in_progress", provider__isnull=False).count() == 1
     assert Application.objects.filter(provisional=True).count() == 1
-    assert "reviewer_zhushan has 2 task(s)" in out.getvalue()  # the new one and the provisional confirmation
+    assert (
+        "reviewer_zhushan has 4 task(s)" in out.getvalue()
+    )  # the new one, the provisional confirmation, two assignments
     call_command("seed_demo_cases", stdout=io.StringIO())
-    assert Application.objects.count() == 5
+    assert Application.objects.count() == 8
 
 
 def test_demo_cases_refuse_without_debug(settings):

@@ -31,11 +31,13 @@ def test_a_task_completed_without_a_claim_is_one_step_on_the_timeline(actors):
     assert _actions(object_type="aid_cases.application", object_id=str(filed["id"])) == [
         "application_submit",
         "review_approve",
+        "assignment_begin",
     ]
     timeline = actors.api(actors.applicant).get(f"/api/v1/applications/{filed['id']}/").json()["timeline"]
     assert [(e["event"], e["label"]) for e in timeline] == [
         ("application_submit", "提交申请"),
         ("review_approve", "决定给予法律援助"),
+        ("assignment_begin", "转入指派"),
     ]
 
 

@@ -59,7 +59,7 @@ def test_who_may_terminate(actors, make_member):
         terminate(actors, actors.other_reviewer, filed["id"], ground="deception", reason="x").status_code
         == 404
     )
-    assert Application.objects.get(pk=filed["id"]).status == "approved"
+    assert Application.objects.get(pk=filed["id"]).status == "assigning"
     assert not Termination.objects.exists()
     # a director may
     assert (
@@ -96,7 +96,7 @@ def test_only_an_approved_case_and_bad_input(actors):
     )
     no_reason = terminate(actors, actors.reviewer, done["id"], ground="deception", reason=" ")
     assert no_reason.status_code == 400 and "reason" in no_reason.json()["errors"]
-    assert Application.objects.get(pk=done["id"]).status == "approved"
+    assert Application.objects.get(pk=done["id"]).status == "assigning"
     assert (
         terminate(actors, actors.reviewer, done["id"], ground="deception", reason="伪造证明材料").status_code
         == 200
@@ -114,7 +114,7 @@ def test_the_application_page_offers_the_reviewer_the_termination(actors):
     reviewer.force_login(actors.reviewer2)
     assert 'value="terminate"' in reviewer.get(f"/applications/{filed['id']}/").content.decode()
     missing = reviewer.post(f"/applications/{filed['id']}/", {"action": "terminate", "ground": "deception"})
-    assert missing.status_code == 200 and Application.objects.get(pk=filed["id"]).status == "approved"
+    assert missing.status_code == 200 and Application.objects.get(pk=filed["id"]).status == "assigning"
     done = reviewer.post(
         f"/applications/{filed['id']}/",
         {"action": "terminate", "ground": "recipient_request", "reason": "受援人书面申请终止"},

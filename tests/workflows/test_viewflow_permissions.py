@@ -13,6 +13,9 @@ from django.utils import timezone
 from viewflow.workflow.models import Task
 
 from aid_cases.models import Application
+from directory.choices import OrganisationKind, Role
+from directory.services import membership_grant
+from tests.factories import OrganisationFactory, ProviderFactory, UserFactory, region
 from tests.flowkit.flows import PeerCheckFlow
 from workflows import registry
 
@@ -24,6 +27,16 @@ pytestmark = pytest.mark.django_db
 def _fresh(user):
     """The user as a new request loads it: no permission cache carried over."""
     return get_user_model().objects.get(pk=user.pk)
+
+
+def _lawyer():
+    firm = OrganisationFactory(
+        kind=OrganisationKind.LAW_FIRM, name="测试律师事务所", region=region("zhushan")
+    )
+    user = UserFactory(username="lawyer_perm")
+    membership_grant(acting_user=None, user=user, organisation=firm, role=Role.PROVIDER)
+    provider = ProviderFactory(organisation=firm, user=user, regions_served=[region("zhushan")])
+    return user, provider
 
 
 def _drive(actors) -> dict[str, int]:
@@ -60,6 +73,39 @@ def _drive(actors) -> dict[str, int]:
         f"/api/v1/applications/{refused['id']}/objection/", {"reason": "不服"}, format="json"
     )
     ids["ObjectionFlow.decide_objection"] = queue(actors, actors.bureau_officer)[0]["id"]
+    # assignment and handling: assign (unowned), accept and close_report (the lawyer's), review_closure
+    lawyer_user, lawyer = _lawyer()
+    cases = []
+    for _ in range(3):
+        case = file(actors)
+        complete(actors, actors.reviewer, review_task(actors, case["id"])["id"], outcome="approve")
+        cases.append(case["id"])
+    assign_ids = {
+        t["application_id"]: t["id"] for t in queue(actors, actors.reviewer) if t["name"] == "assign"
+    }
+    ids["AssignmentFlow.assign"] = assign_ids[cases[0]]
+    for case_id in cases[1:]:
+        assert (
+            complete(actors, actors.reviewer, assign_ids[case_id], provider_id=lawyer.pk).status_code == 200
+        )
+    offers = {t["application_id"]: t["id"] for t in inbox(actors, lawyer_user) if t["name"] == "accept"}
+    ids["AssignmentFlow.accept"] = offers[cases[1]]
+    assert complete(actors, lawyer_user, offers[cases[2]], accept=True).status_code == 200
+    (report,) = [t for t in inbox(actors, lawyer_user) if t["name"] == "close_report"]
+    ids["AssignmentFlow.close_report"] = report["id"]
+    # a second close_report on its own case, filed: the review_closure
+    case = file(actors)
+    complete(actors, actors.reviewer, review_task(actors, case["id"])["id"], outcome="approve")
+    (assign,) = [t for t in queue(actors, actors.reviewer) if t["application_id"] == case["id"]]
+    complete(actors, actors.reviewer, assign["id"], provider_id=lawyer.pk)
+    (offer,) = [t for t in inbox(actors, lawyer_user) if t["application_id"] == case["id"]]
+    complete(actors, lawyer_user, offer["id"], accept=True)
+    (report,) = [t for t in inbox(actors, lawyer_user) if t["application_id"] == case["id"]]
+    complete(actors, lawyer_user, report["id"], outcome="won", summary="胜诉", hours="3")
+    ids["AssignmentFlow.review_closure"] = next(
+        t["id"] for t in queue(actors, actors.reviewer) if t["name"] == "review_closure"
+    )
+    actors.lawyer_user = lawyer_user
     PeerCheckFlow.start.run(application=Application.objects.get(pk=fresh["id"]))
     ids["PeerCheckFlow.review"] = next(
         t["id"] for t in queue(actors, actors.reviewer) if t["title"] == "Peer check of the decision"
@@ -75,8 +121,14 @@ def test_can_assign_can_execute_and_can_view_on_every_node_of_every_flow(actors)
         "AidApplicationFlow.confirm_review": actors.director,
         "ObjectionFlow.decide_objection": actors.bureau_officer,
         "PeerCheckFlow.review": actors.reviewer2,
+        "AssignmentFlow.assign": actors.reviewer,
+        "AssignmentFlow.review_closure": actors.director,
     }
-    holders = {"AidApplicationFlow.supplement": actors.applicant}
+    holders = {
+        "AidApplicationFlow.supplement": actors.applicant,
+        "AssignmentFlow.accept": actors.lawyer_user,
+        "AssignmentFlow.close_report": actors.lawyer_user,
+    }
     outsiders = [actors.other_reviewer, actors.other_applicant, actors.clerk]
     flows = {spec.node.flow_class for spec in registry.specs()}
     assert {"AidApplicationFlow", "ObjectionFlow", "PeerCheckFlow"} <= {f.__name__ for f in flows}

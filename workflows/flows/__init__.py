@@ -12,6 +12,7 @@ for _module in pkgutil.iter_modules(__path__):
     importlib.import_module(f"{__name__}.{_module.name}")
 
 from .aid_application import AidApplicationFlow  # noqa: E402
+from .assignment import AssignmentFlow  # noqa: E402
 from .objection import ObjectionFlow  # noqa: E402
 
-__all__ = ["AidApplicationFlow", "ObjectionFlow"]
+__all__ = ["AidApplicationFlow", "AssignmentFlow", "ObjectionFlow"]

@@ -16,11 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
+from viewflow.workflow.lock import after_lock_released
 from viewflow.workflow.models import Process, Task
 
 from aid_cases import rules, services
 from aid_cases.choices import ProvisionalGround, Status
 from aid_cases.models import Application
+from assignments.services import handling
 from directory.models import Organisation
 
 from .. import letters, views
@@ -28,6 +30,7 @@ from ..forms import ItemsField, TaskForm, YesNoField, reasons_field
 from ..models import AidApplicationProcess
 from ..registry import TaskSpec, register
 from ..visibility import CaseVisibilityMixin
+from .assignment import AssignmentFlow, assignment_cancel
 
 REVIEW_PERMISSION = "directory.review_applications"
 
@@ -60,9 +63,14 @@ class AidApplicationFlow(CaseVisibilityMixin, flow.Flow):
     review_outcome = (
         flow.Switch()
         .Case(this.supplement, lambda act: act.process.application.status == Status.SUPPLEMENT_REQUESTED)
-        .Case(this.confirm_review, lambda act: act.process.application.provisional)
+        .Case(this.begin_provisional, lambda act: act.process.application.provisional)
+        .Case(this.begin_assignment, lambda act: act.process.application.status == Status.APPROVED)
         .Default(this.end)
     )
+    # Granted, or granted first (Art 44): the case goes to assignment at once; provisional aid keeps
+    # its confirming review open beside it.
+    begin_assignment = flow.Function(this.start_assignment).Next(this.end)
+    begin_provisional = flow.Function(this.start_assignment).Next(this.confirm_review)
     supplement = (
         flow.View(views.task_page)
         .Annotation(title=_("Supplement the materials"))
@@ -84,6 +92,11 @@ class AidApplicationFlow(CaseVisibilityMixin, flow.Flow):
         activation.process.artifact = application
         activation.process.seed = application
         return activation.process
+
+    def start_assignment(self, activation: Any) -> None:
+        # A new process, started in this step's transaction: its lock is on a row nobody else can
+        # hold yet, so it is taken inside this flow's without a deadlock (unlike an existing process).
+        AssignmentFlow.start.run(application=activation.process.application)
 
     def supplement_deadline(self, activation: Any) -> datetime.datetime:
         return _end_of_day(activation.process.application.supplement_request.due_on)
@@ -261,6 +274,9 @@ def _confirm_review(
         acting_user=user, application=subject, confirm=data["confirm"], reason=data["reason"]
     )
     if termination is not None:
+        handling.assignment_end_for_termination(acting_user=user, application=subject)
+        # another flow's process: cancelled under its own lock, after this one's
+        after_lock_released(lambda: assignment_cancel(subject.pk))
         letters.termination_issue(
             acting_user=user, application=subject, termination=termination, base_url=base_url
         )

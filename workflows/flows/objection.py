@@ -23,6 +23,7 @@ from ..models import ObjectionProcess
 from ..registry import TaskSpec, register
 from ..visibility import CaseVisibilityMixin
 from .aid_application import AidApplicationFlow
+from .assignment import assignment_start_later
 
 OBJECTION_PERMISSION = "directory.decide_objections"
 
@@ -45,16 +46,26 @@ class ObjectionFlow(CaseVisibilityMixin, flow.Flow):
         .Next(this.after_decision)
     )
     after_decision = (
-        flow.If(
+        flow.Switch()
+        .Case(
+            this.reopen_review,
             lambda act: (
                 act.process.objection.outcome == ObjectionOutcome.CORRECT
                 and act.process.objection.target == ObjectionTarget.REFUSAL
-            )
+            ),
         )
-        .Then(this.reopen_review)
-        .Else(this.end)
+        .Case(
+            this.resume_aid,
+            lambda act: (
+                act.process.objection.outcome == ObjectionOutcome.CORRECT
+                and act.process.objection.target == ObjectionTarget.TERMINATION
+            ),
+        )
+        .Default(this.end)
     )
     reopen_review = flow.Function(this.reopen).Next(this.end)
+    # a termination revoked: the case goes back to its provider, or to assignment
+    resume_aid = flow.Function(this.resume).Next(this.end)
     end = flow.End()
 
     def start_process(self, activation: Any, objection: Objection) -> Process:
@@ -66,6 +77,9 @@ class ObjectionFlow(CaseVisibilityMixin, flow.Flow):
         application = activation.process.objection.application
         # Another flow's lock must not be taken inside this one's (viewflow.workflow.lock).
         after_lock_released(lambda: AidApplicationFlow.restart.run(application=application))
+
+    def resume(self, activation: Any) -> None:
+        assignment_start_later(activation.process.objection.application)
 
 
 class DecideObjectionForm(TaskForm):
