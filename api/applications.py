@@ -17,6 +17,7 @@ from aid_cases.choices import Channel, RepresentativeRelation, Status
 from aid_cases.means import ApplicantCategory, DefenceReason
 from aid_cases.models import Application
 from aid_cases.timeline import application_timeline
+from assignments.services import handling
 from core.site import site_base_url
 from directory.choices import MatterCategory, MatterType
 from documents.models import DocumentKind
@@ -162,6 +163,19 @@ def decision_out(application: Application) -> dict | None:
     return {"outcome": decision.kind, "reason": decision.reason, "decided_at": decision.decided_at}
 
 
+def assignment_out(application: Application) -> dict | None:
+    """The provider offered or handling the case, and where the offer stands (the professional record only)."""
+    assignment = handling.live_assignment(application)
+    if assignment is None:
+        return None
+    return {
+        "provider": s.ProviderSerializer(assignment.provider).data,
+        "status": assignment.status,
+        "aid_form": assignment.aid_form,
+        "organisation": {"name": assignment.organisation.name, "phone": assignment.organisation.phone},
+    }
+
+
 def application_detail(application: Application, *, user) -> dict:
     full = selectors.user_sees_personal_data(user, application)
     applicant = application.applicant
@@ -209,7 +223,7 @@ def application_detail(application: Application, *, user) -> dict:
         "defence_reason": application.defence_reason or None,
         "means_test": means_out(application),
         "decision": decision_out(application),
-        "assignment": None,
+        "assignment": assignment_out(application),
         "fee_waivers": [],
         "documents": documents,
         "timeline": application_timeline(application),

@@ -6,7 +6,8 @@ from rest_framework import serializers
 from aid_cases.choices import Channel, DecisionKind, RepresentativeRelation, Status
 from aid_cases.means import ApplicantCategory, DefenceReason, Proof, Result
 from aid_cases.models import EconomicStandard
-from directory.choices import MatterCategory, MatterType, OrganisationKind, ProviderKind
+from assignments.choices import AssignmentStatus
+from directory.choices import AidForm, MatterCategory, MatterType, OrganisationKind, ProviderKind
 from directory.models import Organisation, Provider, Region
 from directory.selectors import region_for_input
 from directory.validators import RESIDENT_ID_PATTERN, validate_phone
@@ -228,9 +229,16 @@ class DecisionOut(serializers.Serializer):
     decided_at = serializers.DateTimeField()
 
 
+class AssignmentOrganisationOut(serializers.Serializer):
+    name = serializers.CharField()
+    phone = serializers.CharField(allow_blank=True, help_text="The firm's or office's public telephone.")
+
+
 class AssignmentOut(serializers.Serializer):
     provider = ProviderSerializer()
-    status = serializers.CharField()
+    status = serializers.ChoiceField(choices=AssignmentStatus.choices)
+    aid_form = serializers.ChoiceField(choices=AidForm.choices)
+    organisation = AssignmentOrganisationOut()
 
 
 class FeeWaiverRefOut(serializers.Serializer):

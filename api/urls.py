@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import accounts, applications, documents, tasks, views
+from . import accounts, applications, documents, handling, notifications, tasks, views
 
 app_name = "api"
 
@@ -31,6 +31,22 @@ urlpatterns = [
         applications.ApplicationTerminate.as_view(),
         name="application-terminate",
     ),
+    path(
+        "applications/<int:pk>/recommendations/",
+        handling.ApplicationRecommendations.as_view(),
+        name="application-recommendations",
+    ),
+    path(
+        "applications/<int:pk>/reassign/", handling.ApplicationReassign.as_view(), name="application-reassign"
+    ),
+    path("applications/<int:pk>/notes/", handling.ApplicationNotes.as_view(), name="application-notes"),
+    path(
+        "applications/<int:pk>/closing-file/",
+        handling.ApplicationClosingFile.as_view(),
+        name="application-closing-file",
+    ),
+    path("applications/<int:pk>/rating/", handling.ApplicationRating.as_view(), name="application-rating"),
+    path("notifications/", notifications.NotificationListCreate.as_view(), name="notifications"),
     path("track/", applications.Track.as_view(), name="track"),
     path("documents/<str:code>/", documents.DocumentDownload.as_view(), name="document"),
     path("tasks/", tasks.TaskList.as_view(), name="tasks"),
