@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from aid_cases import means, rules, selectors, services, tracking
+from aid_cases.choices import Channel
 from aid_cases.models import Application
 from aid_cases.timeline import application_timeline
 from core.errors import Conflict, Forbidden
@@ -24,6 +25,7 @@ from documents.selectors import documents_for_subject
 from workflows import registry, tasks
 from workflows.services import application_file, application_terminate, objection_file
 
+from . import handling_views
 from .application_forms import (
     ApplicationForm,
     CaseSearchForm,
@@ -155,6 +157,8 @@ RESULT_LABELS = {
 
 def means_label(application: Application) -> str:
     """The means result as pages show it: an exemption says so while its proof (Art 42) is unconfirmed."""
+    if application.channel == Channel.NOTIFICATION:
+        return _("Notified defence: no means test (Arts 25, 28)")
     result = means.Result(application.means_result)
     if result == means.Result.EXEMPT and application.means_proof == means.Proof.PENDING:
         return _("Exempt from the means check (Art 42), proof to be verified")
@@ -212,7 +216,13 @@ def application_detail(request, pk: int):
     terminate_form = (
         TerminateForm() if services.termination_possible(user=request.user, application=application) else None
     )
-    if request.method == "POST" and request.POST.get("action") in ("objection_on_behalf", "terminate"):
+    # the assignment and handling blocks (site_ui.handling_views): each offered only to whom it concerns
+    handling_page = handling_views.CasePage(request, application)
+    if request.method == "POST" and request.POST.get("action") in handling_views.ACTIONS:
+        response = handling_page.post()
+        if response is not None:
+            return response
+    elif request.method == "POST" and request.POST.get("action") in ("objection_on_behalf", "terminate"):
         action = request.POST.get("action")
         form = (ObjectionOnBehalfForm if action == "objection_on_behalf" else TerminateForm)(request.POST)
         if (behalf_form if action == "objection_on_behalf" else terminate_form) is None:
@@ -311,7 +321,9 @@ def application_detail(request, pk: int):
             "further_remedy": services.further_remedy(objection)
             if state == services.ObjectionState.DECIDED
             else "",
+            **handling_page.context(),
         },
+        status=handling_page.status,
     )
 
 

@@ -19,8 +19,13 @@ from directory.choices import APPLICANT_GROUP, CENTER_STAFF_ROLES, Role
 ADMINISTRATOR = "administrator"
 
 # Roles that have a work list: applicants (supplements they are asked for), the center's staff
-# (reviews; a clerk supplements the requests they recorded) and bureau officers (objections).
-TASK_ROLES = frozenset({APPLICANT_GROUP, *CENTER_STAFF_ROLES, Role.BUREAU_OFFICER})
+# (reviews; a clerk supplements the requests they recorded), bureau officers (objections) and
+# providers (the cases offered to them, their closing reports).
+TASK_ROLES = frozenset({APPLICANT_GROUP, *CENTER_STAFF_ROLES, Role.BUREAU_OFFICER, Role.PROVIDER})
+# Providers handle cases: their own list of them.
+CASE_HANDLING_ROLES = frozenset({Role.PROVIDER})
+# A center's reviewers and directors watch its legal periods: the overdue tasks.
+OVERSEEING_ROLES = frozenset({Role.REVIEWER, Role.DIRECTOR})
 # A center's staff record window and hotline requests (a citizen applies online), and search the
 # center's cases.
 RECORDING_ROLES = frozenset(CENTER_STAFF_ROLES)
@@ -42,9 +47,15 @@ RECORD = Link("apply", _("Record a request"), "edit_note")
 MY_APPLICATIONS = Link("my_applications", _("My applications"), "folder_open")
 TASKS = Link("task_list", _("Tasks"), "assignment")
 CASES = Link("case_list", _("Cases"), "folder_shared")
+MY_CASES = Link("my_cases", _("My cases"), "work")
+OVERDUE = Link("overdue_tasks", _("Overdue tasks"), "alarm")
 TRACK = Link("track", _("Progress query"), "travel_explore")
 LOOKUP = Link("lookup", _("Legal service lookup"), "search")
 VERIFY = Link("document_verify_form", _("Verify a document"), "verified")
+NOTIFY = Link("notification_new", _("Notify a defence"), "campaign")
+NOTIFICATIONS = Link("notification_list", _("Notified defences"), "gavel")
+STATISTICS = Link("statistics", _("Statistics"), "insights")
+DUTY_LAWYER = Link("duty_lawyer_new", _("Record a duty-lawyer day"), "event_available")
 ADMIN = Link("admin:index", _("Administration"), "settings")
 HOME = Link("home", _("Home"), "home")
 
@@ -62,22 +73,30 @@ ROLE_DESCRIPTIONS = {
     ),
     Role.REVIEWER: _(
         "Review applications and the means test within the legal period: grant or refuse legal aid, "
-        "ask for missing materials, and confirm reviews after provisional aid. You can also search the "
-        "center's cases and record window and hotline requests."
+        "ask for missing materials, and confirm reviews after provisional aid. Assign granted cases to "
+        "providers, replace a provider when needed and review closing reports. You can also search the "
+        "center's cases, see its overdue tasks and record window and hotline requests."
     ),
     Role.DIRECTOR: _(
-        "Review applications and the means test within the legal period, as reviewers do, search the "
-        "center's cases and record window and hotline requests."
+        "Review applications, assign cases and review closing reports within the legal periods, as "
+        "reviewers do, and watch the center's overdue tasks. You can also search the center's cases "
+        "and record window and hotline requests."
     ),
     Role.BUREAU_OFFICER: _(
-        "Decide objections against the legal aid center's refusals and terminations (Art 49)."
+        "Decide objections against the legal aid center's refusals and terminations (Art 49), and see the "
+        "statistics of your region and the regions under it."
     ),
-    Role.PROVIDER: _("See your organisation's record and your entry in the public legal service lookup."),
+    Role.PROVIDER: _(
+        "Accept or decline the cases the legal aid center offers you, record your progress and hours, "
+        "upload the closing file and file the closing report. You can also see your organisation's "
+        "record and your entry in the public legal service lookup."
+    ),
     Role.FIRM_ADMIN: _("See your firm's record, its members and its lawyers."),
     Role.INSTITUTION_STAFF: _("See your institution's record and its members."),
     Role.AGENCY_OFFICER: _(
-        "Check that a letter from the legal aid center is genuine with its verification code, and follow "
-        "an application by its tracking number."
+        "Notify the legal aid center of a suspect or defendant who must be defended (notified defence), "
+        "follow each notice until a lawyer is assigned and read the assignment notice. You can also check "
+        "that a letter from the center is genuine with its verification code."
     ),
     Role.DETENTION_OFFICER: _(
         "Check that a letter from the legal aid center is genuine with its verification code, and follow "
@@ -88,20 +107,20 @@ ROLE_DESCRIPTIONS = {
 
 # Said once, plainly, where a role's main work is not on the site yet.
 ROLE_NOT_YET = {
-    Role.PROVIDER: _("Assignments, case progress and fee waivers are not handled on this site yet."),
+    Role.PROVIDER: _("Fee waivers are not handled on this site yet."),
     Role.FIRM_ADMIN: _("The annual pro-bono duty report is not available on this site yet."),
     Role.INSTITUTION_STAFF: _("Fee-waiver handoffs are not handled on this site yet."),
-    Role.AGENCY_OFFICER: _("Notifying the center of cases is not handled on this site yet."),
     Role.DETENTION_OFFICER: _("Forwarding detainees' applications is not handled on this site yet."),
 }
 
 ROLE_LINKS: dict[str, tuple[Link, ...]] = {
     APPLICANT_GROUP: (APPLY, MY_APPLICATIONS, TASKS),
-    Role.CLERK: (RECORD, TASKS, CASES),
-    Role.REVIEWER: (TASKS, CASES, RECORD),
-    Role.DIRECTOR: (TASKS, CASES, RECORD),
-    Role.BUREAU_OFFICER: (TASKS,),
-    Role.AGENCY_OFFICER: (VERIFY, TRACK),
+    Role.CLERK: (RECORD, TASKS, CASES, STATISTICS),
+    Role.REVIEWER: (TASKS, CASES, OVERDUE, RECORD, STATISTICS, DUTY_LAWYER),
+    Role.DIRECTOR: (TASKS, OVERDUE, CASES, RECORD, STATISTICS, DUTY_LAWYER),
+    Role.PROVIDER: (MY_CASES, TASKS),
+    Role.BUREAU_OFFICER: (TASKS, STATISTICS),
+    Role.AGENCY_OFFICER: (NOTIFY, NOTIFICATIONS, VERIFY, TRACK),
     Role.DETENTION_OFFICER: (VERIFY, TRACK),
     ADMINISTRATOR: (ADMIN,),
 }
@@ -134,17 +153,29 @@ def menu(request) -> list[dict]:
             links += [APPLY, MY_APPLICATIONS]
         elif roles & RECORDING_ROLES:
             links.append(RECORD)
+        if roles & CASE_HANDLING_ROLES:
+            links.append(MY_CASES)
         if roles & TASK_ROLES:
             links.append(TASKS)
         if roles & RECORDING_ROLES:
             links.append(CASES)
+        if roles & OVERSEEING_ROLES:
+            links.append(OVERDUE)
+        if Role.AGENCY_OFFICER in roles:
+            links += [NOTIFY, NOTIFICATIONS]
     else:
         links.append(APPLY)  # asks to log in (or register) first
     links += [TRACK, LOOKUP, VERIFY]
     if request.user.is_authenticated and request.user.is_staff:
         links.append(ADMIN)
-    items = (_item(link, request.path) for link in links)
-    return [item for item in items if item is not None]
+    items = [item for item in (_item(link, request.path) for link in links) if item is not None]
+    # one current entry: the most specific (/cases/overdue/ is not also /cases/)
+    current = [item for item in items if item["current"]]
+    if len(current) > 1:
+        chosen = max(current, key=lambda item: len(item["url"]))
+        for item in current:
+            item["current"] = item is chosen
+    return items
 
 
 def home_cards(request) -> list[dict]:

@@ -3,6 +3,9 @@ from django.urls import path
 
 from . import account_views, views
 from . import application_views as av
+from . import handling_views as hv
+from . import notification_views as nv
+from . import statistics_views as sv
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -20,8 +23,14 @@ urlpatterns = [
         av.application_material,
         name="application_material",
     ),
+    path("my/cases/", hv.my_cases, name="my_cases"),
     path("cases/", av.case_list, name="case_list"),
+    path("cases/overdue/", hv.overdue, name="overdue_tasks"),
     path("tasks/", av.task_list, name="task_list"),
     path("tasks/<int:pk>/", av.task_detail, name="task_detail"),
+    path("notifications/", nv.notification_list, name="notification_list"),
+    path("notifications/new/", nv.notification_new, name="notification_new"),
     path("track/", av.track, name="track"),
+    path("statistics/", sv.statistics, name="statistics"),
+    path("duty-lawyer/new/", sv.duty_lawyer_new, name="duty_lawyer_new"),
 ]

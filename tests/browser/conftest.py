@@ -72,3 +72,5 @@ def _reference_data(transactional_db):
     migration.forwards(apps, None)
     # the means test's rule rows (Art 32 matters, Art 42 exemptions and their proof)
     importlib.import_module("aid_cases.migrations.0007_means_proof_rules").seed(apps, None)
+    # the default closing-file checklist
+    importlib.import_module("assignments.migrations.0003_closing_checklist_defaults").forwards(apps, None)

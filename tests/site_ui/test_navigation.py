@@ -65,8 +65,8 @@ def test_other_staff_neither_apply_nor_record(make_member, role, kind):
         assert 'href="/apply/"' not in html and 'href="/my/applications/"' not in html
         assert "申请法律援助" not in html and "我的申请" not in html and "登记申请" not in html
     menu = menu_of(client_for(user).get("/lookup/").content.decode())
-    # a work list only where there is work: the bureau decides objections; lawyers have none yet
-    assert ("待办任务" in menu) == (role == Role.BUREAU_OFFICER)
+    # a work list only where there is work: the bureau decides objections, lawyers answer offers and close cases
+    assert ("待办任务" in menu) == (role in (Role.BUREAU_OFFICER, Role.PROVIDER))
     for common in ("首页", "进度查询", "法律服务查询", "文书核验"):
         assert common in menu
 
@@ -80,15 +80,16 @@ def test_a_home_page_links_only_to_pages_that_exist_and_promises_nothing_missing
     main = main_of(client.get("/").content.decode())
     for href in set(re.findall(r'href="(/[^"]*)"', main)):
         assert client.get(href).status_code == 200, href
-    # features that are not built are not offered
-    for missing in ("统计", "延长", "年度报告", "导出", "指派律师", "值班"):
+    # features that are not built are not offered (the statistics and duty-lawyer records are)
+    for missing in ("延长", "年度报告", "导出"):
         assert missing not in main, missing
 
 
-def test_the_directors_page_does_not_promise_statistics_or_extensions(make_member, zhushan_center):
+def test_the_directors_page_offers_the_statistics_and_no_extensions(make_member, zhushan_center):
     html = client_for(make_member(Role.DIRECTOR, zhushan_center)).get("/").content.decode()
     assert "中心主任" in html
-    assert "统计" not in html and "延长" not in html
+    assert 'href="/statistics/"' in main_of(html) and 'href="/cases/overdue/"' in main_of(html)
+    assert "延长" not in html  # the law has no extension of its periods
     assert 'href="/tasks/"' in main_of(html)
 
 
