@@ -39,12 +39,14 @@ run: $(VENV)/.installed-run messages .env
 test: $(VENV)/.installed-test messages
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-## bench: file + queue + approve over HTTP against gunicorn, beside the viewflow floor, on SQLite and
-## PostgreSQL (skipped when none answers on 127.0.0.1:5432); two rounds, medians, 5-10 minutes. The
-## letters wait for a Celery worker (Redis) that renders them once the clients are done, timed too.
-## Not part of the test suite. Options: .venv/bin/python benchmarks/bench_http.py --help
+## bench: over HTTP against gunicorn, beside the viewflow floor (6 calls per process), on SQLite and
+## PostgreSQL (skipped when none answers on 127.0.0.1:5432): file + queue + approve, and complete cases
+## (file → review → assign → accept → close_report → review_closure, 11 calls); 100 of each per run,
+## two rounds, medians, 10-15 minutes. The letters wait for a Celery worker (Redis) that renders them
+## once the clients are done, timed too. Not part of the test suite. Options: .venv/bin/python
+## benchmarks/bench_http.py --help
 bench: $(VENV)/.installed-test messages
-	$(BIN)/python benchmarks/bench_http.py --backend all --rounds 2 --worker after
+	$(BIN)/python benchmarks/bench_http.py --backend all --case both --n 100 --rounds 2 --worker after
 
 ## bench-inprocess: the same process through the API in-process (no HTTP, no floor), N=1000 per backend
 bench-inprocess: $(VENV)/.installed-test messages
@@ -58,7 +60,8 @@ lint: $(VENV)/.installed-test mypy
 
 ## mypy: the task layer, the flows and the rule modules, with django-stubs
 mypy: $(VENV)/.installed-test
-	$(DEV_ENV) $(BIN)/mypy workflows core directory/audit.py aid_cases/means.py aid_cases/periods.py aid_cases/rules.py
+	$(DEV_ENV) $(BIN)/mypy workflows core directory/audit.py aid_cases/means.py aid_cases/periods.py aid_cases/rules.py \
+		assignments/subsidy.py assignments/closing.py assignments/recommend.py
 
 ## format: ruff's formatter and its import sorting, once before committing (pre-commit does it too)
 format: $(VENV)/.installed-test

@@ -1,23 +1,31 @@
-"""Calls per second and SQL statements per application over HTTP, against gunicorn, beside the floor.
+"""Calls per second and SQL statements per application or per complete case over HTTP, against gunicorn, beside the floor.
 
 For each backend (SQLite, PostgreSQL): runs the bare viewflow floor
-(run_floor.py, a script kept outside this repository: ``--floor PATH``), then, for each database-connection setting, on a throwaway
-database: migrate, seed one aid center, reviewer and applicant per client (http_world.py), serve
-the project with gunicorn (2 sync workers, DEBUG off, production settings from the environment,
-plus the statement-counting middleware of bench_settings.py / sql_count.py) and drive it with
---clients client processes (http_client.py): file, find in the queue, approve; one TCP connection
-per call. The floor and ours run back to back for the same backend: the machine is noisy, so
-compare the ratio, not the absolute figures; --rounds repeats the whole and reports medians.
+(run_floor.py, a script kept outside this repository: ``--floor PATH``; six calls per process:
+start, review, assign, accept, close_report, review_closure), then, for each case mode and each
+database-connection setting, on a throwaway database: migrate, seed one aid center, reviewer,
+applicant and lawyer per client (http_world.py), serve the project with gunicorn (2 sync workers,
+DEBUG off, production settings from the environment, plus the statement-counting middleware of
+bench_settings.py / sql_count.py) and drive it with --clients client processes (http_client.py);
+one TCP connection per call. ``--case application``: file, find in the queue, approve (3 calls).
+``--case full``: complete cases, file → review → assign → accept → close_report → review_closure,
+each task found with a list call first (11 calls: the 6 that move the case, as the floor's 6, and
+5 lists); ``--case both`` runs the two. The floor and ours run back to back for the same backend:
+the machine is noisy, so compare the ratio, not the absolute figures; --rounds repeats the whole
+and reports medians.
 
-    .venv/bin/python benchmarks/bench_http.py [--backend sqlite|postgres|all] [--n 300] [--clients 2]
-        [--conn-max-age default 0 ...] [--rounds 1] [--worker] [--no-floor]
+    .venv/bin/python benchmarks/bench_http.py [--backend sqlite|postgres|all] [--case application|full|both]
+        [--n 300] [--clients 2] [--conn-max-age default 0 ...] [--rounds 1] [--worker] [--no-floor]
 
 --conn-max-age takes values for DJANGO_DB_CONN_MAX_AGE; ``default`` leaves it unset, which is what
 production gets. --worker runs a Celery worker (``celery -A config worker``, broker Redis db 15 on
 127.0.0.1:6379) beside gunicorn and reports how long it takes, once the clients stop, to render
-the letters still pending. Prints a table per backend, a verdict against the targets of the
-project's issue (≥ 0.5× the floor's calls/s, ≤ 70 statements per application), and, last, one
-JSON line with all the figures. Not part of the test suite; ``make bench`` runs it.
+the letters still pending. Prints a table per backend and case mode, a verdict against the targets
+of the project's issues (applications: ≥ 0.5× the floor's calls/s, ≤ 70 statements per
+application; complete cases: ≥ 0.5× the floor's calls/s, all 11 calls counted, with the like-for-
+like figure beside it, the 6 calls that move a case against the floor's 6 per process, i.e. cases/s
+against the floor's processes/s), and, last, one JSON line with all the figures (the complete
+cases' under each backend's "full"). Not part of the test suite; ``make bench`` runs it.
 """
 
 from __future__ import annotations
@@ -48,6 +56,7 @@ FLOOR_DB = {"sqlite": "sqlite", "postgres": "pg"}
 # the targets of the project's issue
 TARGET_RATIO = 0.5
 TARGET_SQL_PER_APP = 70
+CASES = {"application": ["application"], "full": ["full"], "both": ["application", "full"]}
 # variables that would change what is measured if they leaked in from the caller's shell
 CLEARED_PREFIXES = ("DJANGO_", "CELERY_")
 CLEARED = ("DATABASE_URL", "REDIS_URL", "MEDIA_ROOT", "STATIC_ROOT", "SITE_BASE_URL")
@@ -212,8 +221,9 @@ def stop(process: subprocess.Popen | None, name: str) -> None:
         process.wait(10)
 
 
-def measure(backend: str, conn_max_age: str, args) -> dict:
-    label = f"{backend}, conn-max-age {conn_max_age}"
+def measure(backend: str, conn_max_age: str, case: str, args) -> dict:
+    label = f"{backend}, {case}, conn-max-age {conn_max_age}"
+    unit = "app" if case == "application" else "case"
     py = sys.executable
     with tempfile.TemporaryDirectory(prefix="legalaid-bench-http-") as tmpdir:
         tmp = Path(tmpdir)
@@ -331,6 +341,8 @@ def measure(backend: str, conn_max_age: str, args) -> dict:
                         str(port),
                         "--world",
                         str(world_file),
+                        "--case",
+                        case,
                         "--n",
                         str(args.n),
                         "--clients",
@@ -379,8 +391,9 @@ def measure(backend: str, conn_max_age: str, args) -> dict:
                 result["worker_pending_at_end"] = drained["pending_at_start"]
                 result["worker_drain_s"] = round(max(0.0, drained["done_at"] - clients_done), 2)
                 # what the web side's figure leaves out: the letters still to render when the clients stop
-                result["apps_per_s_with_drain"] = round(
-                    result["applications"] / (result["wall_s"] + result["worker_drain_s"]), 2
+                done_count = result["applications" if case == "application" else "cases"]
+                result[f"{unit}s_per_s_with_drain"] = round(
+                    done_count / (result["wall_s"] + result["worker_drain_s"]), 2
                 )
                 if drained["pending"]:
                     raise BenchError(
@@ -389,9 +402,10 @@ def measure(backend: str, conn_max_age: str, args) -> dict:
                     )
             expected = (args.n // args.clients + args.warmup) * args.clients
             checked = run_json(
-                [py, str(HERE / "http_world.py"), "check", "--expect", str(expected)],
+                [py, str(HERE / "http_world.py"), "check", "--expect", str(expected), "--case", case],
                 env,
-                f"{label}: checking that every application was approved",
+                f"{label}: checking that every application was "
+                + ("approved" if case == "application" else "closed"),
             )
             result.update(
                 backend=backend,
@@ -400,7 +414,15 @@ def measure(backend: str, conn_max_age: str, args) -> dict:
                 setup_s=round(setup_s, 1),
                 checked=checked,
             )
-            log(f"{label}: {result['calls_per_s']} calls/s, {result['sql_per_app']} statements/application")
+            if case == "application":
+                log(
+                    f"{label}: {result['calls_per_s']} calls/s, {result['sql_per_app']} statements/application"
+                )
+            else:
+                log(
+                    f"{label}: {result['calls_per_s']} calls/s, {result['cases_per_s']} cases/s, "
+                    f"{result['sql_per_case']} statements/case"
+                )
             return result
         except subprocess.TimeoutExpired as exc:
             raise BenchError(f"{label}: {exc}") from exc
@@ -583,6 +605,171 @@ def report(backend: str, rounds: list[dict], args) -> dict:
     }
 
 
+def full_row(label: str, runs: list[dict], floors: list[dict]) -> str:
+    """One line of the complete cases' table: ours, the floor's, the two ratios."""
+    cpu = [r["server_cpu_ms_per_call"] for r in runs if r.get("server_cpu_ms_per_call") is not None]
+    ratios = [r["ratio"] for r in runs if r["ratio"] is not None]
+    moving = [r["moving_ratio"] for r in runs if r["moving_ratio"] is not None]
+    sql = (
+        f"{median([r['sql_per_case'] for r in runs]):.1f} ({median([r['sql_data_per_case'] for r in runs]):.1f}"
+        f"+{median([r['sql_control_per_case'] for r in runs]):.1f})"
+    )
+    floor_calls = f"{median([f['calls_per_s'] for f in floors]):.1f}" if floors else "-"
+    floor_processes = f"{median([f['processes_per_s'] for f in floors]):.2f}" if floors else "-"
+    return (
+        f"{label:<34} {median([r['calls_per_s'] for r in runs]):>8.1f} "
+        f"{median([r['moving_calls_per_s'] for r in runs]):>9.1f} {median([r['cases_per_s'] for r in runs]):>8.2f} "
+        f"{median([r['call_ms_median'] for r in runs]):>7.1f} {f'{median(cpu):.1f}' if cpu else '-':>7} "
+        f"{sql:>20} {floor_calls:>10} {floor_processes:>9} "
+        f"{f'{median(ratios):.2f}' if ratios else '-':>10} {f'{median(moving):.2f}' if moving else '-':>11}"
+    )
+
+
+def persistent_gain(by_setting: dict, unit: str) -> dict | None:
+    """Persistent connections (the default) against one per request, when both ran."""
+    persistent, per_request = by_setting.get("default"), by_setting.get("0")
+    if not (persistent and per_request):
+        return None
+    gain = (
+        median([r["calls_per_s"] for r in persistent]) / median([r["calls_per_s"] for r in per_request]) - 1
+    )
+    sql_difference = median([r[f"sql_per_{unit}"] for r in persistent]) - median(
+        [r[f"sql_per_{unit}"] for r in per_request]
+    )
+    cpu = [
+        median([r["server_cpu_ms_per_call"] for r in runs if r.get("server_cpu_ms_per_call") is not None])
+        for runs in (persistent, per_request)
+    ]
+    return {
+        "calls_per_s_gain": round(gain, 3),
+        f"sql_per_{unit}_difference": round(sql_difference, 1),
+        "server_cpu_ms_per_call_difference": round(cpu[0] - cpu[1], 2),
+    }
+
+
+def report_full(backend: str, rounds: list[dict], args) -> dict:
+    """The complete cases: ours beside the floor's, both ratios, SQL per case and per phase."""
+    for rnd in rounds:
+        floor = rnd["floor"]
+        for run in rnd["runs"]:
+            run["floor_calls_per_s"] = floor["calls_per_s"] if floor else None
+            run["floor_processes_per_s"] = floor["processes_per_s"] if floor else None
+            # the issue's figure: every HTTP call of ours (11 a case) against the floor's calls
+            run["ratio"] = round(run["calls_per_s"] / floor["calls_per_s"], 3) if floor else None
+            # like for like: the 6 calls that move a case against the floor's 6 per process, that is
+            # cases/s against the floor's processes/s
+            run["moving_ratio"] = (
+                round(run["moving_calls_per_s"] / floor["calls_per_s"], 3) if floor else None
+            )
+    floors = [rnd["floor"] for rnd in rounds if rnd["floor"]]
+    settings_order = list(dict.fromkeys(run["conn_max_age"] for rnd in rounds for run in rnd["runs"]))
+    by_setting = {
+        age: [run for rnd in rounds for run in rnd["runs"] if run["conn_max_age"] == age]
+        for age in settings_order
+    }
+    first = by_setting[settings_order[0]][0]
+    log("")
+    log(
+        f"== {backend}: {args.n // args.clients * args.clients} complete cases per run, file → review → "
+        f"assign → accept → close_report → review_closure, {first['calls_per_case']:g} HTTP calls each "
+        f"({first['moving_calls_per_case']} that move the case + 5 task lists), {args.clients} clients, "
+        f"gunicorn -w 2 -k sync, DEBUG off, one TCP connection per call; the floor: 6 calls per process"
+    )
+    log(
+        f"{'connections':<34} {'calls/s':>8} {'6-call/s':>9} {'cases/s':>8} {'ms med':>7} {'cpu ms':>7} "
+        f"{'SQL/case (data+ctl)':>20} {'floor c/s':>10} {'floor p/s':>9} {'calls/flr':>10} {'6-call/flr':>11}"
+    )
+    for number, rnd in enumerate(rounds, 1):
+        prefix = f"round {number}: " if len(rounds) > 1 else ""
+        for run in rnd["runs"]:
+            log(full_row(prefix + connection_label(run), [run], [rnd["floor"]] if rnd["floor"] else []))
+    if len(rounds) > 1:
+        for runs in by_setting.values():
+            log(full_row(f"median: {connection_label(runs[0])}", runs, floors))
+    log(
+        "  (calls/s: all 11 calls of a case; 6-call/s: only the 6 that move it (file + 5 completions), "
+        "like for like with the floor's 6 calls per process; calls/flr: calls/s ÷ the floor's calls/s, the "
+        "issue's figure; 6-call/flr: 6-call/s ÷ the floor's calls/s = cases/s ÷ the floor's processes/s; "
+        "SQL per case: its 11 calls and what the server ran after their responses)"
+    )
+    for runs in by_setting.values():
+        run = runs[-1]
+        log(f"  {connection_label(run)}, per call (median ms, mean SQL statements in the request):")
+        phases = list(run["phases"].items())
+        for start in range(0, len(phases), 4):
+            log(
+                "    "
+                + "; ".join(
+                    f"{p} {v['ms_median']:.0f} ms {v['sql_in_request_mean']:.1f} stmts"
+                    for p, v in phases[start : start + 4]
+                )
+            )
+        log(
+            f"    per case: {run['moving_ms_per_case']:.0f} ms and {run['sql_in_request_moving_per_case']:.1f} "
+            f"statements in the 6 moving calls, {run['list_ms_per_case']:.0f} ms and "
+            f"{run['sql_in_request_list_per_case']:.1f} in the 5 lists, {run['sql_after_response_per_case']:.1f} "
+            f"after the responses; {run['sql_per_case']:.1f} in all "
+            f"({min(r['sql_in_request_per_case_min'] for r in runs)}..{max(r['sql_in_request_per_case_max'] for r in runs)} "
+            f"in the requests)"
+        )
+        drains = [
+            f"{r['worker_pending_at_end']} pending PDFs drained in {r['worker_drain_s']} s "
+            f"({r['cases_per_s_with_drain']} cases/s counting the drain)"
+            for r in runs
+            if "worker_drain_s" in r
+        ]
+        if drains:
+            log(f"  {connection_label(run)}: Celery worker after the clients: {'; '.join(drains)}")
+    for floor in floors:
+        log(
+            f"  floor: {floor['calls_per_s']} calls/s, {floor['processes_per_s']} processes/s (6 calls each), "
+            f"call median {floor['call_ms_median']} ms, p90 {floor['call_ms_p90']} ms"
+        )
+    comparison = persistent_gain(by_setting, "case")
+    if comparison:
+        log(
+            f"  persistent connections ({connection_label(by_setting['default'][0])}) vs one per request: "
+            f"{comparison['calls_per_s_gain']:+.1%} calls/s, "
+            f"{comparison['server_cpu_ms_per_call_difference']:+.1f} ms server CPU per call, "
+            f"{comparison['sql_per_case_difference']:+.1f} statements/case"
+        )
+    judged = by_setting.get("default") or by_setting[settings_order[0]]
+    ratios = [r["ratio"] for r in judged if r["ratio"] is not None]
+    moving = [r["moving_ratio"] for r in judged if r["moving_ratio"] is not None]
+    sql_per_case = median([r["sql_per_case"] for r in judged])
+    ratio = round(median(ratios), 3) if ratios else None
+    moving_ratio = round(median(moving), 3) if moving else None
+    if ratio is not None:
+        verdict = (
+            f"calls/s {ratio:.2f}× the floor's (target ≥ {TARGET_RATIO}×) "
+            f"{'met' if ratio >= TARGET_RATIO else 'NOT met'}; like for like, the 6 moving calls "
+            f"{moving_ratio:.2f}× ({'met' if moving_ratio >= TARGET_RATIO else 'NOT met'} against the same target)"
+        )
+    else:
+        verdict = "no floor figure, ratios unknown"
+    log(
+        f"  verdict, complete cases ({connection_label(judged[0])}): {verdict}; "
+        f"{median([r['cases_per_s'] for r in judged]):.2f} cases/s; {sql_per_case:.1f} statements/case"
+    )
+    return {
+        "rounds": rounds,
+        "persistent_vs_per_request": comparison,
+        "verdict": {
+            "connections": connection_label(judged[0]),
+            "calls_per_s": median([r["calls_per_s"] for r in judged]),
+            "moving_calls_per_s": median([r["moving_calls_per_s"] for r in judged]),
+            "cases_per_s": median([r["cases_per_s"] for r in judged]),
+            "floor_calls_per_s": median([f["calls_per_s"] for f in floors]) if floors else None,
+            "floor_processes_per_s": median([f["processes_per_s"] for f in floors]) if floors else None,
+            "ratio": ratio,
+            "ratio_met": bool(ratio and ratio >= TARGET_RATIO),
+            "moving_ratio": moving_ratio,
+            "moving_ratio_met": bool(moving_ratio and moving_ratio >= TARGET_RATIO),
+            "sql_per_case": sql_per_case,
+        },
+    }
+
+
 # --- main -----------------------------------------------------------------------------------
 
 
@@ -590,10 +777,18 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--backend", choices=["sqlite", "postgres", "all"], default="all")
     parser.add_argument(
+        "--case",
+        choices=sorted(CASES),
+        default="application",
+        help="application: file, queue, approve (3 calls; the default); full: complete cases, filed to "
+        "closed (11 calls, 6 of them moving the case); both: the two, beside the same floor",
+    )
+    parser.add_argument(
         "--n",
         type=int,
         default=300,
-        help="applications per run, split between the clients (also the floor's processes; default 300)",
+        help="applications (or complete cases) per run, split between the clients (also the floor's "
+        "processes; default 300)",
     )
     parser.add_argument("--clients", type=int, default=2, help="client processes (1 to 5; default 2)")
     parser.add_argument(
@@ -674,16 +869,38 @@ def main() -> int:
                     except (BenchError, subprocess.TimeoutExpired) as exc:
                         log(f"{exc}\n{backend}: going on without the floor's figure")
                         failed = True
-                rounds.append(
-                    {"floor": floor, "runs": [measure(backend, age, args) for age in args.conn_max_age]}
-                )
+                runs = [
+                    measure(backend, age, case, args)
+                    for case in CASES[args.case]
+                    for age in args.conn_max_age
+                ]
+                rounds.append({"floor": floor, "runs": runs})
         except BenchError as exc:
             log(str(exc))
             failed = True
             continue
-        reports.append(report(backend, rounds, args))
+        # the applications' figures at the top level, as before; the complete cases' under "full"
+        entry = {"backend": backend}
+        for case in CASES[args.case]:
+            of_case = [
+                {"floor": rnd["floor"], "runs": [r for r in rnd["runs"] if r["case"] == case]}
+                for rnd in rounds
+            ]
+            if case == "application":
+                entry.update(report(backend, of_case, args))
+            else:
+                entry["full"] = report_full(backend, of_case, args)
+        reports.append(entry)
     print(
-        json.dumps({"n": args.n, "clients": args.clients, "warmup": args.warmup, "backends": reports}),
+        json.dumps(
+            {
+                "n": args.n,
+                "clients": args.clients,
+                "warmup": args.warmup,
+                "case": args.case,
+                "backends": reports,
+            }
+        ),
         flush=True,
     )
     return 1 if failed else 0

@@ -1,11 +1,25 @@
-"""The load client of bench_http.py: file, queue and approve over HTTP, in separate processes.
+"""The load client of bench_http.py: file, queue and approve, or run whole cases, over HTTP, in separate processes.
 
-    python benchmarks/http_client.py --port P --world world.json [--n 300] [--clients 2] [--warmup 5]
+    python benchmarks/http_client.py --port P --world world.json [--case application|full] [--n 300]
+        [--clients 2] [--warmup 5]
 
-Each client process has its own applicant and reviewer (one region each, see http_world.py), so
-two clients never race for the same queue task, and runs N/clients iterations of
-POST /api/v1/applications/ (201), GET /api/v1/tasks/?scope=queue as the reviewer (the task of the
-new application must be there) and POST /api/v1/tasks/{id}/complete/ {"outcome": "approve"} (200).
+Each client process has its own applicant, reviewer and lawyer (one region each, see
+http_world.py), so two clients never race for the same queue task, and runs N/clients iterations.
+
+``--case application`` (the default), 3 calls: POST /api/v1/applications/ (201), GET
+/api/v1/tasks/?scope=queue&name=review as the reviewer (the queue's review tasks: the task of the
+new application must be among them; the approved applications' assign tasks stay in the queue)
+and POST /api/v1/tasks/{id}/complete/ {"outcome": "approve"} (200).
+
+``--case full``, a complete case in 11 calls: file; then for each of its five tasks, the list call
+that finds it (GET /api/v1/tasks/?scope=queue|inbox&name=TASK&application_id=ID, exactly one task
+expected) and the POST that completes it: review {"outcome": "approve"} and assign {"provider_id"}
+as the reviewer from the center's queue, accept {"accept": true} (the assignment letter) and
+close_report {"outcome", "summary", "hours"} as the lawyer from their inbox, review_closure
+{"approve": true, "comment"} as the reviewer (a comment: the default checklist's required documents
+are missing). Every call counts in calls/s; ``moving_calls_per_s`` counts only the six calls that
+move the case (the filing and the five completions), as the floor's six calls per process do (the
+floor's completion answers with the next task's id, ours with its name: we list to find it).
 
 One new TCP connection per call with ``Connection: close``, as the floor's client.py does, so that
 both measure the same thing. Stdlib and python-stdnum only: no Django in the client processes.
@@ -30,7 +44,27 @@ from stdnum.cn import ric
 
 HOST = "127.0.0.1"
 SQL_HEADER = "X-Bench-SQL"
-PHASES = ("file", "queue", "complete")
+# the phases of each mode's iteration, in order
+PHASES = {
+    "application": ("file", "queue", "complete"),
+    "full": (
+        "file",
+        "review_queue",
+        "review",
+        "assign_queue",
+        "assign",
+        "accept_inbox",
+        "accept",
+        "report_inbox",
+        "close_report",
+        "closure_queue",
+        "review_closure",
+    ),
+}
+# the calls of a complete case that move it, as the floor's six calls per process do
+MOVING = ("file", "review", "assign", "accept", "close_report", "review_closure")
+CLOSE_REPORT = {"outcome": "won", "summary": "经审理，法院判决被告按月支付赡养费。", "hours": "10"}
+CLOSURE_COMMENT = "判决书已在案卷中纸质归档。"
 # warm-up iterations use their own numbers, far from the measured ones, so that no two
 # applications share a phone number or an ID number
 WARMUP_BASE = 90_000_000
@@ -101,13 +135,15 @@ def call(port: int, method: str, path: str, token: str, expected: int, body: dic
     return json.loads(content), ms, figures
 
 
-def iteration(port: int, client: dict, i: int) -> list[tuple[str, float, int, int]]:
+def iteration(port: int, client: dict, i: int) -> list[tuple]:
     """File, find in the queue, approve: one (phase, ms, total, control, after, after_control) per call."""
     filed, ms_file, sql_file = call(
         port, "POST", "/api/v1/applications/", client["applicant_token"], 201, payload(i, client["region"])
     )
+    # the queue's review tasks: its assign tasks, one per approved application, would push the new
+    # review task off the first page (workflows.flows.assignment)
     queue, ms_queue, sql_queue = call(
-        port, "GET", "/api/v1/tasks/?scope=queue", client["reviewer_token"], 200
+        port, "GET", "/api/v1/tasks/?scope=queue&name=review", client["reviewer_token"], 200
     )
     task = next((t for t in queue["results"] if t.get("application_id") == filed["id"]), None)
     if task is None:
@@ -126,13 +162,53 @@ def iteration(port: int, client: dict, i: int) -> list[tuple[str, float, int, in
     return [("file", ms_file, *sql_file), ("queue", ms_queue, *sql_queue), ("complete", ms_done, *sql_done)]
 
 
-def worker(port: int, client: dict, first: int, n: int, warmup: int, barrier, results) -> None:
+def case_iteration(port: int, client: dict, i: int) -> list[tuple]:
+    """A complete case, filed to closed: one (phase, ms, total, control, after, after_control) per call."""
+    calls = []
+    filed, ms, sql = call(
+        port, "POST", "/api/v1/applications/", client["applicant_token"], 201, payload(i, client["region"])
+    )
+    calls.append(("file", ms, *sql))
+    application_id = filed["id"]
+    reviewer, lawyer = client["reviewer_token"], client["lawyer_token"]
+    steps = (
+        ("review_queue", "queue", "review", reviewer, {"outcome": "approve"}),
+        ("assign_queue", "queue", "assign", reviewer, {"provider_id": client["provider_id"]}),
+        ("accept_inbox", "inbox", "accept", lawyer, {"accept": True}),
+        ("report_inbox", "inbox", "close_report", lawyer, CLOSE_REPORT),
+        ("closure_queue", "queue", "review_closure", reviewer, {"approve": True, "comment": CLOSURE_COMMENT}),
+    )
+    for list_phase, scope, name, token, body in steps:
+        listed, ms, sql = call(
+            port,
+            "GET",
+            f"/api/v1/tasks/?scope={scope}&name={name}&application_id={application_id}",
+            token,
+            200,
+        )
+        calls.append((list_phase, ms, *sql))
+        if len(listed["results"]) != 1:
+            raise Failure(
+                f"application {application_id}: one {name} task expected in the {scope}, got "
+                f"{json.dumps(listed, ensure_ascii=False)[:4000]}"
+            )
+        task_id = listed["results"][0]["id"]
+        _, ms, sql = call(port, "POST", f"/api/v1/tasks/{task_id}/complete/", token, 200, body)
+        calls.append((name, ms, *sql))
+    return calls
+
+
+ITERATIONS = {"application": iteration, "full": case_iteration}
+
+
+def worker(port: int, case: str, client: dict, first: int, n: int, warmup: int, barrier, results) -> None:
+    run = ITERATIONS[case]
     try:
         for j in range(warmup):
-            iteration(port, client, WARMUP_BASE + first + j)
+            run(port, client, WARMUP_BASE + first + j)
         barrier.wait()
         started = time.monotonic()  # system-wide clock: comparable between the client processes
-        calls = [iteration(port, client, i) for i in range(first, first + n)]
+        calls = [run(port, client, i) for i in range(first, first + n)]
         results.put({"ok": True, "start": started, "end": time.monotonic(), "iterations": calls})
     except threading.BrokenBarrierError:
         results.put({"ok": False, "region": client["region"], "error": "stopped: another client failed"})
@@ -169,35 +245,53 @@ def percentile(sorted_values: list[float], fraction: float) -> float:
     return sorted_values[min(len(sorted_values) - 1, int(len(sorted_values) * fraction))]
 
 
-def summarise(runs: list[dict], clients: int, warmup: int, cpu_before: dict, cpu_after: dict) -> dict:
+def phase_figures(phase_calls: list[tuple]) -> dict:
+    return {
+        "calls": len(phase_calls),
+        "ms_median": round(statistics.median(c[1] for c in phase_calls), 2),
+        "ms_mean": round(statistics.fmean(c[1] for c in phase_calls), 2),
+        "sql_in_request_mean": round(sum(c[2] for c in phase_calls) / len(phase_calls), 1),
+        "sql_in_request_control_mean": round(sum(c[3] for c in phase_calls) / len(phase_calls), 1),
+        "sql_in_request_min": min(c[2] for c in phase_calls),
+        "sql_in_request_max": max(c[2] for c in phase_calls),
+    }
+
+
+def summarise(
+    runs: list[dict], case: str, clients: int, warmup: int, cpu_before: dict, cpu_after: dict
+) -> dict:
+    """The figures of a run. Per iteration: ``*_app`` for applications, ``*_case`` for complete cases."""
+    unit = "app" if case == "application" else "case"
     iterations = [it for run in runs for it in run["iterations"]]
     wall = max(r["end"] for r in runs) - min(r["start"] for r in runs)
     ms = sorted(c[1] for it in iterations for c in it)
-    apps = len(iterations)
+    count = len(iterations)
     calls = [c for it in iterations for c in it]
     # Statements run after a response arrive in the next response of the same server process, which
-    # may belong to another application: only their mean per application is meaningful.
+    # may belong to another iteration: only their mean per iteration is meaningful.
     in_request, in_request_control = sum(c[2] for c in calls), sum(c[3] for c in calls)
     after, after_control = sum(c[4] for c in calls), sum(c[5] for c in calls)
-    per_app_in_request = [sum(c[2] for c in it) for it in iterations]
-    by_phase = {p: [c for c in calls if c[0] == p] for p in PHASES}
-    return {
+    per_iteration_in_request = [sum(c[2] for c in it) for it in iterations]
+    by_phase = {p: [c for c in calls if c[0] == p] for p in PHASES[case]}
+    result = {
+        "case": case,
         "clients": clients,
         "warmup_per_client": warmup,
-        "applications": apps,
+        "applications" if case == "application" else "cases": count,
         "http_calls": len(ms),
+        f"calls_per_{unit}": round(len(ms) / count, 2),
         "wall_s": round(wall, 3),
         "calls_per_s": round(len(ms) / wall, 1),
-        "apps_per_s": round(apps / wall, 2),
+        f"{unit}s_per_s": round(count / wall, 2),
         "call_ms_median": round(statistics.median(ms), 2),
         "call_ms_p90": round(percentile(ms, 0.9), 2),
         "call_ms_max": round(ms[-1], 2),
-        "sql_per_app": round((in_request + after) / apps, 1),
-        "sql_control_per_app": round((in_request_control + after_control) / apps, 1),
-        "sql_data_per_app": round((in_request + after - in_request_control - after_control) / apps, 1),
-        "sql_after_response_per_app": round(after / apps, 1),
-        "sql_in_request_per_app_min": min(per_app_in_request),
-        "sql_in_request_per_app_max": max(per_app_in_request),
+        f"sql_per_{unit}": round((in_request + after) / count, 1),
+        f"sql_control_per_{unit}": round((in_request_control + after_control) / count, 1),
+        f"sql_data_per_{unit}": round((in_request + after - in_request_control - after_control) / count, 1),
+        f"sql_after_response_per_{unit}": round(after / count, 1),
+        f"sql_in_request_per_{unit}_min": min(per_iteration_in_request),
+        f"sql_in_request_per_{unit}_max": max(per_iteration_in_request),
         # a worker that gunicorn replaced during the run is left out: then this is an underestimate
         "server_cpu_ms_per_call": round(
             sum(cpu_after[pid] - cpu_before[pid] for pid in cpu_before if pid in cpu_after) * 1000 / len(ms),
@@ -206,22 +300,41 @@ def summarise(runs: list[dict], clients: int, warmup: int, cpu_before: dict, cpu
         if cpu_before
         else None,
         "server_workers_replaced": set(cpu_before) != set(cpu_after),
-        "phases": {
-            p: {
-                "ms_median": round(statistics.median(c[1] for c in phase_calls), 2),
-                "sql_in_request_mean": round(sum(c[2] for c in phase_calls) / len(phase_calls), 1),
-                "sql_in_request_control_mean": round(sum(c[3] for c in phase_calls) / len(phase_calls), 1),
-            }
-            for p, phase_calls in by_phase.items()
-        },
+        "phases": {p: phase_figures(phase_calls) for p, phase_calls in by_phase.items()},
     }
+    if case == "full":
+        moving = [c for c in calls if c[0] in MOVING]
+        listing = [c for c in calls if c[0] not in MOVING]
+        result.update(
+            {
+                # like for like with the floor: its 6 calls per process move it, none lists
+                "moving_calls_per_case": len(MOVING),
+                "moving_calls_per_s": round(len(moving) / wall, 1),
+                "moving_call_ms_median": round(statistics.median(c[1] for c in moving), 2),
+                "list_call_ms_median": round(statistics.median(c[1] for c in listing), 2),
+                # the clients' time per case: in the calls that move it and in the lists
+                "moving_ms_per_case": round(sum(c[1] for c in moving) / count, 1),
+                "list_ms_per_case": round(sum(c[1] for c in listing) / count, 1),
+                "sql_in_request_moving_per_case": round(sum(c[2] for c in moving) / count, 1),
+                "sql_in_request_list_per_case": round(sum(c[2] for c in listing) / count, 1),
+            }
+        )
+    return result
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--world", required=True, help="the JSON file written by http_world.py seed")
-    parser.add_argument("--n", type=int, default=300, help="applications in all, split between the clients")
+    parser.add_argument(
+        "--case",
+        choices=sorted(PHASES),
+        default="application",
+        help="application: file, queue, approve (3 calls); full: a complete case, filed to closed (11 calls)",
+    )
+    parser.add_argument(
+        "--n", type=int, default=300, help="applications (or cases) in all, split between the clients"
+    )
     parser.add_argument("--clients", type=int, default=2)
     parser.add_argument("--warmup", type=int, default=5, help="iterations per client before the clock starts")
     parser.add_argument(
@@ -240,7 +353,9 @@ def main() -> int:
     barrier = ctx.Barrier(args.clients + 1, timeout=300)
     results = ctx.Queue()
     processes = [
-        ctx.Process(target=worker, args=(args.port, world[k], k * per, per, args.warmup, barrier, results))
+        ctx.Process(
+            target=worker, args=(args.port, args.case, world[k], k * per, per, args.warmup, barrier, results)
+        )
         for k in range(args.clients)
     ]
     for p in processes:
@@ -260,7 +375,8 @@ def main() -> int:
         for r in failed:
             print(f"client {r['region']}: {r['error']}", file=sys.stderr)
         return 1
-    print(json.dumps(summarise(runs, args.clients, args.warmup, cpu_before, cpu_after)), flush=True)
+    figures = summarise(runs, args.case, args.clients, args.warmup, cpu_before, cpu_after)
+    print(json.dumps(figures), flush=True)
     return 0
 
 

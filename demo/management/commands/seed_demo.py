@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.cn import uscc
 
 from aid_cases.models import EconomicStandard
-from assignments.models import DutyRule, SubsidyStandard
+from assignments.models import DutyRule, SubsidyAdjustment, SubsidyStandard
 from directory import services
 from directory.choices import (
     APPLICANT_GROUP,
@@ -492,6 +492,15 @@ CITY_SUPPLEMENT: dict[tuple[str, str], Decimal] = {
     (MatterCategory.STATE_COMPENSATION, AidForm.REPRESENTATION): Decimal("300.00"),
 }
 
+# Subsidy multipliers (a life-or-death case, a death-penalty review, cross-region work) and the share
+# paid when aid is terminated before the end: demo values, marked as such on the rows.
+SUBSIDY_ADJUSTMENTS: dict[str, Decimal] = {
+    "life_or_death": Decimal("1.50"),
+    "death_review": Decimal("1.50"),
+    "cross_region": Decimal("1.20"),
+    "terminated": Decimal("0.50"),
+}
+
 DUTY_LAWYER_MIN_CASES = 2
 DUTY_LAWYER_MIN_HOURS = Decimal("50.0")
 DUTY_NOTARY_MIN_COUNT = 4
@@ -643,6 +652,9 @@ class Command(BaseCommand):
                     {"region": region, "matter_category": category, "aid_form": form},
                     {"amount": amount},
                 )
+        # Multipliers of the subsidy (docs/domain.md, subsidies): demo values of the common order.
+        for kind, factor in SUBSIDY_ADJUSTMENTS.items():
+            self._rule(SubsidyAdjustment, {"kind": kind, "region": None}, {"factor": factor})
         year = self.today.year
         if not DutyRule.objects.filter(year=year, region__isnull=True).exists():
             rule = DutyRule(

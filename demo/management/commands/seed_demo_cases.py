@@ -18,6 +18,8 @@ from stdnum.cn import ric
 
 from aid_cases import services
 from aid_cases.models import Application
+from assignments.recommend import recommendations_for
+from assignments.services import handling
 from directory.models import Region
 from workflows.services import application_file, objection_file
 from workflows.tasks import task_complete, tasks_inbox, tasks_queue
@@ -55,6 +57,28 @@ CASES = [
         "7000.00",
         "provisional",
     ),
+    # after the decision: offered to the top-ranked provider; accepted and being handled; closed
+    (
+        "applicant_02",
+        "苏大山",
+        datetime.date(1952, 10, 1),
+        ["elderly"],
+        "maintenance",
+        1,
+        "800.00",
+        "offered",
+    ),
+    (
+        "applicant_01",
+        "吕春花",
+        datetime.date(1979, 3, 8),
+        ["migrant_worker"],
+        "wage_arrears",
+        3,
+        "2100.00",
+        "handling",
+    ),
+    ("applicant_01", "吕春花", datetime.date(1979, 3, 8), [], "traffic_injury", 2, "1500.00", "closed"),
 ]
 
 
@@ -112,6 +136,9 @@ class Command(BaseCommand):
             task = next(t for t in tasks_queue(reviewer) if t.process.artifact_object_id == application.pk)
             outcome = {
                 "approved": {"outcome": "approve"},
+                "offered": {"outcome": "approve", "proof_confirmed": True},
+                "handling": {"outcome": "approve", "proof_confirmed": True},
+                "closed": {"outcome": "approve"},
                 "supplement": {
                     "outcome": "request_supplement",
                     "missing_items": ["户口簿复印件", "养老金发放记录"],
@@ -120,6 +147,8 @@ class Command(BaseCommand):
                 "provisional": {"outcome": "provisional"},
             }[fate]
             task_complete(user=reviewer, task_id=task.pk, data=outcome, base_url=BASE_URL)
+            if fate in ("offered", "handling", "closed"):
+                self._handle(application, reviewer, fate)
             if fate == "objection":
                 application.refresh_from_db()
                 objection_file(
@@ -130,4 +159,47 @@ class Command(BaseCommand):
                 f"{len(CASES)} demo applications filed; reviewer_zhushan has {tasks_queue(reviewer).count()} task(s) "
                 f"waiting, bureau_zhushan {tasks_queue(bureau).count()}, applicant_02 {tasks_inbox(users['applicant_02']).count()}."
             )
+        )
+
+    def _handle(self, application: Application, reviewer, fate: str) -> None:
+        """Assign the case to the provider the engine ranks first; accept, note and close as asked."""
+        application.refresh_from_db()
+        assign = next(
+            t
+            for t in tasks_queue(reviewer)
+            if t.process.seed_object_id == application.pk and t.flow_task.name == "assign"
+        )
+        top = recommendations_for(application)[0].provider
+        task_complete(user=reviewer, task_id=assign.pk, data={"provider_id": top.pk}, base_url=BASE_URL)
+        if fate == "offered":
+            return
+        lawyer = top.user
+        offer = next(t for t in tasks_inbox(lawyer) if t.process.seed_object_id == application.pk)
+        task_complete(user=lawyer, task_id=offer.pk, data={"accept": True}, base_url=BASE_URL)
+        application.refresh_from_db()
+        handling.progress_note_add(
+            acting_user=lawyer,
+            application=application,
+            text="会见受援人，了解案情，调取劳动合同和工资记录。",
+            hours=Decimal("2.5"),
+        )
+        if fate == "handling":
+            return
+        report = next(t for t in tasks_inbox(lawyer) if t.process.seed_object_id == application.pk)
+        task_complete(
+            user=lawyer,
+            task_id=report.pk,
+            data={"outcome": "mediated", "summary": "经法院调解，对方一次性赔偿。", "hours": "16"},
+            base_url=BASE_URL,
+        )
+        review = next(
+            t
+            for t in tasks_queue(reviewer)
+            if t.process.seed_object_id == application.pk and t.flow_task.name == "review_closure"
+        )
+        task_complete(
+            user=reviewer,
+            task_id=review.pk,
+            data={"approve": True, "comment": "演示：卷宗纸质材料已归档。"},
+            base_url=BASE_URL,
         )
