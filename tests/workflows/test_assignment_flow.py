@@ -168,11 +168,24 @@ def test_decline_returns_to_assignment_and_the_decliner_is_not_offered_again(wor
 
 
 def test_bad_assignments_are_refused_and_save_nothing(world):
+    from assignments.models import PartyConflict
+
     application_id = approved_case(world)
     inactive = world.lawyers[2][1]
     inactive.active = False
     inactive.save()
-    for provider_id in (inactive.pk, 999999, "abc"):
+    # the firm acts for the opposing party (王某) in its own register: its lawyers may not take the case
+    other_firm = OrganisationFactory(
+        kind=OrganisationKind.LAW_FIRM, name="冲突律师事务所", region=region("zhushan")
+    )
+    conflicted = ProviderFactory(
+        name="冲突律师",
+        organisation=other_firm,
+        licence_no=lawyer_licence(990),
+        regions_served=[region("zhushan")],
+    )
+    PartyConflict.objects.create(organisation=other_firm, party_name="王某")
+    for provider_id in (inactive.pk, conflicted.pk, 999999, "abc"):
         (task,) = tasks(world, world.reviewer, "queue", application_id, "assign")
         response = complete(world, world.reviewer, task["id"], provider_id=provider_id)
         assert response.status_code == 400, (provider_id, response.content)
@@ -209,6 +222,12 @@ def test_a_replaced_provider_loses_the_case(world):
     answer(world, application_id, new)
     assert Application.objects.get(pk=application_id).provider == new[1]
     assert world.api(new[0]).get(f"/api/v1/applications/{application_id}/").status_code == 200
+    # the case counts for the new provider's year, not for the replaced one's
+    from assignments.recommend import recommendations_for
+
+    other = Application.objects.get(pk=approved_case(world))
+    years = {r.provider.pk: r.year_cases for r in recommendations_for(other)}
+    assert years[new[1].pk] == 1 and years[old[1].pk] == 0
 
 
 def test_terminating_a_handled_case_cancels_its_tasks_and_it_cannot_be_closed(world):
@@ -273,3 +292,26 @@ def test_recommendations_for_the_center_only_paginated_with_reasons_at_a_fixed_c
     with CaptureQueriesContext(connection) as many:
         assert world.api(world.reviewer).get(url).json()["count"] == 15
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_a_case_cannot_be_closed_without_its_report(world):
+    """The center's review of the closure exists only once the provider filed the report, and the
+    service refuses a closure of a case still in progress."""
+    import pytest as _pytest
+
+    from assignments.services import handling
+    from core.errors import Conflict
+
+    application_id = approved_case(world)
+    lawyer = world.lawyers[0]
+    assign(world, application_id, lawyer[1])
+    answer(world, application_id, lawyer)
+    assert tasks(world, world.reviewer, "queue", application_id, "review_closure") == []
+    with _pytest.raises(Conflict):
+        handling.closure_review(
+            acting_user=world.reviewer,
+            application=Application.objects.get(pk=application_id),
+            approve=True,
+            comment="x",
+        )
+    assert status_of(application_id) == "in_progress"

@@ -20,6 +20,7 @@ from viewflow.workflow.lock import after_lock_released
 from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import PROCESS
 
+from aid_cases import rules
 from aid_cases.choices import Status
 from aid_cases.models import Application
 from assignments import closing
@@ -270,7 +271,11 @@ def _closing_context(*, task: Task, subject: Application, user: AbstractBaseUser
     report = ClosingReport.objects.filter(assignment=assignment).first() if assignment else None
     stage = report.stage if report else handling.default_stage(assignment.aid_form if assignment else "")
     lines = closing.checklist_for(subject, aid_form=assignment.aid_form, stage=stage) if assignment else []
-    return {"assignment": assignment, "report": report, "checklist": lines}
+    late = False
+    if report is not None:
+        rule = rules.period_rule_in_force(subject.region, report.filed_on)
+        late = handling.closing_report_late(report, rule.closing_report_days)
+    return {"assignment": assignment, "report": report, "checklist": lines, "report_late": late}
 
 
 def _review_closure(
