@@ -54,6 +54,7 @@ LOOKUP = Link("lookup", _("Legal service lookup"), "search")
 VERIFY = Link("document_verify_form", _("Verify a document"), "verified")
 NOTIFY = Link("notification_new", _("Notify a defence"), "campaign")
 NOTIFICATIONS = Link("notification_list", _("Notified defences"), "gavel")
+WRITTEN_OBJECTION = Link("written_objection", _("Record a written objection"), "history_edu")
 STATISTICS = Link("statistics", _("Statistics"), "insights")
 DUTY_LAWYER = Link("duty_lawyer_new", _("Record a duty-lawyer day"), "event_available")
 ADMIN = Link("admin:index", _("Administration"), "settings")
@@ -115,11 +116,11 @@ ROLE_NOT_YET = {
 
 ROLE_LINKS: dict[str, tuple[Link, ...]] = {
     APPLICANT_GROUP: (APPLY, MY_APPLICATIONS, TASKS),
-    Role.CLERK: (RECORD, TASKS, CASES, STATISTICS),
+    Role.CLERK: (RECORD, TASKS, CASES, WRITTEN_OBJECTION, STATISTICS),
     Role.REVIEWER: (TASKS, CASES, OVERDUE, RECORD, STATISTICS, DUTY_LAWYER),
     Role.DIRECTOR: (TASKS, OVERDUE, CASES, RECORD, STATISTICS, DUTY_LAWYER),
     Role.PROVIDER: (MY_CASES, TASKS),
-    Role.BUREAU_OFFICER: (TASKS, STATISTICS),
+    Role.BUREAU_OFFICER: (TASKS, WRITTEN_OBJECTION, STATISTICS),
     Role.AGENCY_OFFICER: (NOTIFY, NOTIFICATIONS, VERIFY, TRACK),
     Role.DETENTION_OFFICER: (VERIFY, TRACK),
     ADMINISTRATOR: (ADMIN,),

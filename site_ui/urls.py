@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import account_views, views
+from . import account_views, objection_views, views
 from . import application_views as av
 from . import handling_views as hv
 from . import notification_views as nv
@@ -31,6 +31,7 @@ urlpatterns = [
     path("notifications/", nv.notification_list, name="notification_list"),
     path("notifications/new/", nv.notification_new, name="notification_new"),
     path("track/", av.track, name="track"),
+    path("objections/record/", objection_views.written_objection, name="written_objection"),
     path("statistics/", sv.statistics, name="statistics"),
     path("duty-lawyer/new/", sv.duty_lawyer_new, name="duty_lawyer_new"),
 ]
