@@ -57,6 +57,8 @@ NOTIFICATIONS = Link("notification_list", _("Notified defences"), "gavel")
 WRITTEN_OBJECTION = Link("written_objection", _("Record a written objection"), "history_edu")
 STATISTICS = Link("statistics", _("Statistics"), "insights")
 DUTY_LAWYER = Link("duty_lawyer_new", _("Record a duty-lawyer day"), "event_available")
+MY_SUBSIDIES = Link("my_subsidies", _("Subsidies"), "payments")
+CENTER_SUBSIDIES = Link("center_subsidies", _("Subsidies"), "payments")
 ADMIN = Link("admin:index", _("Administration"), "settings")
 HOME = Link("home", _("Home"), "home")
 
@@ -117,9 +119,10 @@ ROLE_NOT_YET = {
 ROLE_LINKS: dict[str, tuple[Link, ...]] = {
     APPLICANT_GROUP: (APPLY, MY_APPLICATIONS, TASKS),
     Role.CLERK: (RECORD, TASKS, CASES, WRITTEN_OBJECTION, STATISTICS),
-    Role.REVIEWER: (TASKS, CASES, OVERDUE, RECORD, STATISTICS, DUTY_LAWYER),
-    Role.DIRECTOR: (TASKS, OVERDUE, CASES, RECORD, STATISTICS, DUTY_LAWYER),
-    Role.PROVIDER: (MY_CASES, TASKS),
+    Role.REVIEWER: (TASKS, CASES, OVERDUE, RECORD, STATISTICS, DUTY_LAWYER, CENTER_SUBSIDIES),
+    Role.DIRECTOR: (TASKS, OVERDUE, CASES, RECORD, STATISTICS, DUTY_LAWYER, CENTER_SUBSIDIES),
+    Role.PROVIDER: (MY_CASES, TASKS, MY_SUBSIDIES),
+    Role.FIRM_ADMIN: (MY_SUBSIDIES,),
     Role.BUREAU_OFFICER: (TASKS, WRITTEN_OBJECTION, STATISTICS),
     Role.AGENCY_OFFICER: (NOTIFY, NOTIFICATIONS, VERIFY, TRACK),
     Role.DETENTION_OFFICER: (VERIFY, TRACK),
@@ -161,7 +164,13 @@ def menu(request) -> list[dict]:
         if roles & RECORDING_ROLES:
             links.append(CASES)
         if roles & OVERSEEING_ROLES:
-            links.append(OVERDUE)
+            links += [OVERDUE, CENTER_SUBSIDIES]
+        elif roles & (CASE_HANDLING_ROLES | {Role.FIRM_ADMIN}):
+            links.append(MY_SUBSIDIES)
+        if roles & {Role.CLERK, Role.BUREAU_OFFICER}:
+            links.append(WRITTEN_OBJECTION)
+        if roles & {*RECORDING_ROLES, Role.BUREAU_OFFICER}:
+            links.append(STATISTICS)
         if Role.AGENCY_OFFICER in roles:
             links += [NOTIFY, NOTIFICATIONS]
     else:

@@ -4,6 +4,7 @@ from django.urls import path
 from . import account_views, objection_views, views
 from . import application_views as av
 from . import handling_views as hv
+from . import ledger_views as lv
 from . import notification_views as nv
 from . import statistics_views as sv
 
@@ -26,6 +27,8 @@ urlpatterns = [
     path("my/cases/", hv.my_cases, name="my_cases"),
     path("cases/", av.case_list, name="case_list"),
     path("cases/overdue/", hv.overdue, name="overdue_tasks"),
+    path("my/subsidies/", lv.my_subsidies, name="my_subsidies"),
+    path("subsidies/", lv.center_subsidies, name="center_subsidies"),
     path("tasks/", av.task_list, name="task_list"),
     path("tasks/<int:pk>/", av.task_detail, name="task_detail"),
     path("notifications/", nv.notification_list, name="notification_list"),
