@@ -357,12 +357,20 @@ def my_cases(request):
 
 # --- the center's overdue tasks ------------------------------------------------------------------
 
-# The center's own tasks with a legal period, and the application field holding each one's due date.
-OVERDUE_TASKS = {"assign": "assign_due", "review": "decision_due", "review_closure": "closure_due"}
+# The tasks with a legal period on the center's cases, and the application field holding each one's
+# due date. A provider's unanswered offer (accept) holds up the assignment's three days; the review
+# after provisional aid is due on decision_due while the aid is provisional.
+OVERDUE_TASKS = {
+    "assign": "assign_due",
+    "accept": "assign_due",
+    "review": "decision_due",
+    "confirm_review": "decision_due",
+    "review_closure": "closure_due",
+}
 
 
 def overdue_tasks(center_ids: list[int], today: datetime.date) -> QuerySet[Task]:
-    """Open ``assign``, ``review`` and ``review_closure`` tasks of the centers' cases whose due date
+    """Open tasks of ``OVERDUE_TASKS`` on the centers' cases whose due date
     (read from the application in the same query, as ``due``) is before ``today``, oldest due first."""
     application_type = ContentType.objects.get_for_model(Application)
     about_applications = {spec.node for spec in registry.specs() if spec.subject_model is Application}

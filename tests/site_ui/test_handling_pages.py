@@ -485,7 +485,14 @@ def test_the_overdue_page_lists_oldest_first_and_leaves_out_finished_tasks(world
     rows = client_for(world.director).get("/cases/overdue/").context["rows"]
     assert [r["case"].pk for r in rows] == [second, first]
     assert [r["days_late"] for r in rows] == [9, 2]
-    assign(world, second, world.lawyers[0][1])  # done: the offer's accept task is not the center's
+    assign(world, second, world.lawyers[0][1])
+    # the assign task is done; the provider's unanswered offer now holds up the three days: listed,
+    # held by the lawyer (the director replaces them on the case's page), not openable by the director
+    rows = client_for(world.director).get("/cases/overdue/").context["rows"]
+    assert [r["case"].pk for r in rows] == [second, first]
+    offer = rows[0]
+    assert offer["openable"] is False and offer["owner_name"]
+    answer(world, second, world.lawyers[0])
     rows = client_for(world.director).get("/cases/overdue/").context["rows"]
     assert [r["case"].pk for r in rows] == [first]
 

@@ -4,6 +4,7 @@
 import datetime
 
 import pytest
+from django.test import Client
 from pypdf import PdfReader
 
 from aid_cases.models import Application
@@ -164,6 +165,12 @@ def test_decline_returns_to_assignment_and_the_decliner_is_not_offered_again(wor
     again = assign(world, application_id, first[1])
     assert again.status_code == 400 and "provider_id" in again.json()["errors"]
     assert Assignment.objects.filter(application_id=application_id).count() == 1
+    # the assign page tells the reviewer who declined, and why
+    page = Client()
+    page.force_login(world.reviewer)
+    (task,) = tasks(world, world.reviewer, "queue", application_id, "assign")
+    html = page.get(f"/tasks/{task['id']}/").content.decode()
+    assert "与对方当事人有亲属关系" in html and world.lawyers[0][1].name in html
     assert assign(world, application_id, world.lawyers[1][1]).status_code == 200
 
 

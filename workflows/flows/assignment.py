@@ -24,8 +24,8 @@ from aid_cases import rules
 from aid_cases.choices import Status
 from aid_cases.models import Application
 from assignments import closing
-from assignments.choices import CaseOutcome, CaseStage
-from assignments.models import ClosingReport
+from assignments.choices import AssignmentStatus, CaseOutcome, CaseStage
+from assignments.models import Assignment, ClosingReport
 from assignments.recommend import recommendations_for
 from assignments.services import handling
 from directory.choices import AidForm
@@ -221,7 +221,17 @@ def _assign(
 
 def _assign_context(*, task: Task, subject: Application, user: AbstractBaseUser) -> dict[str, Any]:
     # the best twenty: a reviewer picks among the first few, and each one shown costs its prefetch
-    return {"recommendations": recommendations_for(subject, limit=RECOMMENDATIONS_SHOWN)}
+    earlier = (
+        Assignment.objects.filter(
+            application=subject, status__in=[AssignmentStatus.DECLINED, AssignmentStatus.REPLACED]
+        )
+        .select_related("provider")
+        .order_by("assigned_at", "pk")
+    )
+    return {
+        "recommendations": recommendations_for(subject, limit=RECOMMENDATIONS_SHOWN),
+        "earlier_assignments": list(earlier),  # who declined or was replaced, and why
+    }
 
 
 def _accept(
