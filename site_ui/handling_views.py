@@ -307,6 +307,7 @@ class CasePage:
                 "checklist": self.checklist,
                 "checklist_shown": bool(self.checklist) or self.action_forms["closing_document"] is not None,
                 "close_task": close_task,
+                "closing_period": handling.closing_report_period(application) if close_task else "",
                 "report": getattr(self.assignment, "closing_report", None)
                 if self.handling_provider and application.status == Status.CLOSING
                 else None,

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from aid_cases import rules
 from aid_cases.choices import NotifiedGround, ProceedingStage, Status
 from aid_cases.services.notification import (
     COURT_ONLY_GROUNDS,
@@ -44,7 +45,7 @@ class NotificationForm(forms.Form):
         label=gettext_lazy("Received by the center at"),
         input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
-        help_text=gettext_lazy("The 3 days for assigning a lawyer are counted from the day after this."),
+        help_text=gettext_lazy("The period for assigning a lawyer is counted from the day after this."),
     )
     region = forms.ChoiceField(
         label=gettext_lazy("Aid center (region)"),
@@ -112,6 +113,12 @@ class NotificationForm(forms.Form):
         }
 
 
+def _assign_period(agency: Organisation) -> str:
+    """The notified defence's assignment period in the notifying unit's region, from the rule row."""
+    rule = rules.period_rule_in_force(agency.region, timezone.localdate())
+    return rules.period_text(rule.notified_assign_days, rule.counting_mode)
+
+
 def _agency_or_403(request) -> Organisation:
     agency = notifying_agency(request.user)
     if agency is None:
@@ -154,7 +161,10 @@ def notification_new(request):
                 )
                 return redirect("notification_list")
     return render(
-        request, "aid_cases/notification_form.html", {"form": form, "agency": agency}, status=status
+        request,
+        "aid_cases/notification_form.html",
+        {"form": form, "agency": agency, "assign_period": _assign_period(agency)},
+        status=status,
     )
 
 

@@ -355,6 +355,12 @@ def closing_report_file(
     return report
 
 
+def closing_report_period(application: Application) -> str:
+    """The period for filing the closing report as pages print it, from the rule row ("30日")."""
+    rule = rules.period_rule_in_force(application.region, timezone.localdate())
+    return rules.period_text(rule.closing_report_days, rule.counting_mode)
+
+
 def closing_report_late(report: ClosingReport, rule_days: int | None = None) -> bool:
     """Filed later than the rule's days after the case ended (flagged; never refused)."""
     days = rule_days if rule_days is not None else 30

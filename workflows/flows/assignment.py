@@ -285,7 +285,13 @@ def _closing_context(*, task: Task, subject: Application, user: AbstractBaseUser
     if report is not None:
         rule = rules.period_rule_in_force(subject.region, report.filed_on)
         late = handling.closing_report_late(report, rule.closing_report_days)
-    return {"assignment": assignment, "report": report, "checklist": lines, "report_late": late}
+    return {
+        "assignment": assignment,
+        "report": report,
+        "checklist": lines,
+        "report_late": late,
+        "closing_period": handling.closing_report_period(subject),
+    }
 
 
 def _review_closure(
