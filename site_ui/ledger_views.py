@@ -35,9 +35,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from assignments.choices import PaymentStatus, SubsidyAdjustmentKind
-from assignments.models import SubsidyPayment
+from assignments.models import ClosingReport, SubsidyPayment
 from assignments.selectors import ledger_totals, payments_for_organisation, payments_for_provider
-from assignments.services.payments import payment_approve, payment_mark_paid
+from assignments.services.payments import payment_approve, payment_mark_paid, subsidy_record
 from core.errors import Conflict
 from directory.choices import Role
 from directory.models import Provider
@@ -247,9 +247,44 @@ def _center_payments(center_ids: list[int]) -> QuerySet[SubsidyPayment]:
     )
 
 
+def _unrecorded_closures(center_ids: list[int]) -> QuerySet[ClosingReport]:
+    """Accepted closing reports of the centers' cases with no ledger line: closed while no subsidy
+    standard was in force for them. Recorded from here once the standard is added."""
+    return (
+        ClosingReport.objects.filter(
+            approved=True, application__center_id__in=center_ids, assignment__payment__isnull=True
+        )
+        .select_related("application", "assignment__provider")
+        .order_by("reviewed_at", "pk")
+    )
+
+
+def _record_subsidy(request, center_ids: list[int], back: str) -> HttpResponse:
+    pk = str(request.POST.get("report", ""))
+    report = _unrecorded_closures(center_ids).filter(pk=int(pk)).first() if pk.isdigit() else None
+    if report is None:
+        raise Http404
+    day = timezone.localtime(report.reviewed_at).date() if report.reviewed_at else timezone.localdate()
+    try:
+        subsidy_record(acting_user=request.user, assignment=report.assignment, day=day, report=report)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except Conflict as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("The subsidy of %(case)s was recorded at the standard in force on the closure day.")
+            % {"case": report.application.tracking_no},
+        )
+    return redirect(back)
+
+
 def _center_action(request, center_ids: list[int], filters: CenterFilter) -> HttpResponse | PayForm:
     """Do the posted action on one payment of the centers: a redirect back to the page, or the
     payment form with its errors (the page shows it again, 400)."""
+    if request.POST.get("action") == "record":
+        return _record_subsidy(request, center_ids, filters.url("#unrecorded"))
     pk = str(request.POST.get("payment", ""))
     payment = _center_payments(center_ids).filter(pk=int(pk)).first() if pk.isdigit() else None
     if payment is None:
@@ -330,6 +365,7 @@ def center_subsidies(request):
             "years": _year_choices(scope, timezone.localdate().year, filters.year),
             "totals": _totals(payments),
             "error_form": error_form,
+            "unrecorded": list(_unrecorded_closures(center_ids)),
         },
     )
     if error_form is not None:

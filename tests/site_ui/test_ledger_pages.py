@@ -468,3 +468,39 @@ def test_the_pages_cost_the_same_statements_for_1_and_30_payments(world):
     many = [statements(user, path) for user, path in pages]
     assert many == one
     assert len(re.findall(r'<tr id="payment-', get(world.firm_admin, "/my/subsidies/"))) == 60
+
+
+# --- a closure without a standard, recorded once the standard is added ------------------------------
+
+
+def test_a_closure_without_a_standard_is_listed_and_recorded_once_the_standard_exists(world):
+    paid = world.payment()  # a case closed with its subsidy: not listed
+    paid_row_count = SubsidyPayment.objects.count()
+    unrecorded = world.payment(who="colleague")
+    report = unrecorded.assignment.closing_report
+    unrecorded.delete()  # closed while no standard was in force: no ledger line
+    html = get(world.director, "/subsidies/")
+    assert 'id="unrecorded"' in html and unrecorded.application.tracking_no in html
+    assert html.count('name="action" value="record"') == 1
+    # no standard in force on the closure day: a message, nothing recorded
+    world.standard.valid_from = TODAY + datetime.timedelta(days=1)
+    world.standard.save()
+    client = client_for(world.director)
+    refused = client.post("/subsidies/", {"action": "record", "report": report.pk}, follow=True)
+    assert refused.status_code == 200 and SubsidyPayment.objects.count() == paid_row_count
+    # the standard added (here: in force again): recorded at it
+    world.standard.valid_from = datetime.date(2020, 1, 1)
+    world.standard.save()
+    done = client.post("/subsidies/", {"action": "record", "report": report.pk}, follow=True)
+    assert done.status_code == 200
+    payment = SubsidyPayment.objects.get(assignment=report.assignment)
+    assert payment.amount == Decimal("1500.00") and payment.provider == world.providers["colleague"]
+    assert 'id="unrecorded"' not in get(world.director, "/subsidies/")
+    # another center's reviewer may not record it
+    assert (
+        client_for(world.other_reviewer)
+        .post("/subsidies/", {"action": "record", "report": report.pk})
+        .status_code
+        == 404
+    )
+    assert paid.pk
