@@ -5,7 +5,7 @@ from directory import services
 from directory.choices import OrganisationKind
 
 from .factories import OrganisationFactory, UserFactory
-from .world import Actors
+from .world import Actors, add_law_firm
 
 
 @pytest.fixture(autouse=True)
@@ -37,3 +37,9 @@ def actors(db, make_member, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     cache.clear()
     return Actors(make_member)
+
+
+@pytest.fixture
+def handling_world(actors, make_member):
+    """The center's world with a law firm of three lawyers (``tests.world.add_law_firm``)."""
+    return add_law_firm(actors, make_member)

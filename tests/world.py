@@ -101,3 +101,76 @@ def upload_material(actors, user, application_id: int, name: str = "材料.pdf",
         {"file": pdf_file(name, content)},
         format="multipart",
     )
+
+
+# --- after the grant: a firm of lawyers, and the task steps through the API ------------------------
+
+FIRM_NAME = "江西景德律师事务所"
+FIRM_PHONE = "0798-8221234"
+
+
+def add_law_firm(actors, make_member):
+    """A firm of three lawyers serving 珠山区, each with an account (``actors.lawyers``: (user, provider));
+    the first specialises in maintenance, the second in unpaid wages."""
+    from directory.choices import ProviderKind
+    from tests.factories import ProviderFactory, lawyer_licence
+
+    actors.firm = OrganisationFactory(
+        kind=OrganisationKind.LAW_FIRM, name=FIRM_NAME, region=region("zhushan"), phone=FIRM_PHONE
+    )
+    actors.lawyers = []
+    for n, specialties in enumerate((["maintenance"], ["wage_arrears"], [])):
+        user = make_member(Role.PROVIDER, actors.firm, username=f"lawyer_{n + 1:02d}")
+        provider = ProviderFactory(
+            name=f"律师{n + 1}",
+            kind=ProviderKind.LAWYER,
+            organisation=actors.firm,
+            licence_no=lawyer_licence(900 + n),
+            practice_start=datetime.date(2012, 3, 1),
+            specialties=specialties,
+            regions_served=[region("zhushan")],
+            user=user,
+        )
+        actors.lawyers.append((user, provider))
+    return actors
+
+
+def tasks(actors, user, scope, application_id, name=None):
+    """The open tasks of one case in ``user``'s inbox or queue, through the API."""
+    params = {"scope": scope, "application_id": application_id}
+    if name:
+        params["name"] = name
+    response = actors.api(user).get("/api/v1/tasks/", params)
+    assert response.status_code == 200, response.content
+    return response.json()["results"]
+
+
+def complete(actors, user, task_id, **fields):
+    return actors.api(user).post(f"/api/v1/tasks/{task_id}/complete/", fields, format="json")
+
+
+def approved_case(actors) -> int:
+    """An application filed online and granted: waiting for assignment."""
+    filed = actors.api(actors.applicant).post("/api/v1/applications/", application_payload(), format="json")
+    assert filed.status_code == 201, filed.content
+    application_id = filed.json()["id"]
+    (review,) = tasks(actors, actors.reviewer, "queue", application_id, "review")
+    assert complete(actors, actors.reviewer, review["id"], outcome="approve").status_code == 200
+    return application_id
+
+
+def assign(actors, application_id, provider, user=None, **extra):
+    (task,) = tasks(actors, user or actors.reviewer, "queue", application_id, "assign")
+    return complete(actors, user or actors.reviewer, task["id"], provider_id=provider.pk, **extra)
+
+
+def answer(actors, application_id, lawyer, accept=True, reason=""):
+    user, _provider = lawyer
+    (task,) = tasks(actors, user, "inbox", application_id, "accept")
+    return complete(actors, user, task["id"], accept=accept, reason=reason)
+
+
+def status_of(application_id) -> str:
+    from aid_cases.models import Application
+
+    return Application.objects.get(pk=application_id).status

@@ -13,13 +13,18 @@ from django.utils import timezone, translation
 
 from aid_cases.models import Application, ApplicationDocument
 from assignments.models import ClosingChecklistItem, ProgressNote, Rating
-from directory.choices import OrganisationKind, ProviderKind, Role
-from tests.factories import OrganisationFactory, ProviderFactory, lawyer_licence, region
-from tests.world import PDF_BYTES, application_payload
+from tests.world import (
+    FIRM_PHONE,
+    PDF_BYTES,
+    answer,
+    approved_case,
+    assign,
+    complete,
+    status_of,
+    tasks,
+)
 
 pytestmark = pytest.mark.django_db
-
-FIRM_PHONE = "0798-8221234"
 
 
 def zh(msgid: str) -> str:
@@ -28,69 +33,10 @@ def zh(msgid: str) -> str:
         return translation.gettext(msgid)
 
 
-# --- the world of tests/workflows/test_assignment_flow.py (copied, not imported) ------------------
-
-
 @pytest.fixture
-def world(actors, make_member):
-    """The center's world with a firm of three lawyers who serve 珠山区, each with an account."""
-    firm = OrganisationFactory(
-        kind=OrganisationKind.LAW_FIRM, name="江西景德律师事务所", region=region("zhushan"), phone=FIRM_PHONE
-    )
-    actors.firm = firm
-    actors.lawyers = []
-    for n, specialties in enumerate((["maintenance"], ["wage_arrears"], [])):
-        user = make_member(Role.PROVIDER, firm, username=f"lawyer_{n + 1:02d}")
-        provider = ProviderFactory(
-            name=f"律师{n + 1}",
-            kind=ProviderKind.LAWYER,
-            organisation=firm,
-            licence_no=lawyer_licence(900 + n),
-            practice_start=datetime.date(2012, 3, 1),
-            specialties=specialties,
-            regions_served=[region("zhushan")],
-            user=user,
-        )
-        actors.lawyers.append((user, provider))
+def world(handling_world):
     assert ClosingChecklistItem.objects.filter(code="judgment").exists()  # the default checklist (migration)
-    return actors
-
-
-def tasks(actors, user, scope, application_id, name=None):
-    params = {"scope": scope, "application_id": application_id}
-    if name:
-        params["name"] = name
-    response = actors.api(user).get("/api/v1/tasks/", params)
-    assert response.status_code == 200, response.content
-    return response.json()["results"]
-
-
-def complete(actors, user, task_id, **fields):
-    return actors.api(user).post(f"/api/v1/tasks/{task_id}/complete/", fields, format="json")
-
-
-def approved_case(actors) -> int:
-    filed = actors.api(actors.applicant).post("/api/v1/applications/", application_payload(), format="json")
-    assert filed.status_code == 201, filed.content
-    application_id = filed.json()["id"]
-    (review,) = tasks(actors, actors.reviewer, "queue", application_id, "review")
-    assert complete(actors, actors.reviewer, review["id"], outcome="approve").status_code == 200
-    return application_id
-
-
-def assign(actors, application_id, provider, user=None, **extra):
-    (task,) = tasks(actors, user or actors.reviewer, "queue", application_id, "assign")
-    return complete(actors, user or actors.reviewer, task["id"], provider_id=provider.pk, **extra)
-
-
-def answer(actors, application_id, lawyer, accept=True, reason=""):
-    user, _provider = lawyer
-    (task,) = tasks(actors, user, "inbox", application_id, "accept")
-    return complete(actors, user, task["id"], accept=accept, reason=reason)
-
-
-def status_of(application_id) -> str:
-    return Application.objects.get(pk=application_id).status
+    return handling_world
 
 
 # --- helpers of this file -----------------------------------------------------------------------

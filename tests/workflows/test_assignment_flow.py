@@ -1,82 +1,24 @@
 """After the decision: assign → accept or decline → close_report → review_closure, through the API
 (docs/api.md, Tasks), with replacement, termination and the rating."""
 
-import datetime
-
 import pytest
 from django.test import Client
 from pypdf import PdfReader
 
 from aid_cases.models import Application
 from assignments.models import Assignment, ClosingChecklistItem, Rating
-from directory.choices import OrganisationKind, ProviderKind, Role
+from directory.choices import OrganisationKind, ProviderKind
 from documents.models import IssuedDocument
 from tests.factories import OrganisationFactory, ProviderFactory, lawyer_licence, region
-from tests.world import application_payload
+from tests.world import answer, approved_case, assign, complete, status_of, tasks
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def world(actors, make_member):
-    """The center's world with a firm of three lawyers who serve 珠山区, each with an account."""
-    firm = OrganisationFactory(
-        kind=OrganisationKind.LAW_FIRM, name="江西景德律师事务所", region=region("zhushan")
-    )
-    actors.firm = firm
-    actors.lawyers = []
-    for n, specialties in enumerate((["maintenance"], ["wage_arrears"], [])):
-        user = make_member(Role.PROVIDER, firm, username=f"lawyer_{n + 1:02d}")
-        provider = ProviderFactory(
-            name=f"律师{n + 1}",
-            kind=ProviderKind.LAWYER,
-            organisation=firm,
-            licence_no=lawyer_licence(900 + n),
-            practice_start=datetime.date(2012, 3, 1),
-            specialties=specialties,
-            regions_served=[region("zhushan")],
-            user=user,
-        )
-        actors.lawyers.append((user, provider))
+def world(handling_world):
     assert ClosingChecklistItem.objects.filter(code="judgment").exists()  # the default checklist (migration)
-    return actors
-
-
-def tasks(actors, user, scope, application_id, name=None):
-    params = {"scope": scope, "application_id": application_id}
-    if name:
-        params["name"] = name
-    response = actors.api(user).get("/api/v1/tasks/", params)
-    assert response.status_code == 200, response.content
-    return response.json()["results"]
-
-
-def complete(actors, user, task_id, **fields):
-    return actors.api(user).post(f"/api/v1/tasks/{task_id}/complete/", fields, format="json")
-
-
-def approved_case(actors) -> int:
-    filed = actors.api(actors.applicant).post("/api/v1/applications/", application_payload(), format="json")
-    assert filed.status_code == 201, filed.content
-    application_id = filed.json()["id"]
-    (review,) = tasks(actors, actors.reviewer, "queue", application_id, "review")
-    assert complete(actors, actors.reviewer, review["id"], outcome="approve").status_code == 200
-    return application_id
-
-
-def assign(actors, application_id, provider, user=None, **extra):
-    (task,) = tasks(actors, user or actors.reviewer, "queue", application_id, "assign")
-    return complete(actors, user or actors.reviewer, task["id"], provider_id=provider.pk, **extra)
-
-
-def answer(actors, application_id, lawyer, accept=True, reason=""):
-    user, _provider = lawyer
-    (task,) = tasks(actors, user, "inbox", application_id, "accept")
-    return complete(actors, user, task["id"], accept=accept, reason=reason)
-
-
-def status_of(application_id) -> str:
-    return Application.objects.get(pk=application_id).status
+    return handling_world
 
 
 def test_approval_sends_the_case_to_assignment_due_in_three_days(world):
