@@ -10,6 +10,7 @@ import datetime
 from collections.abc import Sequence
 
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import ngettext
 
 from core.refdata import refdata
@@ -115,10 +116,16 @@ def period_text(days: int, counting_mode: str) -> str:
     return ngettext("%(days)s day", "%(days)s days", days) % {"days": days}
 
 
+def period_text_in_force(region: Region, period: str, day: datetime.date | None = None) -> str:
+    """One period of the rule in force on ``day`` (today by default) as letters and pages print it:
+    ``period`` names the rule's field (``assign_days``, ``closing_report_days``, ...)."""
+    rule = period_rule_in_force(region, day or timezone.localdate())
+    return period_text(getattr(rule, period), rule.counting_mode)
+
+
 def objection_period_text(region: Region, day: datetime.date) -> str:
     """How long the bureau has to decide an objection (Art 49), as the rule in force on ``day`` says."""
-    rule = period_rule_in_force(region, day)
-    return period_text(rule.objection_days, rule.counting_mode)
+    return period_text_in_force(region, "objection_days", day)
 
 
 __all__ = [
@@ -131,5 +138,6 @@ __all__ = [
     "objection_period_text",
     "period_rule_in_force",
     "period_text",
+    "period_text_in_force",
     "work_calendar",
 ]

@@ -6,10 +6,11 @@ import datetime
 
 from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 
-from directory.choices import Role
+from directory.choices import DECIDING_ROLES, Role
 from directory.models import Citizen, Organisation
 from directory.selectors import user_center_ids
 
+from .choices import Channel
 from .models import Application, Objection
 
 
@@ -101,6 +102,22 @@ def user_is_party(user, application: Application) -> bool:
     if not user.is_authenticated:
         return False
     return Application.objects.filter(_party_condition(user), pk=application.pk).exists()
+
+
+def user_decides_for(user, application: Application) -> bool:
+    """Whether ``user`` is a reviewer or director of the center handling ``application``."""
+    return application.center_id in user_center_ids(user, roles=DECIDING_ROLES)
+
+
+def user_is_applicant_side(user, application: Application) -> bool:
+    """The applicant's side of a case, who objects and rates (Arts 49, 55): the account that filed it
+    online, or the registered applicant or representative. A clerk who recorded a window or hotline
+    request is not the applicant."""
+    if not user.is_authenticated:
+        return False
+    if application.filed_by_id == user.pk and application.channel == Channel.ONLINE:
+        return True
+    return user_is_party(user, application)
 
 
 def user_recused(user, application: Application) -> bool:

@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce
 from directory.models import Organisation, Provider
 
 from .choices import PaymentStatus
-from .models import SubsidyPayment
+from .models import ClosingReport, SubsidyPayment
 
 # --- the subsidy ledger --------------------------------------------------------------------------
 # A payment belongs to the year it became owed (``owed_on``: the closure approval date). Who may
@@ -35,6 +35,25 @@ def payments_for_organisation(
 ) -> QuerySet[SubsidyPayment]:
     """The subsidies paid through one firm or office (the provider's organisation when assigned)."""
     return _ledger(SubsidyPayment.objects.filter(organisation=organisation), year)
+
+
+def payments_for_centers(center_ids: list[int]) -> QuerySet[SubsidyPayment]:
+    """The payments of the centers' cases, newest first, with the rows a ledger page reads."""
+    return SubsidyPayment.objects.filter(application__center_id__in=center_ids).select_related(
+        "application", "provider", "organisation"
+    )
+
+
+def closures_without_subsidy(center_ids: list[int]) -> QuerySet[ClosingReport]:
+    """Accepted closing reports of the centers' cases with no ledger line: closed while no subsidy
+    standard was in force for them (``services.payments.subsidy_record_for_closure`` records them)."""
+    return (
+        ClosingReport.objects.filter(
+            approved=True, application__center_id__in=center_ids, assignment__payment__isnull=True
+        )
+        .select_related("application", "assignment__provider")
+        .order_by("reviewed_at", "pk")
+    )
 
 
 def ledger_totals(queryset: QuerySet[SubsidyPayment]) -> dict:

@@ -100,6 +100,8 @@ ROLE_ORGANISATION_KINDS: dict[str, tuple[str, ...]] = {
 
 # The staff of an aid center: they record window and hotline requests and see the center's cases.
 CENTER_STAFF_ROLES: tuple[str, ...] = (Role.CLERK, Role.REVIEWER, Role.DIRECTOR)
+# Those of a center's staff who decide on its cases: grant, terminate, assign, review closures, pay.
+DECIDING_ROLES: tuple[str, ...] = (Role.REVIEWER, Role.DIRECTOR)
 
 # Role groups that exist without a membership.
 APPLICANT_GROUP = "applicant"

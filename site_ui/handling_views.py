@@ -35,7 +35,7 @@ from assignments.choices import AssignmentStatus
 from assignments.models import Assignment, ProgressNote, Rating
 from assignments.services import handling
 from core.errors import Conflict, Forbidden
-from directory.choices import Role
+from directory.choices import DECIDING_ROLES, Role
 from directory.people import person_name
 from directory.selectors import user_center_ids
 from workflows import registry, tasks
@@ -160,7 +160,6 @@ def _add_errors(form: forms.Form, exc: ValidationError) -> None:
 
 # --- the case page's blocks --------------------------------------------------------------------
 
-DECIDING_ROLES = (Role.REVIEWER, Role.DIRECTOR)
 # From the first offer on, a case has an assignment to show (or is being assigned).
 ASSIGNMENT_STATUSES = (
     Status.ASSIGNING,
@@ -196,12 +195,14 @@ class CasePage:
         user, application = self.request.user, self.application
         centers = user_center_ids(user)
         self.center_staff = application.center_id in centers
-        self.deciding = self.center_staff and application.center_id in user_center_ids(user, DECIDING_ROLES)
+        self.deciding = self.center_staff and selectors.user_decides_for(user, application)
         started = application.status in ASSIGNMENT_STATUSES
         self.assignment = handling.live_assignment(application) if started else None
         accepted = self.assignment is not None and self.assignment.status == AssignmentStatus.ACCEPTED
         self.handling_provider = accepted and self.assignment.provider.user_id == user.pk
-        self.applicant_side = not self.handling_provider and handling.may_rate(user, application)
+        self.applicant_side = not self.handling_provider and selectors.user_is_applicant_side(
+            user, application
+        )
         if (self.handling_provider and application.status in CLOSING_FILE_OPEN) or (
             self.center_staff and accepted
         ):

@@ -35,18 +35,23 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from assignments.choices import PaymentStatus, SubsidyAdjustmentKind
-from assignments.models import ClosingReport, SubsidyPayment
-from assignments.selectors import ledger_totals, payments_for_organisation, payments_for_provider
-from assignments.services.payments import payment_approve, payment_mark_paid, subsidy_record
+from assignments.models import SubsidyPayment
+from assignments.selectors import (
+    closures_without_subsidy,
+    ledger_totals,
+    payments_for_centers,
+    payments_for_organisation,
+    payments_for_provider,
+)
+from assignments.services.payments import payment_approve, payment_mark_paid, subsidy_record_for_closure
 from core.errors import Conflict
-from directory.choices import Role
+from directory.choices import DECIDING_ROLES, Role
 from directory.models import Provider
 from directory.selectors import user_center_ids, user_memberships
 
 from .roles import request_roles
 from .statistics_views import money
 
-DECIDING_ROLES = (Role.REVIEWER, Role.DIRECTOR)
 YEAR_MIN, YEAR_MAX = 2000, 2100
 PAGE_SIZE = 50
 DATE_FORMAT = "%Y-%m-%d"
@@ -240,33 +245,13 @@ class CenterFilter:
         return reverse("center_subsidies") + (f"?{query}" if query else "") + anchor
 
 
-def _center_payments(center_ids: list[int]) -> QuerySet[SubsidyPayment]:
-    """The payments of the centers' cases, newest first, with the rows the page reads."""
-    return SubsidyPayment.objects.filter(application__center_id__in=center_ids).select_related(
-        "application", "provider", "organisation"
-    )
-
-
-def _unrecorded_closures(center_ids: list[int]) -> QuerySet[ClosingReport]:
-    """Accepted closing reports of the centers' cases with no ledger line: closed while no subsidy
-    standard was in force for them. Recorded from here once the standard is added."""
-    return (
-        ClosingReport.objects.filter(
-            approved=True, application__center_id__in=center_ids, assignment__payment__isnull=True
-        )
-        .select_related("application", "assignment__provider")
-        .order_by("reviewed_at", "pk")
-    )
-
-
 def _record_subsidy(request, center_ids: list[int], back: str) -> HttpResponse:
     pk = str(request.POST.get("report", ""))
-    report = _unrecorded_closures(center_ids).filter(pk=int(pk)).first() if pk.isdigit() else None
+    report = closures_without_subsidy(center_ids).filter(pk=int(pk)).first() if pk.isdigit() else None
     if report is None:
         raise Http404
-    day = timezone.localtime(report.reviewed_at).date() if report.reviewed_at else timezone.localdate()
     try:
-        subsidy_record(acting_user=request.user, assignment=report.assignment, day=day, report=report)
+        subsidy_record_for_closure(acting_user=request.user, report=report)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     except Conflict as exc:
@@ -286,7 +271,7 @@ def _center_action(request, center_ids: list[int], filters: CenterFilter) -> Htt
     if request.POST.get("action") == "record":
         return _record_subsidy(request, center_ids, filters.url("#unrecorded"))
     pk = str(request.POST.get("payment", ""))
-    payment = _center_payments(center_ids).filter(pk=int(pk)).first() if pk.isdigit() else None
+    payment = payments_for_centers(center_ids).filter(pk=int(pk)).first() if pk.isdigit() else None
     if payment is None:
         raise Http404
     tracking_no = payment.application.tracking_no
@@ -338,7 +323,7 @@ def center_subsidies(request):
         error_form = outcome
     else:
         filters = CenterFilter.read(request.GET)
-    scope = _center_payments(center_ids)
+    scope = payments_for_centers(center_ids)
     payments = scope
     if filters.status:
         payments = payments.filter(status=filters.status)
@@ -365,7 +350,7 @@ def center_subsidies(request):
             "years": _year_choices(scope, timezone.localdate().year, filters.year),
             "totals": _totals(payments),
             "error_form": error_form,
-            "unrecorded": list(_unrecorded_closures(center_ids)),
+            "unrecorded": list(closures_without_subsidy(center_ids)),
         },
     )
     if error_form is not None:

@@ -115,8 +115,7 @@ class NotificationForm(forms.Form):
 
 def _assign_period(agency: Organisation) -> str:
     """The notified defence's assignment period in the notifying unit's region, from the rule row."""
-    rule = rules.period_rule_in_force(agency.region, timezone.localdate())
-    return rules.period_text(rule.notified_assign_days, rule.counting_mode)
+    return rules.period_text_in_force(agency.region, "notified_assign_days")
 
 
 def _agency_or_403(request) -> Organisation:

@@ -14,7 +14,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from directory import selectors
-from directory.choices import APPLICANT_GROUP, CENTER_STAFF_ROLES, Role
+from directory.choices import APPLICANT_GROUP, CENTER_STAFF_ROLES, DECIDING_ROLES, Role
 
 ADMINISTRATOR = "administrator"
 
@@ -25,7 +25,7 @@ TASK_ROLES = frozenset({APPLICANT_GROUP, *CENTER_STAFF_ROLES, Role.BUREAU_OFFICE
 # Providers handle cases: their own list of them.
 CASE_HANDLING_ROLES = frozenset({Role.PROVIDER})
 # A center's reviewers and directors watch its legal periods: the overdue tasks.
-OVERSEEING_ROLES = frozenset({Role.REVIEWER, Role.DIRECTOR})
+OVERSEEING_ROLES = frozenset(DECIDING_ROLES)
 # A center's staff record window and hotline requests (a citizen applies online), and search the
 # center's cases.
 RECORDING_ROLES = frozenset(CENTER_STAFF_ROLES)

@@ -386,8 +386,7 @@ def assignment_letter_issue(
 
 def _assign_period(application: Application) -> str:
     """The assignment period of the rule in force today (the decision's day), e.g. "3个工作日"."""
-    rule = rules.period_rule_in_force(application.region, timezone.localdate())
-    return rules.period_text(rule.assign_days, rule.counting_mode)
+    return rules.period_text_in_force(application.region, "assign_days")
 
 
 def _person(*, granted: bool) -> str:

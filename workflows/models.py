@@ -8,11 +8,14 @@ across flows (``case_filter``) without knowing the flows, and every proxy expose
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Process
+from viewflow.workflow.status import PROCESS
 
 from aid_cases.models import Application, Objection
 from aid_cases.selectors import applications_recused_for
@@ -37,6 +40,15 @@ def case_filter(application_id: int, prefix: str = "process__") -> Q:
     """Tasks (by default) or processes (``prefix=""``) of one application's case, whatever their flow."""
     content_type = ContentType.objects.get_for_model(Application)
     return Q(**{f"{prefix}seed_content_type": content_type, f"{prefix}seed_object_id": application_id})
+
+
+def running_processes(flow_class: Any, application_id: int) -> list[Process]:
+    """The case's processes of ``flow_class`` still running, oldest first."""
+    return list(
+        Process.objects.filter(
+            case_filter(application_id, prefix=""), flow_class=flow_class, status=PROCESS.NEW
+        ).order_by("pk")
+    )
 
 
 def recused_filter(user: AbstractBaseUser, prefix: str = "process__") -> Q:

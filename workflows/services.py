@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.files.uploadedfile import UploadedFile
 from viewflow.workflow.models import Process
-from viewflow.workflow.status import PROCESS
 
 from aid_cases import services
 from aid_cases.models import Application, Objection, Termination
@@ -18,8 +17,8 @@ from core.transactions import all_or_nothing
 
 from . import letters
 from .flows import AidApplicationFlow, AssignmentFlow, ObjectionFlow
-from .flows.assignment import assignment_cancel, running_processes
-from .models import case_filter
+from .flows.assignment import assignment_cancel
+from .models import running_processes
 
 
 def application_file(
@@ -58,16 +57,10 @@ def _lock_case_processes(application: Application) -> None:
     one retries NOWAIT inside its own atomic block, which cannot recover once nested in ours (the
     transaction is aborted). A task completing meanwhile holds the row until it commits; this waits,
     and the services then re-read the state it left (409 where it forbids the step)."""
-    ids = [p.pk for p in running_processes(application.pk)] + [p.pk for p in _running_reviews(application.pk)]
+    ids = [
+        p.pk for flow in (AssignmentFlow, AidApplicationFlow) for p in running_processes(flow, application.pk)
+    ]
     list(Process.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
-
-
-def _running_reviews(application_id: int) -> list[Process]:
-    return list(
-        Process.objects.filter(
-            case_filter(application_id, prefix=""), flow_class=AidApplicationFlow, status=PROCESS.NEW
-        ).order_by("pk")
-    )
 
 
 def application_terminate(
@@ -83,7 +76,7 @@ def application_terminate(
         )
         handling.assignment_end_for_termination(acting_user=acting_user, application=application)
         assignment_cancel(application.pk)
-        for process in _running_reviews(application.pk):
+        for process in running_processes(AidApplicationFlow, application.pk):
             AidApplicationFlow.instance.cancel(process)
         letters.termination_issue(
             acting_user=acting_user, application=application, termination=termination, base_url=base_url

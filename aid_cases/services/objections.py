@@ -24,9 +24,9 @@ from directory.models import Organisation
 from directory.selectors import bureau_for_region, user_center_ids
 
 from .. import rules
-from ..choices import Channel, DecisionKind, ObjectionOutcome, ObjectionTarget, Status
+from ..choices import DecisionKind, ObjectionOutcome, ObjectionTarget, Status
 from ..models import Application, Decision, Objection, Termination
-from ..selectors import application_get, user_is_party
+from ..selectors import application_get, user_is_applicant_side
 from .recusal import require_not_recused
 from .status import application_set_status, require_reason
 
@@ -161,11 +161,8 @@ def application_for_objection(*, user: AbstractBaseUser, pk: int) -> Application
 
 
 def may_object(user: AbstractBaseUser, application: Application) -> bool:
-    """The applicant's side: the account that filed it online, or the registered applicant or
-    representative. A clerk who recorded a window or hotline request is not the applicant."""
-    if application.filed_by_id == user.pk and application.channel == Channel.ONLINE:
-        return True
-    return user_is_party(user, application)
+    """The applicant's side objects (``selectors.user_is_applicant_side``)."""
+    return user_is_applicant_side(user, application)
 
 
 def _conflict_for(state: ObjectionState, objection: Objection | None = None) -> Conflict:

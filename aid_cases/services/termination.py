@@ -14,12 +14,12 @@ from django.utils.translation import gettext as _
 from core.errors import Forbidden
 from core.transactions import service_transaction
 from directory.audit import AuditAction
-from directory.choices import Role
-from directory.selectors import bureau_for_region, user_center_ids
+from directory.selectors import bureau_for_region
 from directory.services import audit_record
 
 from ..choices import Status, TerminationGround
 from ..models import Application, Termination
+from ..selectors import user_decides_for
 from .recusal import require_not_recused
 from .status import application_set_status, require_reason, require_status
 
@@ -30,12 +30,11 @@ TERMINABLE = (Status.APPROVED, Status.ASSIGNING, Status.ASSIGNED, Status.IN_PROG
 # Art 64: obtaining aid by deception or false evidence is for the judicial bureau to punish; the
 # center refers it, and the engine records the referral (it never levies the fine).
 FRAUD_GROUNDS = (TerminationGround.DECEPTION, TerminationGround.FALSE_EVIDENCE)
-TERMINATING_ROLES = (Role.REVIEWER, Role.DIRECTOR)
 
 
 def may_terminate(user: AbstractBaseUser, application: Application) -> bool:
     """The handling center's reviewers and directors decide a termination."""
-    return application.center_id in user_center_ids(user, roles=TERMINATING_ROLES)
+    return user_decides_for(user, application)
 
 
 def termination_possible(*, user: AbstractBaseUser, application: Application) -> bool:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from core.errors import Conflict, Forbidden
 from core.transactions import service_transaction
 from directory.audit import AuditAction
-from directory.choices import OrganisationKind, ProviderKind, Role
+from directory.choices import DECIDING_ROLES, OrganisationKind, ProviderKind
 from directory.models import Organisation, Provider
 from directory.selectors import user_center_ids
 from directory.services import audit_record
@@ -26,7 +26,7 @@ from directory.services import audit_record
 from ..models import DutyLawyerRecord
 
 # Who records duty-lawyer days: the center's reviewers and directors.
-RECORDING_ROLES = (Role.REVIEWER, Role.DIRECTOR)
+RECORDING_ROLES = DECIDING_ROLES
 # Where duty lawyers sit (值班律师工作站).
 POST_KINDS = (OrganisationKind.COURT, OrganisationKind.PROCURATORATE, OrganisationKind.DETENTION)
 NOTE_MAX_LENGTH = 200

@@ -23,16 +23,15 @@ from django.utils.translation import gettext as _
 from aid_cases import rules
 from aid_cases.choices import Status
 from aid_cases.models import Application, ApplicationDocument
-from aid_cases.selectors import user_is_party
+from aid_cases.selectors import user_decides_for, user_is_applicant_side
 from aid_cases.services.recusal import require_not_recused
 from aid_cases.services.status import application_set_status, optional_text, require_reason, require_status
 from aid_cases.uploads import checked_upload
 from core.errors import Conflict, Forbidden
 from core.transactions import service_transaction
 from directory.audit import AuditAction
-from directory.choices import AidForm, MatterCategory, Role
+from directory.choices import AidForm, MatterCategory
 from directory.models import Provider
-from directory.selectors import user_center_ids
 from directory.services import audit_record
 
 from .. import closing
@@ -41,7 +40,6 @@ from ..models import Assignment, ClosingReport, ProgressNote, Rating
 from ..recommend import ineligibility, needs_override
 from .payments import subsidy_record
 
-DECIDING_ROLES = (Role.REVIEWER, Role.DIRECTOR)
 # The statuses in which a case is being assigned or handled: aid may still be terminated, a provider replaced.
 ACTIVE_STATUSES = (Status.APPROVED, Status.ASSIGNING, Status.ASSIGNED, Status.IN_PROGRESS)
 MAX_HOURS = Decimal("10000")
@@ -53,7 +51,7 @@ def _locked(application: Application) -> Application:
 
 
 def _require_center_staff(user: AbstractBaseUser, application: Application, message: str) -> None:
-    if application.center_id not in user_center_ids(user, roles=DECIDING_ROLES):
+    if not user_decides_for(user, application):
         raise Forbidden(message)
 
 
@@ -357,14 +355,13 @@ def closing_report_file(
 
 def closing_report_period(application: Application) -> str:
     """The period for filing the closing report as pages print it, from the rule row ("30日")."""
-    rule = rules.period_rule_in_force(application.region, timezone.localdate())
-    return rules.period_text(rule.closing_report_days, rule.counting_mode)
+    return rules.period_text_in_force(application.region, "closing_report_days")
 
 
-def closing_report_late(report: ClosingReport, rule_days: int | None = None) -> bool:
-    """Filed later than the rule's days after the case ended (flagged; never refused)."""
-    days = rule_days if rule_days is not None else 30
-    return (report.filed_on - report.ended_on).days > days
+def closing_report_late(report: ClosingReport, rule_days: int) -> bool:
+    """Filed later than the rule's days (``PeriodRule.closing_report_days``) after the case ended:
+    flagged, never refused."""
+    return (report.filed_on - report.ended_on).days > rule_days
 
 
 @service_transaction()
@@ -473,22 +470,13 @@ def assignment_end_for_termination(*, acting_user: AbstractBaseUser | None, appl
         )
 
 
-def may_rate(user: AbstractBaseUser, application: Application) -> bool:
-    """The applicant's side: the account that filed it online, or the registered applicant or representative."""
-    if not user.is_authenticated:
-        return False
-    if application.filed_by_id == user.pk and application.channel == "online":
-        return True
-    return user_is_party(user, application)
-
-
 @service_transaction()
 def rating_give(
     *, acting_user: AbstractBaseUser, application: Application, score: object, comment: str = ""
 ) -> Rating:
     """The applicant rates the aid once, after closure (1 to 5; 4 and 5 count as satisfied)."""
     _locked(application)
-    if not may_rate(acting_user, application):
+    if not user_is_applicant_side(acting_user, application):
         raise Forbidden(_("Only the applicant rates the service."))
     try:
         value = int(str(score))

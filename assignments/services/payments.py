@@ -115,6 +115,15 @@ def _copy_state(target: SubsidyPayment, source: SubsidyPayment) -> None:
     target.paid_on, target.payment_reference = source.paid_on, source.payment_reference
 
 
+def subsidy_record_for_closure(
+    *, acting_user: AbstractBaseUser | None, report: ClosingReport
+) -> SubsidyPayment:
+    """The subsidy of a case closed while no standard applied, recorded once one is added: at the
+    standard in force on the closure day (the day the report was accepted), as at the closure."""
+    day = timezone.localtime(report.reviewed_at).date() if report.reviewed_at else timezone.localdate()
+    return subsidy_record(acting_user=acting_user, assignment=report.assignment, day=day, report=report)
+
+
 @service_transaction()
 def payment_approve(*, acting_user: AbstractBaseUser | None, payment: SubsidyPayment) -> SubsidyPayment:
     """Approve an owed subsidy for payment, today. 409 unless it is owed."""

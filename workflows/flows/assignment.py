@@ -18,7 +18,6 @@ from viewflow import this
 from viewflow.workflow import flow, lock
 from viewflow.workflow.lock import after_lock_released
 from viewflow.workflow.models import Process, Task
-from viewflow.workflow.status import PROCESS
 
 from aid_cases import rules
 from aid_cases.choices import Status
@@ -33,7 +32,7 @@ from directory.models import Organisation
 
 from .. import letters, views
 from ..forms import TaskForm, YesNoField, reasons_field
-from ..models import AssignmentProcess, case_filter
+from ..models import AssignmentProcess, running_processes
 from ..registry import TaskSpec, register
 from ..visibility import CaseVisibilityMixin
 
@@ -106,15 +105,6 @@ class AssignmentFlow(CaseVisibilityMixin, flow.Flow):
         return activation.process
 
 
-def running_processes(application_id: int) -> list[Process]:
-    """The case's assignment processes still running (at most one, by the services' statuses)."""
-    return list(
-        AssignmentProcess.objects.filter(
-            case_filter(application_id, prefix=""), flow_class=AssignmentFlow, status=PROCESS.NEW
-        ).order_by("pk")
-    )
-
-
 # The statuses from which a case goes (back) to assignment: granted, or resumed after a revoked termination.
 STARTABLE = (Status.APPROVED, Status.IN_PROGRESS)
 
@@ -127,7 +117,7 @@ def assignment_start(application_id: int) -> None:
     so the state is re-read here and a case that is not ready is left alone.
     """
     application = Application.objects.filter(pk=application_id, status__in=STARTABLE).first()
-    if application is None or running_processes(application_id):
+    if application is None or running_processes(AssignmentFlow, application_id):
         return
     if application.status == Status.IN_PROGRESS:
         AssignmentFlow.resume.run(application=application)
@@ -142,7 +132,7 @@ def assignment_start_later(application: Application) -> None:
 def assignment_cancel(application_id: int) -> None:
     """Cancel the case's running assignment process (its open tasks with it): aid ended or the
     provider was replaced. Under the process's own lock."""
-    for process in running_processes(application_id):
+    for process in running_processes(AssignmentFlow, application_id):
         AssignmentFlow.instance.cancel(process)
 
 
