@@ -8,6 +8,7 @@ class Channel(models.TextChoices):
     WINDOW = "window", _("Service window")
     HOTLINE = "hotline", _("12348 hotline")
     NOTIFICATION = "notification", _("Agency notification")
+    PUBLIC_INTEREST = "public_interest", _("Procuratorate public-interest litigation")
 
 
 class Status(models.TextChoices):

@@ -564,3 +564,34 @@ class DefenceNotification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency} {self.agency_case_no}"
+
+
+class PublicInterestFiling(models.Model):
+    """The procuratorate's environmental public-interest litigation (环境公益诉讼), filed with the aid
+    center so that the forensic appraisal it needs is not paid up front (docs/domain.md, fee waivers):
+    the fee is deferred until judgment and then borne by the losing party. The procuratorate litigates
+    itself: the case has no means test and no assignment; what the center handles is its fee waivers."""
+
+    application = models.OneToOneField(
+        Application, on_delete=models.PROTECT, related_name="public_interest_filing"
+    )
+    agency = models.ForeignKey(
+        Organisation,
+        verbose_name=_("procuratorate"),
+        on_delete=models.PROTECT,
+        related_name="public_interest_filings",
+    )
+    agency_case_no = models.CharField(_("procuratorate's case number"), max_length=64)
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    filed_at = models.DateTimeField(_("filed at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-filed_at", "-pk"]
+        verbose_name = _("public-interest litigation filing")
+        verbose_name_plural = _("public-interest litigation filings")
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "agency_case_no"], name="public_interest_unique_case"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency} {self.agency_case_no}"

@@ -36,8 +36,10 @@ def applications_visible_to(user) -> QuerySet[Application]:
         condition |= Q(center__region__parent_id__in=overseen)
     agencies = user_center_ids(user, roles=(Role.AGENCY_OFFICER,))
     if agencies:
-        # an agency sees the notified defences it sent, and nothing else
+        # an agency sees the notified defences it sent, and nothing else of others' cases
         condition |= Q(notification__agency_id__in=agencies)
+        # a procuratorate sees the public-interest cases it filed (their fee deferrals)
+        condition |= Q(public_interest_filing__agency_id__in=agencies)
     bureaus = _bureau_ids(user)
     if bureaus:
         # a bureau sees the applications whose objections it decides (Art 49)

@@ -27,6 +27,7 @@ from workflows.services import application_terminate as workflow_terminate
 
 from . import serializers as s
 from .errors import django_validation_error_dict
+from .fee_waivers import fee_waivers_out
 
 
 class ApplicantIn(serializers.Serializer):
@@ -224,7 +225,7 @@ def application_detail(application: Application, *, user) -> dict:
         "means_test": means_out(application),
         "decision": decision_out(application),
         "assignment": assignment_out(application),
-        "fee_waivers": [],
+        "fee_waivers": fee_waivers_out(application),
         "documents": documents,
         "timeline": application_timeline(application),
         "due": application.review_due,

@@ -1,4 +1,5 @@
-"""``GET /api/v1/documents/{code}/``: an issued PDF, to those who may see its case; else 404."""
+"""``GET /api/v1/documents/{code}/``: an issued PDF, to those who may see its case (and a handoff letter to
+the institution it is addressed to); else 404."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from aid_cases import selectors as application_selectors
 from aid_cases.models import Application
 from documents.selectors import document_by_code
 from documents.services import document_pdf
+from waivers import selectors as waiver_selectors
+from waivers.models import FeeWaiver
 
 
 class DocumentDownload(APIView):
@@ -28,7 +31,11 @@ class DocumentDownload(APIView):
         if document is None or document.subject_type != Application._meta.label_lower:
             raise Http404
         visible = application_selectors.applications_visible_to(request.user).filter(pk=document.subject_id)
-        if not visible.exists():
+        # an institution reads the handoff letters addressed to it, and nothing else of the case
+        addressed = FeeWaiver.objects.filter(
+            letter=document, institution_id__in=waiver_selectors.user_institution_ids(request.user)
+        )
+        if not visible.exists() and not addressed.exists():
             raise Http404
         # document_pdf renders a letter whose render has not happened yet, here and now.
         return FileResponse(

@@ -124,7 +124,10 @@ class ProviderQuerySerializer(DirectoryQuerySerializer):
     specialty = serializers.ChoiceField(choices=MatterType.choices, required=False, allow_blank=True)
 
 
-INSTITUTION_QUERY_KINDS = [(k, v) for k, v in OrganisationKind.choices if k in ("notary", "forensic")]
+# the institutions a fee waiver can be addressed to: notary offices, forensic institutions, courts (Art 53)
+INSTITUTION_QUERY_KINDS = [
+    (k, v) for k, v in OrganisationKind.choices if k in ("notary", "forensic", "court")
+]
 
 
 class InstitutionQuerySerializer(DirectoryQuerySerializer):
@@ -242,9 +245,14 @@ class AssignmentOut(serializers.Serializer):
 
 
 class FeeWaiverRefOut(serializers.Serializer):
+    """A fee line of the case; ``GET /api/v1/fee-waivers/{id}/`` has the whole of it."""
+
     id = serializers.IntegerField()
     kind = serializers.CharField()
     status = serializers.CharField()
+    institution = serializers.CharField()
+    standard_fee = serializers.CharField()
+    waived_amount = serializers.CharField(allow_null=True)
 
 
 class DocumentRefOut(serializers.Serializer):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import accounts, applications, documents, handling, notifications, tasks, views
+from . import accounts, applications, documents, fee_waivers, handling, notifications, tasks, views
 
 app_name = "api"
 
@@ -46,6 +46,17 @@ urlpatterns = [
         name="application-closing-file",
     ),
     path("applications/<int:pk>/rating/", handling.ApplicationRating.as_view(), name="application-rating"),
+    path(
+        "applications/<int:pk>/fee-waivers/",
+        fee_waivers.ApplicationFeeWaivers.as_view(),
+        name="application-fee-waivers",
+    ),
+    path("fee-waivers/", fee_waivers.FeeWaiverList.as_view(), name="fee-waivers"),
+    path("fee-waivers/<int:pk>/", fee_waivers.FeeWaiverDetail.as_view(), name="fee-waiver"),
+    path(
+        "fee-waivers/<int:pk>/judgment/", fee_waivers.FeeWaiverJudgment.as_view(), name="fee-waiver-judgment"
+    ),
+    path("public-interest-cases/", fee_waivers.PublicInterestCreate.as_view(), name="public-interest-cases"),
     path("notifications/", notifications.NotificationListCreate.as_view(), name="notifications"),
     path("track/", applications.Track.as_view(), name="track"),
     path("documents/<str:code>/", documents.DocumentDownload.as_view(), name="document"),

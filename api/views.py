@@ -10,7 +10,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from directory import selectors
-from directory.choices import INSTITUTION_KINDS, OrganisationKind
+from directory.choices import OrganisationKind
+from waivers.choices import WAIVER_INSTITUTION_KINDS
 
 from . import serializers as s
 
@@ -123,7 +124,7 @@ class _OrganisationListView(PublicListView):
 class InstitutionListView(_OrganisationListView):
     serializer_class = s.InstitutionSerializer
     query_serializer_class = s.InstitutionQuerySerializer
-    kinds = INSTITUTION_KINDS
+    kinds = WAIVER_INSTITUTION_KINDS
 
     @extend_schema(tags=["directory"], parameters=[s.InstitutionQuerySerializer])
     def get(self, request, *args, **kwargs):

@@ -96,6 +96,29 @@ class AuditAction(models.TextChoices):
         pgettext_lazy("audit action", "Referred to the judicial bureau (Art 64)"),
     )
 
+    # --- fee waivers (docs/domain.md, fee waivers) ---------------------------------------------
+    WAIVER_REQUEST = "waiver_request", pgettext_lazy("audit action", "Fee waiver requested")
+    WAIVER_APPROVE = (
+        "waiver_approve",
+        pgettext_lazy("audit action", "Fee waiver approved: handoff letter sent"),
+    )
+    WAIVER_REFUSE = "waiver_refuse", pgettext_lazy("audit action", "Fee waiver refused")
+    WAIVER_CONFIRM = "waiver_confirm", pgettext_lazy("audit action", "Fee recorded by the institution")
+    WAIVER_DEFER = "waiver_defer", pgettext_lazy("audit action", "Fee deferred by the institution")
+    WAIVER_SETTLE = "waiver_settle", pgettext_lazy("audit action", "Deferred fee settled by the judgment")
+    NOTARISATION_LOG = (
+        "notarisation_log",
+        pgettext_lazy("audit action", "Public-interest notarisation logged"),
+    )
+    NOTARISATION_VERIFY = (
+        "notarisation_verify",
+        pgettext_lazy("audit action", "Public-interest notarisation verified"),
+    )
+    NOTARISATION_REJECT = (
+        "notarisation_reject",
+        pgettext_lazy("audit action", "Public-interest notarisation rejected"),
+    )
+
     # --- documents ----------------------------------------------------------------------------
     DOCUMENT_ISSUE = "document_issue", pgettext_lazy("audit action", "Document issued")
     DOCUMENT_REVOKE = "document_revoke", pgettext_lazy("audit action", "Document revoked")

@@ -114,6 +114,7 @@ class Organisation(models.Model):
             ("view_organisation_internal", _("Can see the organisation's members and internal record")),
             ("review_applications", _("Can review the aid center's applications")),
             ("decide_objections", _("Can decide objections against the region's aid decisions")),
+            ("answer_fee_waivers", _("Can answer the fee waivers addressed to the institution")),
         ]
 
     def __str__(self) -> str:

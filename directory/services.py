@@ -25,6 +25,9 @@ ROLE_OBJECT_PERMISSIONS: dict[str, tuple[str, ...]] = {
     Role.REVIEWER: ("directory.review_applications",),
     Role.DIRECTOR: ("directory.review_applications",),
     Role.BUREAU_OFFICER: ("directory.decide_objections",),
+    # a notary office's or forensic institution's staff, and a court's officers (litigation fees, Art 53)
+    Role.INSTITUTION_STAFF: ("directory.answer_fee_waivers",),
+    Role.AGENCY_OFFICER: ("directory.answer_fee_waivers",),
 }
 
 

@@ -5,7 +5,7 @@ from directory import services
 from directory.choices import OrganisationKind
 
 from .factories import OrganisationFactory, UserFactory
-from .world import Actors, add_law_firm
+from .world import Actors, add_institutions, add_law_firm
 
 
 @pytest.fixture(autouse=True)
@@ -43,3 +43,10 @@ def actors(db, make_member, settings, tmp_path):
 def handling_world(actors, make_member):
     """The center's world with a law firm of three lawyers (``tests.world.add_law_firm``)."""
     return add_law_firm(actors, make_member)
+
+
+@pytest.fixture
+def waiver_world(handling_world, make_member):
+    """The handling world with notary offices, a forensic institution, a court and a procuratorate
+    (``tests.world.add_institutions``)."""
+    return add_institutions(handling_world, make_member)

@@ -174,3 +174,33 @@ def status_of(application_id) -> str:
     from aid_cases.models import Application
 
     return Application.objects.get(pk=application_id).status
+
+
+# --- institutions that waive fees (docs/domain.md, fee waivers) -----------------------------------
+
+
+def add_institutions(actors, make_member):
+    """The city's notary office, Leping's, a forensic institution, the intermediate court and the
+    procuratorate, each with one member (``*_staff``); a city aid center for public-interest cases."""
+    jdz = region("jdz")
+    actors.notary_city = OrganisationFactory(kind=OrganisationKind.NOTARY, name="景德镇市公证处", region=jdz)
+    actors.notary_leping = OrganisationFactory(
+        kind=OrganisationKind.NOTARY, name="乐平市公证处", region=region("leping")
+    )
+    actors.forensic_city = OrganisationFactory(
+        kind=OrganisationKind.FORENSIC, name="景德镇市华昌司法鉴定中心", region=jdz
+    )
+    actors.court = OrganisationFactory(kind=OrganisationKind.COURT, name="景德镇市中级人民法院", region=jdz)
+    actors.procuratorate = OrganisationFactory(
+        kind=OrganisationKind.PROCURATORATE, name="景德镇市人民检察院", region=jdz
+    )
+    actors.city_center = OrganisationFactory(kind=OrganisationKind.AID_CENTER, name="景德镇市法律援助中心", region=jdz)
+    actors.notary_city_staff = make_member(Role.INSTITUTION_STAFF, actors.notary_city, username="notary_city")
+    actors.notary_leping_staff = make_member(Role.INSTITUTION_STAFF, actors.notary_leping, username="notary_leping")
+    actors.forensic_city_staff = make_member(Role.INSTITUTION_STAFF, actors.forensic_city, username="forensic_city")
+    actors.court_staff = make_member(Role.AGENCY_OFFICER, actors.court, username="court_city")
+    actors.procuratorate_staff = make_member(
+        Role.AGENCY_OFFICER, actors.procuratorate, username="procuratorate_city"
+    )
+    actors.city_reviewer = make_member(Role.REVIEWER, actors.city_center, username="reviewer_city")
+    return actors

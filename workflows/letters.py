@@ -23,6 +23,7 @@ from directory.selectors import bureau_for_region
 from documents.models import DocumentKind, IssuedDocument
 from documents.pdf import chinese_date
 from documents.services import document_issue
+from waivers.choices import Treatment, WaiverKind
 
 LETTER_LANGUAGE = "zh-hans"
 
@@ -420,3 +421,74 @@ def _bureau_name(application: Application) -> str:
         return bureau_for_region(application.region).name
     except ValidationError:  # a letter still goes out when the directory lacks the bureau
         return _("the judicial bureau")
+
+
+def yuan(amount: Any) -> str:
+    """An amount in a letter: "2,500.00元"."""
+    return _("%(amount)s yuan") % {"amount": f"{amount:,.2f}"}
+
+
+def waiver_letter_issue(*, acting_user: AbstractBaseUser, waiver: Any, base_url: str) -> IssuedDocument:
+    """法律援助公证/鉴定费用减免函 (and a court's litigation-fee letter, Art 53): the center asks the
+    institution addressed to waive, reduce or defer the recipient's fee, as it approved."""
+    application = waiver.application
+    with translation.override(LETTER_LANGUAGE):
+        fee = str(WaiverKind(waiver.kind).label)
+        if waiver.treatment == Treatment.WAIVE:
+            treatment = _("waived in full (免收)")
+        elif waiver.treatment == Treatment.REDUCE:
+            treatment = _("reduced to %(fee)s (减收)") % {"fee": yuan(waiver.approved_fee)}
+        elif application.channel == "public_interest":
+            treatment = _("deferred until the judgment, then borne by the losing party (缓收)")
+        else:
+            treatment = _("deferred (缓收)")
+        paragraphs = [
+            _("To %(institution)s:") % {"institution": waiver.institution.name},
+            _(
+                "%(who)s receives legal aid from this center in a matter of %(matter)s. Under Article 53 of the "
+                "Legal Aid Law of the People's Republic of China, we ask you to treat the %(fee)s for the "
+                "service “%(service)s” (standard fee %(standard)s) as follows: %(treatment)s."
+            )
+            % {
+                "who": _applicant_line(application),
+                "matter": application.get_matter_type_display(),
+                "fee": fee,
+                "service": waiver.service,
+                "standard": yuan(waiver.standard_fee),
+                "treatment": treatment,
+            },
+            _(
+                "Please record the fee you charge and the amount waived (for a deferral, who pays and when) in "
+                "the legal aid system under this letter's verification code. The recipient is not to be asked "
+                "for more than this letter allows."
+            ),
+        ]
+        if waiver.review_reason:
+            paragraphs.append(_("Remarks: %(reason)s") % {"reason": waiver.review_reason})
+        fields = [
+            (_("Institution"), waiver.institution.name),
+            (pgettext("letter person", "Aid recipient"), application.applicant.name),
+            (_("Tracking number"), application.tracking_no),
+            (_("Service"), waiver.service),
+            (_("Standard fee"), yuan(waiver.standard_fee)),
+            (_("Treatment"), str(Treatment(waiver.treatment).label)),
+        ]
+        if waiver.treatment == Treatment.REDUCE:
+            fields.append((_("Fee to charge"), yuan(waiver.approved_fee)))
+        if waiver.treatment == Treatment.DEFER and waiver.deferred_payer:
+            fields.append((_("Who pays the deferred fee"), waiver.deferred_payer))
+        titles = {
+            WaiverKind.NOTARY: _("Letter on reducing or waiving notarisation fees for legal aid"),
+            WaiverKind.FORENSIC: _("Letter on reducing or waiving forensic appraisal fees for legal aid"),
+            WaiverKind.COURT: _("Letter on deferring, reducing or waiving litigation fees for legal aid"),
+        }
+        title = titles[WaiverKind(waiver.kind)]
+    return _issue(
+        acting_user=acting_user,
+        application=application,
+        kind=DocumentKind.WAIVER_LETTER,
+        title=title,
+        paragraphs=paragraphs,
+        fields=fields,
+        base_url=base_url,
+    )

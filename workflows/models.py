@@ -104,3 +104,17 @@ class AssignmentProcess(CaseProcess):
     @property
     def application(self) -> Application:
         return self.artifact
+
+
+class FeeWaiverProcess(CaseProcess):
+    """One fee waiver's handoff: the center's review, then the institution's answer. Several may run
+    beside one case; the case's closure waits for none of them."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("fee waiver process")
+        verbose_name_plural = _("fee waiver processes")
+
+    @property
+    def waiver(self) -> Any:
+        return self.artifact

@@ -7,16 +7,22 @@ from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.files.uploadedfile import UploadedFile
+from django.utils import translation
+from django.utils.translation import gettext
 from viewflow.workflow.models import Process
 
 from aid_cases import services
 from aid_cases.models import Application, Objection, Termination
+from aid_cases.services.public_interest import public_interest_file as _public_interest_file
 from assignments.models import Assignment
 from assignments.services import handling
 from core.transactions import all_or_nothing
+from waivers import services as waiver_services
+from waivers.choices import Treatment, WaiverKind
+from waivers.models import FeeWaiver
 
 from . import letters
-from .flows import AidApplicationFlow, AssignmentFlow, ObjectionFlow
+from .flows import AidApplicationFlow, AssignmentFlow, FeeWaiverFlow, ObjectionFlow
 from .flows.assignment import assignment_cancel
 from .models import running_processes
 
@@ -97,3 +103,58 @@ def assignment_reassign(
         assignment_cancel(application.pk)
         AssignmentFlow.start.run(application=application)
     return assignment
+
+
+def fee_waiver_request(
+    *, acting_user: AbstractBaseUser, application: Application, **fields: Any
+) -> FeeWaiver:
+    """Ask for a fee waiver on the case and start its handoff (review_waiver for the center), all or
+    nothing. Several may run beside one case."""
+    with all_or_nothing():
+        waiver = waiver_services.waiver_request(acting_user=acting_user, application=application, **fields)
+        FeeWaiverFlow.start.run(waiver=waiver)
+    return waiver
+
+
+def _losing_party() -> str:
+    # stored as the letters and the institution read it, whatever the filer's language
+    with translation.override("zh-hans"):
+        return gettext("the losing party")
+
+
+def public_interest_file(
+    *,
+    acting_user: AbstractBaseUser,
+    agency_case_no: str,
+    region: Any,
+    summary: str,
+    defendant: str,
+    category: str = "civil",
+    institution_id: Any,
+    service: str,
+    standard_fee: Any,
+) -> tuple[Application, FeeWaiver]:
+    """The procuratorate files its environmental public-interest litigation with the forensic appraisal
+    it needs: the case, and the forensic fee deferred until judgment on the losing party, sent to the
+    center's review_waiver — all or nothing (a bad fee leaves no case behind)."""
+    with all_or_nothing():
+        application = _public_interest_file(
+            acting_user=acting_user,
+            agency_case_no=agency_case_no,
+            region=region,
+            summary=summary,
+            defendant=defendant,
+            category=category,
+        )
+        waiver = waiver_services.waiver_request(
+            acting_user=acting_user,
+            application=application,
+            kind=WaiverKind.FORENSIC,
+            institution_id=institution_id,
+            service=service,
+            standard_fee=standard_fee,
+            treatment=Treatment.DEFER,
+            deferred_payer=_losing_party(),
+        )
+        FeeWaiverFlow.start.run(waiver=waiver)
+    return application, waiver

@@ -13,6 +13,7 @@ for _module in pkgutil.iter_modules(__path__):
 
 from .aid_application import AidApplicationFlow  # noqa: E402
 from .assignment import AssignmentFlow  # noqa: E402
+from .fee_waiver import FeeWaiverFlow  # noqa: E402
 from .objection import ObjectionFlow  # noqa: E402
 
-__all__ = ["AidApplicationFlow", "AssignmentFlow", "ObjectionFlow"]
+__all__ = ["AidApplicationFlow", "AssignmentFlow", "FeeWaiverFlow", "ObjectionFlow"]
