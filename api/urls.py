@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import accounts, applications, documents, fee_waivers, handling, notifications, tasks, views
+from . import accounts, applications, documents, fee_waivers, handling, notifications, quota, tasks, views
 
 app_name = "api"
 
@@ -57,6 +57,7 @@ urlpatterns = [
         "fee-waivers/<int:pk>/judgment/", fee_waivers.FeeWaiverJudgment.as_view(), name="fee-waiver-judgment"
     ),
     path("public-interest-cases/", fee_waivers.PublicInterestCreate.as_view(), name="public-interest-cases"),
+    path("quota/notaries/", quota.NotaryDutyList.as_view(), name="quota-notaries"),
     path("notifications/", notifications.NotificationListCreate.as_view(), name="notifications"),
     path("track/", applications.Track.as_view(), name="track"),
     path("documents/<str:code>/", documents.DocumentDownload.as_view(), name="document"),

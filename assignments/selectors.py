@@ -7,10 +7,10 @@ from decimal import Decimal
 from django.db.models import Aggregate, Count, DecimalField, Func, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
-from directory.models import Organisation, Provider
+from directory.models import Organisation, Provider, Region
 
 from .choices import PaymentStatus
-from .models import ClosingReport, SubsidyPayment
+from .models import ClosingReport, DutyRule, SubsidyPayment
 
 # --- the subsidy ledger --------------------------------------------------------------------------
 # A payment belongs to the year it became owed (``owed_on``: the closure approval date). Who may
@@ -75,3 +75,17 @@ def ledger_totals(queryset: QuerySet[SubsidyPayment]) -> dict:
     for key in (*(status.value for status in PaymentStatus), "total"):
         totals[key] = Decimal(totals[key]).quantize(cent)
     return totals
+
+
+def duty_rules_of_year(year: int) -> dict[int | None, DutyRule]:
+    """The annual duty rows of ``year``, by region id (``None``: the citywide row); one query."""
+    return {rule.region_id: rule for rule in DutyRule.objects.filter(year=year)}
+
+
+def notary_minimum(rules: dict[int | None, DutyRule], region: Region) -> int:
+    """A notary office's minimum public-interest notarisations: the nearest row of its region or a
+    region above it, else the citywide row, else the statutory default of the model (4)."""
+    for region_id in (region.pk, region.parent_id, None):  # two levels: county, city
+        if region_id in rules:
+            return rules[region_id].notary_min_count
+    return DutyRule._meta.get_field("notary_min_count").default

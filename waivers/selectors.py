@@ -209,3 +209,18 @@ def notarisations_visible_to(user: AbstractBaseUser) -> QuerySet[PublicInterestN
     offices = user_institution_ids(user)
     regions = _bureau_region_ids(user)
     return qs.filter(Q(institution_id__in=offices) | Q(institution__region_id__in=regions))
+
+
+def notary_offices_for_duty(user: AbstractBaseUser) -> QuerySet[Organisation] | None:
+    """The notary offices whose annual duty the user sees: a notary office's staff their own office, a
+    bureau officer the offices of its regions, an administrator all; ``None`` for every other role."""
+    offices = Organisation.objects.filter(kind=OrganisationKind.NOTARY, active=True).select_related("region")
+    if not user.is_authenticated:
+        return None
+    if user.is_superuser:
+        return offices.order_by("region__sort_order", "name")
+    own = user_institution_ids(user)
+    regions = _bureau_region_ids(user)
+    if not regions and not offices.filter(pk__in=own).exists():
+        return None
+    return offices.filter(Q(pk__in=own) | Q(region_id__in=regions)).order_by("region__sort_order", "name")

@@ -122,7 +122,11 @@ def test_organisation_lists(api):
     assert {i["kind"] for i in results("/api/v1/institutions/")} == {"notary", "forensic"}
     assert [f["name"] for f in results("/api/v1/firms/")] == ["瓷都律师事务所"]
     assert [o["name"] for o in results("/api/v1/offices/")] == ["新村法律服务所"]
-    assert api.get("/api/v1/institutions/", {"kind": "court"}).status_code == 400
+    # courts take litigation-fee waivers (Art 53); police units and law firms are not institutions
+    OrganisationFactory(kind=OrganisationKind.COURT, name="景德镇市中级人民法院", region=region("jdz"))
+    assert [i["name"] for i in results("/api/v1/institutions/", kind="court")] == ["景德镇市中级人民法院"]
+    assert api.get("/api/v1/institutions/", {"kind": "police"}).status_code == 400
+    assert api.get("/api/v1/institutions/", {"kind": "law_firm"}).status_code == 400
 
 
 def test_page_size_is_capped_at_200(api):

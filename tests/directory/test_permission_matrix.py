@@ -1,7 +1,9 @@
 """Role × object → visible (200) or not (404). Grows with every feature (docs/domain.md, who does what).
 
-Objects so far: organisations' internal records (members, credit code, providers' licences),
-at ``/organisations/<id>/`` and through ``selectors.organisations_visible_internal``.
+Objects here: organisations' internal records (members, credit code, providers' licences),
+at ``/organisations/<id>/`` and through ``selectors.organisations_visible_internal``, for every kind of
+organisation (institutions and courts included). The fee waivers' matrix is
+tests/waivers/test_waiver_visibility.py; the cases' tests/aid_cases/test_*_visibility.py.
 """
 
 import pytest
@@ -23,6 +25,9 @@ ORGS = {
     "firm_a": (OrganisationKind.LAW_FIRM, "zhushan"),
     "firm_b": (OrganisationKind.LAW_FIRM, "leping"),
     "notary_city": (OrganisationKind.NOTARY, "jdz"),
+    "notary_leping": (OrganisationKind.NOTARY, "leping"),
+    "forensic_city": (OrganisationKind.FORENSIC, "jdz"),
+    "court_city": (OrganisationKind.COURT, "jdz"),
     "police_zhushan": (OrganisationKind.POLICE, "zhushan"),
 }
 
@@ -37,6 +42,9 @@ USERS = {
     "firmadmin_a": (Role.FIRM_ADMIN, "firm_a"),
     "firmadmin_b": (Role.FIRM_ADMIN, "firm_b"),
     "notary_staff": (Role.INSTITUTION_STAFF, "notary_city"),
+    "notary_leping_staff": (Role.INSTITUTION_STAFF, "notary_leping"),
+    "forensic_staff": (Role.INSTITUTION_STAFF, "forensic_city"),
+    "court_officer": (Role.AGENCY_OFFICER, "court_city"),
     "police_officer": (Role.AGENCY_OFFICER, "police_zhushan"),
     "bureau_zhushan": (Role.BUREAU_OFFICER, "bureau_zhushan"),
     "bureau_city": (Role.BUREAU_OFFICER, "bureau_city"),
@@ -55,6 +63,9 @@ EXPECTED = {
     "firmadmin_a": {"firm_a"},
     "firmadmin_b": {"firm_b"},
     "notary_staff": {"notary_city"},
+    "notary_leping_staff": {"notary_leping"},
+    "forensic_staff": {"forensic_city"},
+    "court_officer": {"court_city"},
     "police_officer": {"police_zhushan"},
     # a bureau supervises its own region's organisations; the city bureau the whole city
     "bureau_zhushan": {"center_zhushan", "bureau_zhushan", "firm_a", "police_zhushan"},

@@ -86,7 +86,9 @@ def test_a_notary_fee_waived_end_to_end(waiver_world):
     pdf = world.api(world.notary_city_staff).get(detail.json()["letter"]["url"])
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     # but never the case itself
-    assert world.api(world.notary_city_staff).get(f"/api/v1/applications/{application_id}/").status_code == 404
+    assert (
+        world.api(world.notary_city_staff).get(f"/api/v1/applications/{application_id}/").status_code == 404
+    )
 
     done = confirm(world, world.notary_city_staff, application_id, charged_fee="0.00", waived_amount="800.00")
     assert done.status_code == 200, done.content
@@ -135,14 +137,20 @@ def test_a_forensic_fee_reduced_to_the_approved_amount(waiver_world):
     assert "法律援助鉴定费用减免函" in text and "3,000.00" in text and "1,200.00" in text and "减收" in text
 
     # more than approved, or amounts that do not add up: 400, nothing recorded
-    over = confirm(world, world.forensic_city_staff, application_id, charged_fee="1300.00", waived_amount="1700.00")
+    over = confirm(
+        world, world.forensic_city_staff, application_id, charged_fee="1300.00", waived_amount="1700.00"
+    )
     assert over.status_code == 400 and "charged_fee" in over.json()["errors"]
-    wrong = confirm(world, world.forensic_city_staff, application_id, charged_fee="1200.00", waived_amount="1900.00")
+    wrong = confirm(
+        world, world.forensic_city_staff, application_id, charged_fee="1200.00", waived_amount="1900.00"
+    )
     assert wrong.status_code == 400 and "waived_amount" in wrong.json()["errors"]
     waiver.refresh_from_db()
     assert waiver.status == "approved" and waiver.charged_fee is None
 
-    done = confirm(world, world.forensic_city_staff, application_id, charged_fee="1200.00", waived_amount="1800.00")
+    done = confirm(
+        world, world.forensic_city_staff, application_id, charged_fee="1200.00", waived_amount="1800.00"
+    )
     assert done.status_code == 200, done.content
     waiver.refresh_from_db()
     assert (waiver.status, waiver.charged_fee, waiver.waived_amount) == (
@@ -167,7 +175,9 @@ def test_a_deferral_to_a_date_is_flagged_once_the_date_has_passed(waiver_world):
     assert asked.status_code == 201, asked.content
     assert review(world, application_id, approve=True).status_code == 200
     # a deferral needs who pays and until when
-    missing = confirm(world, world.forensic_city_staff, application_id, charged_fee="2500.00", waived_amount="0.00")
+    missing = confirm(
+        world, world.forensic_city_staff, application_id, charged_fee="2500.00", waived_amount="0.00"
+    )
     assert missing.status_code == 400
     assert {"deferred_payer", "deferred_until"} <= set(missing.json()["errors"])
     until = timezone.localdate() + datetime.timedelta(days=30)
@@ -184,7 +194,9 @@ def test_a_deferral_to_a_date_is_flagged_once_the_date_has_passed(waiver_world):
     waiver_id = asked.json()["id"]
     detail = world.api(world.reviewer).get(f"/api/v1/fee-waivers/{waiver_id}/").json()
     assert detail["status"] == "deferred" and detail["deferral_overdue"] is False
-    FeeWaiver.objects.filter(pk=waiver_id).update(deferred_until=timezone.localdate() - datetime.timedelta(days=1))
+    FeeWaiver.objects.filter(pk=waiver_id).update(
+        deferred_until=timezone.localdate() - datetime.timedelta(days=1)
+    )
     detail = world.api(world.reviewer).get(f"/api/v1/fee-waivers/{waiver_id}/").json()
     assert detail["deferral_overdue"] is True
     # a judgment settles only a fee deferred until judgment
@@ -244,9 +256,14 @@ def test_another_notary_office_never_sees_the_request(waiver_world):
     assert leping.post(f"/api/v1/tasks/{task['id']}/complete/", {}, format="json").status_code == 404
     code = FeeWaiver.objects.get().letter.code
     assert leping.get(f"/api/v1/documents/{code}/").status_code == 404
-    assert leping.post(
-        f"/api/v1/fee-waivers/{waiver_id}/judgment/", {"date": "2026-01-01", "losing_party": "x"}, format="json"
-    ).status_code == 404
+    assert (
+        leping.post(
+            f"/api/v1/fee-waivers/{waiver_id}/judgment/",
+            {"date": "2026-01-01", "losing_party": "x"},
+            format="json",
+        ).status_code
+        == 404
+    )
     # the city's notary office lists exactly its own
     listed = world.api(world.notary_city_staff).get("/api/v1/fee-waivers/").json()["results"]
     assert [w["id"] for w in listed] == [waiver_id]
@@ -306,7 +323,10 @@ def test_bad_fees_at_the_institution_are_400(waiver_world):
         ({"charged_fee": "abc", "waived_amount": "800"}, "charged_fee"),
         ({"charged_fee": "900.00", "waived_amount": "-100.00"}, "charged_fee"),
         ({"charged_fee": "300.00"}, "waived_amount"),
-        ({"charged_fee": "300.00", "waived_amount": "500.00", "deferred_until_judgment": True}, "deferred_payer"),
+        (
+            {"charged_fee": "300.00", "waived_amount": "500.00", "deferred_until_judgment": True},
+            "deferred_payer",
+        ),
     ]:
         answered = confirm(world, world.notary_city_staff, application_id, **fields)
         assert answered.status_code == 400, (fields, answered.content)
@@ -319,9 +339,13 @@ def test_the_database_holds_waived_equals_standard_minus_charged(waiver_world):
     application_id = handled_case(world)
     waiver = FeeWaiver.objects.get(pk=ask(world, application_id).json()["id"])
     with pytest.raises(IntegrityError), transaction.atomic():
-        FeeWaiver.objects.filter(pk=waiver.pk).update(charged_fee=Decimal("100.00"), waived_amount=Decimal("800.00"))
+        FeeWaiver.objects.filter(pk=waiver.pk).update(
+            charged_fee=Decimal("100.00"), waived_amount=Decimal("800.00")
+        )
     with pytest.raises(IntegrityError), transaction.atomic():
-        FeeWaiver.objects.filter(pk=waiver.pk).update(charged_fee=Decimal("900.00"), waived_amount=Decimal("-100.00"))
+        FeeWaiver.objects.filter(pk=waiver.pk).update(
+            charged_fee=Decimal("900.00"), waived_amount=Decimal("-100.00")
+        )
 
 
 def test_a_courts_litigation_fee_deferred_end_to_end_as_court_city(waiver_world):

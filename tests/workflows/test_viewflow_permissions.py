@@ -106,6 +106,24 @@ def _drive(actors) -> dict[str, int]:
         t["id"] for t in queue(actors, actors.reviewer) if t["name"] == "review_closure"
     )
     actors.lawyer_user = lawyer_user
+    # fee waivers on the case the lawyer handles: one awaiting review, one sent to the notary office
+    notary = OrganisationFactory(kind=OrganisationKind.NOTARY, name="测试公证处", region=region("jdz"))
+    actors.notary_staff = UserFactory(username="notary_perm")
+    membership_grant(acting_user=None, user=actors.notary_staff, organisation=notary, role=Role.INSTITUTION_STAFF)
+    waiver = {"kind": "notary", "institution_id": notary.pk, "service": "继承权公证", "standard_fee": "600.00"}
+    for treatment in ("waive", "reduce"):
+        asked = actors.api(lawyer_user).post(
+            f"/api/v1/applications/{cases[2]}/fee-waivers/",
+            {**waiver, "treatment": treatment, "requested_fee": "100.00" if treatment == "reduce" else None},
+            format="json",
+        )
+        assert asked.status_code == 201, asked.content
+    first, second = [t for t in queue(actors, actors.reviewer) if t["name"] == "review_waiver"]
+    ids["FeeWaiverFlow.review_waiver"] = first["id"]
+    assert complete(actors, actors.reviewer, second["id"], approve=True).status_code == 200
+    ids["FeeWaiverFlow.confirm_waiver"] = next(
+        t["id"] for t in queue(actors, actors.notary_staff) if t["name"] == "confirm_waiver"
+    )
     PeerCheckFlow.start.run(application=Application.objects.get(pk=fresh["id"]))
     ids["PeerCheckFlow.review"] = next(
         t["id"] for t in queue(actors, actors.reviewer) if t["title"] == "Peer check of the decision"
@@ -123,6 +141,8 @@ def test_can_assign_can_execute_and_can_view_on_every_node_of_every_flow(actors)
         "PeerCheckFlow.review": actors.reviewer2,
         "AssignmentFlow.assign": actors.reviewer,
         "AssignmentFlow.review_closure": actors.director,
+        "FeeWaiverFlow.review_waiver": actors.director,
+        "FeeWaiverFlow.confirm_waiver": actors.notary_staff,
     }
     holders = {
         "AidApplicationFlow.supplement": actors.applicant,
