@@ -26,6 +26,7 @@ def test_demo_cases_cover_the_review_states_and_run_once(settings, tmp_path):
             "assigned",
             "in_progress",
             "closed",
+            "approved",  # the procuratorate's public-interest case: never assigned
         ]
     )
     # the closed case's subsidy is owed at the demo standard; the handled one has its provider
@@ -35,10 +36,20 @@ def test_demo_cases_cover_the_review_states_and_run_once(settings, tmp_path):
     assert Application.objects.filter(status="in_progress", provider__isnull=False).count() == 1
     assert Application.objects.filter(provisional=True).count() == 1
     assert (
-        "reviewer_zhushan has 4 task(s)" in out.getvalue()
-    )  # the new one, the provisional confirmation, two assignments
+        "reviewer_zhushan has 5 task(s)" in out.getvalue()
+    )  # the new one, the provisional confirmation, two assignments, a fee waiver
+    # the fee waivers beside the handled case, and the procuratorate's deferral
+    from waivers.models import FeeWaiver, PublicInterestNotarisation
+
+    assert sorted(FeeWaiver.objects.values_list("kind", "status")) == [
+        ("court", "approved"),
+        ("forensic", "requested"),
+        ("forensic", "requested"),
+        ("notary", "completed"),
+    ]
+    assert PublicInterestNotarisation.objects.filter(status="pending").count() == 1
     call_command("seed_demo_cases", stdout=io.StringIO())
-    assert Application.objects.count() == 8
+    assert Application.objects.count() == 9
 
 
 def test_demo_cases_refuse_without_debug(settings):

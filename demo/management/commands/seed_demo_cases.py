@@ -20,11 +20,14 @@ from aid_cases import services
 from aid_cases.models import Application
 from assignments.recommend import recommendations_for
 from assignments.services import handling
-from directory.models import Region
-from workflows.services import application_file, objection_file
+from directory.models import Organisation, Region
+from waivers.services import notarisation_log
+from workflows.services import application_file, fee_waiver_request, objection_file, public_interest_file
 from workflows.tasks import task_complete, tasks_inbox, tasks_queue
 
 BASE_URL = "http://127.0.0.1:8000"
+# the demo institutions (seed_demo)
+NOTARY_CITY, FORENSIC_CITY, COURT_CITY = "景德镇市公证处", "景德镇市华昌司法鉴定中心", "景德镇市中级人民法院"
 
 
 def _id_number(birth: datetime.date, serial: int) -> str:
@@ -98,7 +101,14 @@ class Command(BaseCommand):
             users = {
                 u.username: u
                 for u in User.objects.filter(
-                    username__in=["applicant_01", "applicant_02", "reviewer_zhushan", "bureau_zhushan"]
+                    username__in=[
+                        "applicant_01",
+                        "applicant_02",
+                        "reviewer_zhushan",
+                        "bureau_zhushan",
+                        "notary_city",
+                        "procuratorate_city",
+                    ]
                 )
             }
             reviewer, bureau = users["reviewer_zhushan"], users["bureau_zhushan"]
@@ -154,6 +164,7 @@ class Command(BaseCommand):
                 objection_file(
                     acting_user=users[filer], application=application, reason="收入中包含临时借款，实际困难"
                 )
+        self._public_interest(users)
         self.stdout.write(
             self.style.SUCCESS(
                 f"{len(CASES)} demo applications filed; reviewer_zhushan has {tasks_queue(reviewer).count()} task(s) "
@@ -184,6 +195,7 @@ class Command(BaseCommand):
             hours=Decimal("2.5"),
         )
         if fate == "handling":
+            self._waivers(application, lawyer, reviewer)
             return
         report = next(t for t in tasks_inbox(lawyer) if t.process.seed_object_id == application.pk)
         task_complete(
@@ -202,4 +214,78 @@ class Command(BaseCommand):
             task_id=review.pk,
             data={"approve": True, "comment": "演示：卷宗纸质材料已归档。"},
             base_url=BASE_URL,
+        )
+
+    def _waivers(self, application: Application, lawyer, reviewer) -> None:
+        """Fee waivers beside the handled case: a notarisation waived and recorded, a litigation fee
+        deferred and sent to the court, a forensic fee awaiting the center's review."""
+        institutions = {
+            o.name: o for o in Organisation.objects.filter(name__in=[NOTARY_CITY, FORENSIC_CITY, COURT_CITY])
+        }
+
+        def ask(**fields):
+            return fee_waiver_request(acting_user=lawyer, application=application, **fields)
+
+        def approve(waiver):
+            task = next(
+                t
+                for t in tasks_queue(reviewer)
+                if t.process.artifact_object_id == waiver.pk and t.flow_task.name == "review_waiver"
+            )
+            task_complete(user=reviewer, task_id=task.pk, data={"approve": True}, base_url=BASE_URL)
+
+        notarised = ask(
+            kind="notary",
+            institution_id=institutions[NOTARY_CITY].pk,
+            service="证据保全公证（考勤记录）",
+            standard_fee="800.00",
+            treatment="waive",
+        )
+        approve(notarised)
+        notary = get_user_model().objects.get(username="notary_city")
+        task = next(t for t in tasks_queue(notary) if t.process.artifact_object_id == notarised.pk)
+        task_complete(
+            user=notary,
+            task_id=task.pk,
+            data={"charged_fee": "0.00", "waived_amount": "800.00"},
+            base_url=BASE_URL,
+        )
+        approve(
+            ask(
+                kind="court",
+                institution_id=institutions[COURT_CITY].pk,
+                service="一审案件受理费",
+                standard_fee="1250.00",
+                treatment="defer",
+                deferred_payer="败诉方",
+            )
+        )
+        ask(
+            kind="forensic",
+            institution_id=institutions[FORENSIC_CITY].pk,
+            service="司法会计鉴定（工资核算）",
+            standard_fee="3000.00",
+            treatment="reduce",
+            requested_fee="1000.00",
+        )
+
+    def _public_interest(self, users) -> None:
+        """The procuratorate's environmental case, its forensic fee awaiting the city center's review; a
+        notarisation the city bureau is to verify."""
+        public_interest_file(
+            acting_user=users["procuratorate_city"],
+            agency_case_no="景检民公〔2026〕7号",
+            region="jdz",
+            summary="演示案件：某陶瓷厂向昌江排放含铅废水，致下游农田污染。",
+            defendant="景德镇市某陶瓷有限公司",
+            institution_id=Organisation.objects.get(name=FORENSIC_CITY).pk,
+            service="环境损害鉴定",
+            standard_fee="48000.00",
+        )
+        notarisation_log(
+            acting_user=users["notary_city"],
+            date=timezone.localdate() - datetime.timedelta(days=10),
+            matter="老年人遗嘱公证（上门）",
+            beneficiary="低保老人张某",
+            description="演示：为行动不便的低保老人上门办理遗嘱公证，免收费用。",
         )
