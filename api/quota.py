@@ -3,18 +3,16 @@ lawyers' and firms' figures come with the annual-duty work."""
 
 from __future__ import annotations
 
-import datetime
-
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 from rest_framework.permissions import IsAuthenticated
 
-from assignments.selectors import duty_rules_of_year, notary_minimum
 from core.errors import Forbidden
 from waivers import selectors
-from waivers.duty import IN_PROGRESS, MET, NOT_MET, notary_duty_status
+from waivers.duty import IN_PROGRESS, MET, NOT_MET
+from workflows.services import notary_duty_rows
 
 from .schema import ErrorOut
 
@@ -31,32 +29,6 @@ class NotaryDutyOut(serializers.Serializer):
     logged = serializers.IntegerField()
     minimum = serializers.IntegerField()
     status = serializers.ChoiceField(choices=[MET, IN_PROGRESS, NOT_MET])
-
-
-def notary_duty_rows(offices, *, year: int, today: datetime.date | None = None) -> list[dict]:
-    """Every office's figures for ``year``: two grouped counts and one read of the year's rules, whatever
-    the number of offices."""
-    today = today or timezone.localdate()
-    offices = list(offices)
-    counts = selectors.notary_public_interest_counts(year=year, institution_ids=[o.pk for o in offices])
-    rules = duty_rules_of_year(year)
-    rows = []
-    for office in offices:
-        figures = counts.get(office.pk, {"waived": 0, "logged": 0})
-        count = figures["waived"] + figures["logged"]
-        minimum = notary_minimum(rules, office.region)
-        rows.append(
-            {
-                "institution_id": office.pk,
-                "name": office.name,
-                "count": count,
-                "waived": figures["waived"],
-                "logged": figures["logged"],
-                "minimum": minimum,
-                "status": notary_duty_status(count=count, minimum=minimum, year=year, today=today),
-            }
-        )
-    return rows
 
 
 class NotaryDutyList(generics.GenericAPIView):
@@ -81,4 +53,7 @@ class NotaryDutyList(generics.GenericAPIView):
         params.is_valid(raise_exception=True)
         year = params.validated_data.get("year") or timezone.localdate().year
         page = self.paginate_queryset(offices)
-        return self.get_paginated_response(notary_duty_rows(page, year=year))
+        rows = notary_duty_rows(page, year=year)
+        return self.get_paginated_response(
+            [{k: v for k, v in r.items() if k not in ("office", "met")} for r in rows]
+        )

@@ -25,7 +25,7 @@ from documents.selectors import documents_for_subject
 from workflows import registry, tasks
 from workflows.services import application_file, application_terminate, objection_file
 
-from . import handling_views
+from . import handling_views, waiver_views
 from .application_forms import (
     ApplicationForm,
     CaseSearchForm,
@@ -159,6 +159,8 @@ def means_label(application: Application) -> str:
     """The means result as pages show it: an exemption says so while its proof (Art 42) is unconfirmed."""
     if application.channel == Channel.NOTIFICATION:
         return _("Notified defence: no means test (Arts 25, 28)")
+    if application.channel == Channel.PUBLIC_INTEREST:
+        return _("Public-interest litigation: no means test")
     result = means.Result(application.means_result)
     if result == means.Result.EXEMPT and application.means_proof == means.Proof.PENDING:
         return _("Exempt from the means check (Art 42), proof to be verified")
@@ -218,8 +220,14 @@ def application_detail(request, pk: int):
     )
     # the assignment and handling blocks (site_ui.handling_views): each offered only to whom it concerns
     handling_page = handling_views.CasePage(request, application)
+    # the fee waivers block (site_ui.waiver_views): its lines to all, its forms to whom they concern
+    waiver_block = waiver_views.WaiverBlock(request, application)
     if request.method == "POST" and request.POST.get("action") in handling_views.ACTIONS:
         response = handling_page.post()
+        if response is not None:
+            return response
+    elif request.method == "POST" and request.POST.get("action") in waiver_views.ACTIONS:
+        response = waiver_block.post()
         if response is not None:
             return response
     elif request.method == "POST" and request.POST.get("action") in ("objection_on_behalf", "terminate"):
@@ -322,8 +330,9 @@ def application_detail(request, pk: int):
             if state == services.ObjectionState.DECIDED
             else "",
             **handling_page.context(),
+            **waiver_block.context(),
         },
-        status=handling_page.status,
+        status=max(handling_page.status, waiver_block.status),
     )
 
 
@@ -378,6 +387,15 @@ def task_detail(request, pk: int):
     task = tasks.with_subjects([task])[0]
     subject = task.process.artifact
     application = getattr(task.process.coerced, "application", None)
+    if (
+        application is not None
+        and spec.subject_model is not Application
+        and not selectors.applications_visible_to(request.user).filter(pk=application.pk).exists()
+    ):
+        # A task about something of the case (a fee waiver) shows the case only to whom may see it: an
+        # institution answering a waiver sees the waiver, never the case. A task about the case itself
+        # shows it to its holder (the provider it is offered to, before they may open its page).
+        application = None
     form = spec.form()
     if request.method == "POST":
         if request.POST.get("action") == "claim":
@@ -403,6 +421,9 @@ def task_detail(request, pk: int):
                 form.add_error(None, exc.message)
             else:
                 messages.success(request, _("Task completed."))
+                if tasks.task_name(task) == "confirm_waiver":
+                    # the institution's work list is its fee-waiver inbox
+                    return redirect("waiver_inbox")
                 return redirect("task_list")
     open_task = task.status in tasks.OPEN
     context = {

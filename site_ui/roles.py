@@ -14,7 +14,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from directory import selectors
-from directory.choices import APPLICANT_GROUP, CENTER_STAFF_ROLES, DECIDING_ROLES, Role
+from directory.choices import APPLICANT_GROUP, CENTER_STAFF_ROLES, DECIDING_ROLES, OrganisationKind, Role
+from waivers.choices import WAIVER_INSTITUTION_KINDS
 
 ADMINISTRATOR = "administrator"
 
@@ -36,6 +37,9 @@ class Link:
     url_name: str
     label: str | Promise
     icon: str = ""
+    # Only for members of these kinds of organisation (empty: any). A role alone cannot tell a notary
+    # office from a forensic institution, or a court from a police unit: their pages differ.
+    kinds: frozenset[str] = frozenset()
 
     @property
     def url(self) -> str:
@@ -59,6 +63,19 @@ STATISTICS = Link("statistics", _("Statistics"), "insights")
 DUTY_LAWYER = Link("duty_lawyer_new", _("Record a duty-lawyer day"), "event_available")
 MY_SUBSIDIES = Link("my_subsidies", _("Subsidies"), "payments")
 CENTER_SUBSIDIES = Link("center_subsidies", _("Subsidies"), "payments")
+# Fee waivers (Art 53): the notary offices, forensic institutions and courts answer them in their inbox.
+WAIVER_INBOX = Link("waiver_inbox", _("Fee waivers"), "request_quote", frozenset(WAIVER_INSTITUTION_KINDS))
+NOTARISATIONS = Link(
+    "notarisations", _("Public-interest notarisations"), "approval", frozenset({OrganisationKind.NOTARY})
+)
+# the bureau verifies the notarisations of the offices of its regions, whatever its own kind
+VERIFY_NOTARISATIONS = Link("notarisations", _("Public-interest notarisations"), "approval")
+PUBLIC_INTEREST = Link(
+    "public_interest_new",
+    _("File public-interest litigation"),
+    "eco",
+    frozenset({OrganisationKind.PROCURATORATE}),
+)
 ADMIN = Link("admin:index", _("Administration"), "settings")
 HOME = Link("home", _("Home"), "home")
 
@@ -86,19 +103,28 @@ ROLE_DESCRIPTIONS = {
         "and record window and hotline requests."
     ),
     Role.BUREAU_OFFICER: _(
-        "Decide objections against the legal aid center's refusals and terminations (Art 49), and see the "
-        "statistics of your region and the regions under it."
+        "Decide objections against the legal aid center's refusals and terminations (Art 49), verify the "
+        "public-interest notarisations the notary offices of your regions log, and see the statistics of "
+        "your region and the regions under it."
     ),
     Role.PROVIDER: _(
         "Accept or decline the cases the legal aid center offers you, record your progress and hours, "
-        "upload the closing file and file the closing report. You can also see your organisation's "
-        "record and your entry in the public legal service lookup."
+        "upload the closing file and file the closing report. On the case page, ask for notarisation, "
+        "appraisal or litigation fees to be waived, reduced or deferred. You can also see your "
+        "organisation's record and your entry in the public legal service lookup."
     ),
     Role.FIRM_ADMIN: _("See your firm's record, its members and its lawyers."),
-    Role.INSTITUTION_STAFF: _("See your institution's record and its members."),
+    Role.INSTITUTION_STAFF: _(
+        "Answer the fee waivers the legal aid center sends your institution with its handoff letter: "
+        "record the fee charged, waived or deferred, and follow the year's totals. A notary office also "
+        "logs its public-interest notarisations for the judicial bureau to verify. You can also see your "
+        "institution's record and its members."
+    ),
     Role.AGENCY_OFFICER: _(
         "Notify the legal aid center of a suspect or defendant who must be defended (notified defence), "
-        "follow each notice until a lawyer is assigned and read the assignment notice. You can also check "
+        "follow each notice until a lawyer is assigned and read the assignment notice. A procuratorate "
+        "files its environmental public-interest litigation here, its appraisal fee deferred until the "
+        "judgment; a court answers the litigation-fee waivers the center sends it. You can also check "
         "that a letter from the center is genuine with its verification code."
     ),
     Role.DETENTION_OFFICER: _(
@@ -110,9 +136,7 @@ ROLE_DESCRIPTIONS = {
 
 # Said once, plainly, where a role's main work is not on the site yet.
 ROLE_NOT_YET = {
-    Role.PROVIDER: _("Fee waivers are not handled on this site yet."),
     Role.FIRM_ADMIN: _("The annual pro-bono duty report is not available on this site yet."),
-    Role.INSTITUTION_STAFF: _("Fee-waiver handoffs are not handled on this site yet."),
     Role.DETENTION_OFFICER: _("Forwarding detainees' applications is not handled on this site yet."),
 }
 
@@ -123,8 +147,9 @@ ROLE_LINKS: dict[str, tuple[Link, ...]] = {
     Role.DIRECTOR: (TASKS, OVERDUE, CASES, RECORD, STATISTICS, DUTY_LAWYER, CENTER_SUBSIDIES),
     Role.PROVIDER: (MY_CASES, TASKS, MY_SUBSIDIES),
     Role.FIRM_ADMIN: (MY_SUBSIDIES,),
-    Role.BUREAU_OFFICER: (TASKS, WRITTEN_OBJECTION, STATISTICS),
-    Role.AGENCY_OFFICER: (NOTIFY, NOTIFICATIONS, VERIFY, TRACK),
+    Role.INSTITUTION_STAFF: (WAIVER_INBOX, NOTARISATIONS),
+    Role.BUREAU_OFFICER: (TASKS, WRITTEN_OBJECTION, VERIFY_NOTARISATIONS, STATISTICS),
+    Role.AGENCY_OFFICER: (NOTIFY, NOTIFICATIONS, PUBLIC_INTEREST, WAIVER_INBOX, VERIFY, TRACK),
     Role.DETENTION_OFFICER: (VERIFY, TRACK),
     ADMINISTRATOR: (ADMIN,),
 }
@@ -137,6 +162,29 @@ def request_roles(request) -> list[str]:
         roles = selectors.user_roles(request.user)
         request._site_roles = roles
     return roles
+
+
+# The roles whose links depend on the kind of their organisation (``Link.kinds``).
+KIND_ROLES = frozenset({Role.INSTITUTION_STAFF, Role.AGENCY_OFFICER})
+
+
+def request_role_kinds(request) -> dict[str, set[str]]:
+    """The kinds of organisation where the signed-in user holds each role, read once per request (one
+    query, only for the roles whose links depend on it)."""
+    kinds = getattr(request, "_site_role_kinds", None)
+    if kinds is None:
+        kinds = {}
+        if set(request_roles(request)) & KIND_ROLES:
+            for role, kind in selectors.user_memberships(request.user).values_list(
+                "role", "organisation__kind"
+            ):
+                kinds.setdefault(role, set()).add(kind)
+        request._site_role_kinds = kinds
+    return kinds
+
+
+def _fits(link: Link, kinds: set[str]) -> bool:
+    return not link.kinds or bool(link.kinds & kinds)
 
 
 def _item(link: Link, path: str) -> dict | None:
@@ -173,6 +221,18 @@ def menu(request) -> list[dict]:
             links.append(STATISTICS)
         if Role.AGENCY_OFFICER in roles:
             links += [NOTIFY, NOTIFICATIONS]
+        if roles & KIND_ROLES:
+            by_role = request_role_kinds(request)
+            staff = by_role.get(Role.INSTITUTION_STAFF, set())
+            officer = by_role.get(Role.AGENCY_OFFICER, set())
+            if _fits(WAIVER_INBOX, staff | officer):  # a court answers litigation fees, a police unit none
+                links.append(WAIVER_INBOX)
+            if _fits(NOTARISATIONS, staff):
+                links.append(NOTARISATIONS)
+            if _fits(PUBLIC_INTEREST, officer):
+                links.append(PUBLIC_INTEREST)
+        if Role.BUREAU_OFFICER in roles and NOTARISATIONS not in links:
+            links.append(VERIFY_NOTARISATIONS)
     else:
         links.append(APPLY)  # asks to log in (or register) first
     links += [TRACK, LOOKUP, VERIFY]
@@ -194,7 +254,8 @@ def home_cards(request) -> list[dict]:
     labels = dict(Role.choices) | ROLE_LABELS
     cards = []
     for role in request_roles(request):
-        links = (_item(link, "") for link in ROLE_LINKS.get(role, ()))
+        kinds = {m.organisation.kind for m in memberships if m.role == role}
+        links = (_item(link, "") for link in ROLE_LINKS.get(role, ()) if _fits(link, kinds))
         cards.append(
             {
                 "role": role,

@@ -25,7 +25,9 @@ from assignments import statistics as stats
 from assignments.models import DutyLawyerRecord
 from assignments.services import duty_lawyer
 from core.errors import Conflict, Forbidden
+from directory.choices import OrganisationKind
 from directory.models import Organisation, Provider
+from waivers.selectors import institution_totals
 
 DATE_FORMAT = "%Y-%m-%d"
 DATE_ERROR = gettext_lazy("Enter the date as YYYY-MM-DD.")
@@ -275,9 +277,34 @@ def statistics(request):
                     bars,
                 )
             )
+    # The fee lines the institutions answered, on the cases of the regions shown (one grouped query).
+    # The selector counts calendar years: the year of the period's end.
+    fee_year = period.end.year
+    fee_rows = institution_totals(year=fee_year, region_ids=[r.pk for r in shown.regions])
+    fee_total = {
+        "count": sum(row.count for row in fee_rows),
+        "standard_fees": money(sum((row.standard_fees for row in fee_rows), Decimal("0"))),
+        "waived": money(sum((row.waived for row in fee_rows), Decimal("0"))),
+        "deferred_open": sum(row.deferred_open for row in fee_rows),
+    }
+    kind_labels = dict(OrganisationKind.choices)
+    fee_lines = [
+        {
+            "name": row.name,
+            "kind": kind_labels.get(row.kind, row.kind),
+            "count": row.count,
+            "standard_fees": money(row.standard_fees),
+            "waived": money(row.waived),
+            "deferred_open": row.deferred_open,
+        }
+        for row in fee_rows
+    ]
     context = {
         "form": form,
         "period": period,
+        "fee_year": fee_year,
+        "fee_lines": fee_lines,
+        "fee_total": fee_total,
         "period_text": _("%(start)s to %(end)s")
         % {"start": chinese_date(period.start), "end": chinese_date(period.end)},
         "place": place,

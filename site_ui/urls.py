@@ -7,6 +7,7 @@ from . import handling_views as hv
 from . import ledger_views as lv
 from . import notification_views as nv
 from . import statistics_views as sv
+from . import waiver_views as wv
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -37,4 +38,7 @@ urlpatterns = [
     path("objections/record/", objection_views.written_objection, name="written_objection"),
     path("statistics/", sv.statistics, name="statistics"),
     path("duty-lawyer/new/", sv.duty_lawyer_new, name="duty_lawyer_new"),
+    path("waivers/", wv.waiver_inbox, name="waiver_inbox"),
+    path("notarisations/", wv.notarisations, name="notarisations"),
+    path("public-interest/new/", wv.public_interest_new, name="public_interest_new"),
 ]

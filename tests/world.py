@@ -194,10 +194,16 @@ def add_institutions(actors, make_member):
     actors.procuratorate = OrganisationFactory(
         kind=OrganisationKind.PROCURATORATE, name="景德镇市人民检察院", region=jdz
     )
-    actors.city_center = OrganisationFactory(kind=OrganisationKind.AID_CENTER, name="景德镇市法律援助中心", region=jdz)
+    actors.city_center = OrganisationFactory(
+        kind=OrganisationKind.AID_CENTER, name="景德镇市法律援助中心", region=jdz
+    )
     actors.notary_city_staff = make_member(Role.INSTITUTION_STAFF, actors.notary_city, username="notary_city")
-    actors.notary_leping_staff = make_member(Role.INSTITUTION_STAFF, actors.notary_leping, username="notary_leping")
-    actors.forensic_city_staff = make_member(Role.INSTITUTION_STAFF, actors.forensic_city, username="forensic_city")
+    actors.notary_leping_staff = make_member(
+        Role.INSTITUTION_STAFF, actors.notary_leping, username="notary_leping"
+    )
+    actors.forensic_city_staff = make_member(
+        Role.INSTITUTION_STAFF, actors.forensic_city, username="forensic_city"
+    )
     actors.court_staff = make_member(Role.AGENCY_OFFICER, actors.court, username="court_city")
     actors.procuratorate_staff = make_member(
         Role.AGENCY_OFFICER, actors.procuratorate, username="procuratorate_city"

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.files.uploadedfile import UploadedFile
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from viewflow.workflow.models import Process
 
@@ -15,10 +15,13 @@ from aid_cases import services
 from aid_cases.models import Application, Objection, Termination
 from aid_cases.services.public_interest import public_interest_file as _public_interest_file
 from assignments.models import Assignment
+from assignments.selectors import duty_rules_of_year, notary_minimum
 from assignments.services import handling
 from core.transactions import all_or_nothing
+from waivers import selectors as waiver_selectors
 from waivers import services as waiver_services
 from waivers.choices import Treatment, WaiverKind
+from waivers.duty import MET, notary_duty_status
 from waivers.models import FeeWaiver
 
 from . import letters
@@ -158,3 +161,37 @@ def public_interest_file(
         )
         FeeWaiverFlow.start.run(waiver=waiver)
     return application, waiver
+
+
+def notary_duty_rows(offices: Any, *, year: int, today: Any = None) -> list[dict[str, Any]]:
+    """Each notary office's public-interest notarisations of ``year`` against its minimum (docs/domain.md,
+    annual duty): completed fee-waived notarisations (``waivers``) and logged ones the bureau verified,
+    the minimum from the year's duty rule (``assignments``), the status by ``waivers.duty``. Two grouped
+    counts and one read of the year's rules, whatever the number of offices; the API and the pages share it.
+    """
+    today = today or timezone.localdate()
+    offices = list(offices)
+    counts = waiver_selectors.notary_public_interest_counts(
+        year=year, institution_ids=[o.pk for o in offices]
+    )
+    rules = duty_rules_of_year(year)
+    rows = []
+    for office in offices:
+        figures = counts.get(office.pk, {"waived": 0, "logged": 0})
+        count = figures["waived"] + figures["logged"]
+        minimum = notary_minimum(rules, office.region)
+        status = notary_duty_status(count=count, minimum=minimum, year=year, today=today)
+        rows.append(
+            {
+                "office": office,
+                "institution_id": office.pk,
+                "name": office.name,
+                "count": count,
+                "waived": figures["waived"],
+                "logged": figures["logged"],
+                "minimum": minimum,
+                "status": status,
+                "met": status == MET,
+            }
+        )
+    return rows

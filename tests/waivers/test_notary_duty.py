@@ -23,7 +23,12 @@ TODAY = timezone.localdate()
 
 
 def _log(world, user=None, **overrides):
-    fields = {"date": TODAY, "matter": "老年人遗嘱公证", "beneficiary": "低保老人张某", "description": "上门办理"}
+    fields = {
+        "date": TODAY,
+        "matter": "老年人遗嘱公证",
+        "beneficiary": "低保老人张某",
+        "description": "上门办理",
+    }
     fields.update(overrides)
     return services.notarisation_log(acting_user=user or world.notary_city_staff, **fields)
 
@@ -34,18 +39,27 @@ def _duty(world, user, **params):
 
 def test_waived_and_verified_notarisations_count_toward_four(waiver_world, make_member):
     world = waiver_world
-    city_bureau = OrganisationFactory(kind=OrganisationKind.BUREAU, name="景德镇市司法局", region=region("jdz"))
+    city_bureau = OrganisationFactory(
+        kind=OrganisationKind.BUREAU, name="景德镇市司法局", region=region("jdz")
+    )
     bureau_city = make_member(Role.BUREAU_OFFICER, city_bureau, username="bureau_city")
     # one fee-waived notarisation completed
     application_id = handled_case(world)
     ask(world, application_id)
     assert review(world, application_id, approve=True).status_code == 200
-    assert confirm(world, world.notary_city_staff, application_id, charged_fee="0", waived_amount="800").status_code == 200
+    assert (
+        confirm(
+            world, world.notary_city_staff, application_id, charged_fee="0", waived_amount="800"
+        ).status_code
+        == 200
+    )
     # three logged: two verified, one rejected; one still pending
     rows = [_log(world, matter=f"公证{n}") for n in range(4)]
     for row in rows[:2]:
         services.notarisation_verify(acting_user=bureau_city, notarisation=row, approve=True)
-    services.notarisation_verify(acting_user=bureau_city, notarisation=rows[2], approve=False, reason="非公益事项")
+    services.notarisation_verify(
+        acting_user=bureau_city, notarisation=rows[2], approve=False, reason="非公益事项"
+    )
 
     (mine,) = _duty(world, world.notary_city_staff).json()["results"]
     assert mine == {
@@ -73,7 +87,13 @@ def test_waived_and_verified_notarisations_count_toward_four(waiver_world, make_
 
 def test_who_sees_the_notaries_duty(waiver_world):
     world = waiver_world
-    for user in (world.lawyers[0][0], world.reviewer, world.applicant, world.forensic_city_staff, world.court_staff):
+    for user in (
+        world.lawyers[0][0],
+        world.reviewer,
+        world.applicant,
+        world.forensic_city_staff,
+        world.court_staff,
+    ):
         assert _duty(world, user).status_code == 403
     # the zhushan bureau oversees no notary office: an empty list, not a 403
     assert _duty(world, world.bureau_officer).json()["results"] == []
@@ -83,7 +103,9 @@ def test_who_sees_the_notaries_duty(waiver_world):
 
 def test_the_duty_list_costs_the_same_queries_for_one_office_and_for_ten(waiver_world, make_member):
     world = waiver_world
-    city_bureau = OrganisationFactory(kind=OrganisationKind.BUREAU, name="景德镇市司法局", region=region("jdz"))
+    city_bureau = OrganisationFactory(
+        kind=OrganisationKind.BUREAU, name="景德镇市司法局", region=region("jdz")
+    )
     bureau_city = make_member(Role.BUREAU_OFFICER, city_bureau, username="bureau_city")
 
     def count() -> int:
@@ -114,7 +136,9 @@ def test_logging_and_verifying_rules(waiver_world):
 
 def test_a_rejection_needs_reasons_and_happens_once(waiver_world, make_member):
     world = waiver_world
-    city_bureau = OrganisationFactory(kind=OrganisationKind.BUREAU, name="景德镇市司法局", region=region("jdz"))
+    city_bureau = OrganisationFactory(
+        kind=OrganisationKind.BUREAU, name="景德镇市司法局", region=region("jdz")
+    )
     bureau_city = make_member(Role.BUREAU_OFFICER, city_bureau, username="bureau_city")
     row = _log(world)
     with pytest.raises(ValidationError):

@@ -44,7 +44,9 @@ def test_the_lists_cost_the_same_for_one_waiver_and_for_many(waiver_world):
             # one sent on to the institution, one left waiting for the review
             sent = ask(world, application_id).json()["id"]
             ask(world, application_id, treatment="defer")
-            (task,) = [t for t in tasks(world, world.reviewer, "queue", application_id) if t["waiver_id"] == sent]
+            (task,) = [
+                t for t in tasks(world, world.reviewer, "queue", application_id) if t["waiver_id"] == sent
+            ]
             assert complete(world, world.reviewer, task["id"], approve=True).status_code == 200
 
     add(1)

@@ -109,8 +109,15 @@ def _drive(actors) -> dict[str, int]:
     # fee waivers on the case the lawyer handles: one awaiting review, one sent to the notary office
     notary = OrganisationFactory(kind=OrganisationKind.NOTARY, name="测试公证处", region=region("jdz"))
     actors.notary_staff = UserFactory(username="notary_perm")
-    membership_grant(acting_user=None, user=actors.notary_staff, organisation=notary, role=Role.INSTITUTION_STAFF)
-    waiver = {"kind": "notary", "institution_id": notary.pk, "service": "继承权公证", "standard_fee": "600.00"}
+    membership_grant(
+        acting_user=None, user=actors.notary_staff, organisation=notary, role=Role.INSTITUTION_STAFF
+    )
+    waiver = {
+        "kind": "notary",
+        "institution_id": notary.pk,
+        "service": "继承权公证",
+        "standard_fee": "600.00",
+    }
     for treatment in ("waive", "reduce"):
         asked = actors.api(lawyer_user).post(
             f"/api/v1/applications/{cases[2]}/fee-waivers/",
