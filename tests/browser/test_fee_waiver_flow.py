@@ -66,7 +66,11 @@ def test_request_approve_and_confirm_a_notary_waiver(live_server, browser, actor
     notary.wait_for_url(f"{live_server.url}/waivers/")
     expect(notary.locator("main")).to_contain_text("¥800.00")
     waiver.refresh_from_db()
-    assert (waiver.status, str(waiver.charged_fee), str(waiver.waived_amount)) == ("completed", "0.00", "800.00")
+    assert (waiver.status, str(waiver.charged_fee), str(waiver.waived_amount)) == (
+        "completed",
+        "0.00",
+        "800.00",
+    )
 
     # the lawyer sees the fee recorded on the case
     phone.goto(f"{live_server.url}/applications/{application_id}/")
