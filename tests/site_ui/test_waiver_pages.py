@@ -221,6 +221,47 @@ def test_the_waiver_goes_from_the_case_page_to_the_notary_office_and_back(waiver
     assert "¥800.00" in section(html, "fee-waivers") and zh("Amount waived") in section(html, "fee-waivers")
 
 
+def test_a_reduction_through_the_task_pages(waiver_world):
+    """The center grants less than asked on its task page; the institution's page refuses a fee above
+    the approved one, in Chinese and with nothing recorded, then takes the right one."""
+    world = waiver_world
+    application_id = handled_case(world)
+    asked = ask(
+        world,
+        application_id,
+        kind="forensic",
+        institution_id=str(world.forensic_city.pk),
+        service="伤残等级鉴定",
+        standard_fee="3000.00",
+        treatment="reduce",
+        requested_fee="1000.00",
+    )
+    assert asked.status_code == 302
+    approve(world, application_id, treatment="reduce", approved_fee="1200.00")
+    waiver = FeeWaiver.objects.get()
+    assert (waiver.treatment, waiver.approved_fee) == ("reduce", Decimal("1200.00"))
+    pk = task_id(world, world.forensic_city_staff, "queue", application_id, "confirm_waiver")
+    institution = client_for(world.forensic_city_staff)
+    html = institution.get(f"/tasks/{pk}/").content.decode()
+    assert "¥3,000.00" in html and "¥1,200.00" in html
+    over = institution.post(f"/tasks/{pk}/", {"charged_fee": "1500.00", "waived_amount": "1500.00"})
+    assert over.status_code == 400
+    assert (
+        zh("The center approved a reduced fee of %(fee)s yuan: no more may be charged.") % {"fee": "1200.00"}
+        in over.content.decode()
+    )
+    waiver.refresh_from_db()
+    assert waiver.status == "approved" and waiver.charged_fee is None
+    done = institution.post(f"/tasks/{pk}/", {"charged_fee": "1200.00", "waived_amount": "1800.00"})
+    assert done.status_code == 302
+    waiver.refresh_from_db()
+    assert (waiver.status, waiver.charged_fee, waiver.waived_amount) == (
+        "completed",
+        Decimal("1200.00"),
+        Decimal("1800.00"),
+    )
+
+
 def test_the_reviewer_still_sees_the_case_on_the_review_task(waiver_world):
     world = waiver_world
     application_id = handled_case(world)
