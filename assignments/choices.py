@@ -52,3 +52,28 @@ class PaymentStatus(models.TextChoices):
     OWED = "owed", _("Owed")
     APPROVED = "approved", _("Approved for payment")
     PAID = "paid", _("Paid")
+
+
+class ServiceActivity(models.TextChoices):
+    """Public-interest legal service a lawyer logs toward the annual duty (docs/domain.md, annual duty)."""
+
+    CONSULTATION = "consultation", _("Consultation at a service station")
+    HOTLINE = "hotline", _("12348 hotline duty")
+    DUTY_LAWYER = "duty_lawyer", _("Duty-lawyer shift")
+    VILLAGE_ADVISER = "village_adviser", _("Village or community legal adviser")
+    PUBLICITY = "publicity", _("Law publicity lecture")
+    MEDIATION = "mediation", _("Mediation")
+    OTHER = "other", _("Other public-interest legal service")
+
+
+class ServiceLogStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting verification")
+    VERIFIED = "verified", _("Verified")
+    REJECTED = "rejected", _("Rejected")
+
+
+class DutyStatus(models.TextChoices):
+    MET = "met", _("Met")
+    IN_PROGRESS = "in_progress", _("In progress")
+    NOT_MET = "not_met", _("Not met")
+    EXEMPT = "exempt", _("Exempt")

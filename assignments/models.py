@@ -24,6 +24,8 @@ from .choices import (
     CaseOutcome,
     CaseStage,
     PaymentStatus,
+    ServiceActivity,
+    ServiceLogStatus,
     SubsidyAdjustmentKind,
 )
 
@@ -438,3 +440,117 @@ class DutyLawyerRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.post} {self.day} {self.provider}"
+
+
+# --- the annual duty (docs/domain.md, annual duty) ------------------------------------------------
+
+
+def service_evidence_upload_to(instance: ServiceLog, filename: str) -> str:
+    # never the uploader's file name: a generated one, with the checked type's extension
+    return f"service_logs/{instance.provider_id}/{instance.evidence_name}"
+
+
+class ServiceLog(models.Model):
+    """Public-interest legal service a lawyer logs toward the annual duty (2 cases or 50 hours); only
+    hours the aid center of the lawyer's region verified count."""
+
+    provider = models.ForeignKey(
+        Provider, verbose_name=_("lawyer"), on_delete=models.PROTECT, related_name="service_logs"
+    )
+    # The organisation at the time, as for assignments: the duty follows the firm the lawyer was at.
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
+    )
+    center = models.ForeignKey(
+        Organisation, verbose_name=_("verifying aid center"), on_delete=models.PROTECT, related_name="+"
+    )
+    activity = models.CharField(_("activity"), max_length=32, choices=ServiceActivity.choices)
+    date = models.DateField(_("date"), db_index=True)
+    hours = models.DecimalField(
+        _("hours"), max_digits=4, decimal_places=1, validators=[MinValueValidator(0), MaxValueValidator(24)]
+    )
+    organiser = models.CharField(_("organising unit"), max_length=200)
+    description = models.TextField(_("description"), max_length=2000)
+    evidence = models.FileField(
+        _("evidence"), upload_to=service_evidence_upload_to, max_length=200, blank=True
+    )
+    evidence_name = models.CharField(max_length=64, blank=True, editable=False)
+    evidence_type = models.CharField(_("evidence type"), max_length=32, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ServiceLogStatus.choices, default=ServiceLogStatus.PENDING
+    )
+    logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    logged_at = models.DateTimeField(_("logged at"), auto_now_add=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    reason = models.TextField(_("reason for rejecting"), max_length=2000, blank=True)
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("public-interest service log")
+        verbose_name_plural = _("public-interest service logs")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hours__gt=0) & Q(hours__lte=24), name="service_log_hours_within_a_day"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["provider", "status", "date"]),
+            models.Index(fields=["organisation", "status", "date"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.date} {self.hours}"
+
+
+class DutyExemption(models.Model):
+    """A lawyer exempted from one year's duty (e.g. a long illness), recorded by the judicial bureau with
+    its reason."""
+
+    provider = models.ForeignKey(
+        Provider, verbose_name=_("lawyer"), on_delete=models.PROTECT, related_name="duty_exemptions"
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    reason = models.TextField(_("reason"), max_length=2000)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year", "pk"]
+        verbose_name = _("duty exemption")
+        verbose_name_plural = _("duty exemptions")
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "year"], name="duty_exemption_once_a_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.year}"
+
+
+class DutyReminder(models.Model):
+    """A reminder sent to a lawyer not yet compliant (from October), recorded so that each period's is
+    sent once."""
+
+    provider = models.ForeignKey(
+        Provider, verbose_name=_("lawyer"), on_delete=models.CASCADE, related_name="duty_reminders"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    period = models.CharField(_("period"), max_length=16, help_text=_("e.g. 2026-10: one reminder a month."))
+    cases = models.PositiveSmallIntegerField(_("cases counted"))
+    hours = models.DecimalField(_("hours counted"), max_digits=6, decimal_places=1)
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        verbose_name = _("duty reminder")
+        verbose_name_plural = _("duty reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "period"], name="duty_reminder_once_a_period"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.period}"

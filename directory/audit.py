@@ -96,6 +96,22 @@ class AuditAction(models.TextChoices):
         pgettext_lazy("audit action", "Referred to the judicial bureau (Art 64)"),
     )
 
+    # --- the annual duty (docs/domain.md, annual duty) ---------------------------------------------
+    SERVICE_LOG_SUBMIT = "service_log_submit", pgettext_lazy("audit action", "Public-interest service logged")
+    SERVICE_LOG_VERIFY = (
+        "service_log_verify",
+        pgettext_lazy("audit action", "Public-interest service verified"),
+    )
+    SERVICE_LOG_REJECT = (
+        "service_log_reject",
+        pgettext_lazy("audit action", "Public-interest service rejected"),
+    )
+    DUTY_EXEMPTION_RECORD = (
+        "duty_exemption_record",
+        pgettext_lazy("audit action", "Exempted from the year's public-interest duty"),
+    )
+    DUTY_REMINDER_SEND = "duty_reminder_send", pgettext_lazy("audit action", "Reminded of the annual duty")
+
     # --- fee waivers (docs/domain.md, fee waivers) ---------------------------------------------
     WAIVER_REQUEST = "waiver_request", pgettext_lazy("audit action", "Fee waiver requested")
     WAIVER_APPROVE = (
