@@ -36,15 +36,7 @@ from .application_forms import (
     TrackForm,
     matter_types_by_category,
 )
-
-
-def _add_errors(form, exc: ValidationError, renamed: dict[str, str] | None = None) -> None:
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for field, errors in exc.message_dict.items():
-        field = (renamed or {}).get(field, field)
-        form.add_error(field if field in form.fields else None, errors)
+from .forms import add_errors
 
 
 def apply(request):
@@ -69,7 +61,7 @@ def apply(request):
                 **form.service_fields(),
             )
         except ValidationError as exc:
-            _add_errors(form, exc, renamed={"file": "files"})
+            add_errors(form, exc, renamed={"file": "files"})
         except (Conflict, Forbidden) as exc:
             form.add_error(None, exc.message)
             forbidden = isinstance(exc, Forbidden)
@@ -256,7 +248,7 @@ def application_detail(request, pk: int):
                     )
                     done = _("The legal aid was terminated; the termination letter was issued.")
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_errors(form, exc)
             except (Conflict, Forbidden) as exc:
                 messages.error(request, exc.message)
                 return redirect("application_detail", pk=pk)
@@ -291,7 +283,7 @@ def application_detail(request, pk: int):
                             reason=objection_form.cleaned_data["reason"],
                         )
                     except ValidationError as exc:
-                        _add_errors(objection_form, exc)
+                        add_errors(objection_form, exc)
                     except Conflict as exc:
                         messages.error(request, exc.message)
                         return redirect("application_detail", pk=pk)
@@ -416,7 +408,7 @@ def task_detail(request, pk: int):
                     base_url=site_base_url(request),
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_errors(form, exc)
             except Conflict as exc:
                 form.add_error(None, exc.message)
             else:

@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from directory.choices import MatterType, ProviderKind
@@ -33,3 +34,15 @@ class LookupForm(forms.Form):
     specialty = forms.ChoiceField(
         label=_("Specialty"), choices=[("", _("All specialties")), *MatterType.choices], required=False
     )
+
+
+def add_errors(form: forms.Form, exc: ValidationError, renamed: dict[str, str] | None = None) -> None:
+    """A service's ``ValidationError`` on the form: each message on the field of its name (``renamed``
+    maps a service's name to the form's), the rest above the form. The services name their errors
+    after the fields the forms use, so one function serves every page."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc.messages)
+        return
+    for field, errors in exc.message_dict.items():
+        field = (renamed or {}).get(field, field)
+        form.add_error(field if field in form.fields else None, errors)

@@ -41,6 +41,7 @@ from directory.selectors import user_center_ids
 from workflows import registry, tasks
 from workflows.services import assignment_reassign
 
+from .forms import add_errors
 from .roles import request_roles
 
 # --- the forms ---------------------------------------------------------------------------------
@@ -149,15 +150,6 @@ class RatingForm(forms.Form):
     prefix = "rating"
 
 
-def _add_errors(form: forms.Form, exc: ValidationError) -> None:
-    """A service's errors on the form's fields (the same names), the rest above the form."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for name, errors in exc.message_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
-
-
 # --- the case page's blocks --------------------------------------------------------------------
 
 # From the first offer on, a case has an assignment to show (or is being assigned).
@@ -245,7 +237,7 @@ class CasePage:
         try:
             done, anchor = self._do(action, form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
             return None
         except (Conflict, Forbidden) as exc:
             messages.error(request, exc.message)

@@ -49,6 +49,7 @@ from directory.choices import DECIDING_ROLES, Role
 from directory.models import Provider
 from directory.selectors import user_center_ids, user_memberships
 
+from .forms import add_errors
 from .roles import request_roles
 from .statistics_views import money
 
@@ -206,15 +207,6 @@ class PayForm(forms.Form):
             self.fields["paid_on"].widget.attrs["min"] = payment.approved_on.strftime(DATE_FORMAT)
 
 
-def _add_errors(form: forms.Form, exc: ValidationError) -> None:
-    """A service's errors on the form's fields (``paid_on``), the rest above the form."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for name, errors in exc.message_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
-
-
 @dataclass
 class CenterFilter:
     """The center page's filter: ``?status=`` (a payment status, or all), ``?year=`` and ``?page=``.
@@ -296,7 +288,7 @@ def _center_action(request, center_ids: list[int], filters: CenterFilter) -> Htt
                     reference=form.cleaned_data["reference"],
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_errors(form, exc)
                 return form
             messages.success(request, _("The subsidy of %(case)s was marked paid.") % {"case": tracking_no})
             return redirect(back)

@@ -39,6 +39,7 @@ from waivers.models import FeeWaiver, PublicInterestNotarisation
 from workflows import tasks
 from workflows.services import fee_waiver_request, notary_duty_rows, public_interest_file
 
+from .forms import add_errors
 from .waiver_forms import (
     FORENSIC_KINDS,
     SERVICE_SUGGESTIONS,
@@ -52,15 +53,6 @@ from .waiver_forms import (
 
 FIRST_YEAR = 2022  # the Legal Aid Law's first year: no fee line is older
 PER_PAGE = 25
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    """A service's errors on the form's fields (the same names), the rest above the form."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for name, errors in exc.message_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
 
 
 def _year(request, today: datetime.date) -> int:
@@ -135,7 +127,7 @@ class WaiverBlock:
                 losing_party=form.cleaned_data["losing_party"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
             return None
         except (Conflict, Forbidden) as exc:
             messages.error(request, exc.message)
@@ -156,7 +148,7 @@ class WaiverBlock:
         try:
             fee_waiver_request(acting_user=request.user, application=application, **form.service_fields())
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
             return None
         except (Conflict, Forbidden) as exc:
             messages.error(request, exc.message)
@@ -263,7 +255,7 @@ def notarisations(request):
                 try:
                     services.notarisation_log(acting_user=user, **log_form.cleaned_data)
                 except ValidationError as exc:
-                    _add_errors(log_form, exc)
+                    add_errors(log_form, exc)
                 except (Conflict, Forbidden) as exc:
                     messages.error(request, exc.message)
                     return redirect("notarisations")
@@ -288,7 +280,7 @@ def notarisations(request):
                         reason=form.cleaned_data["reason"],
                     )
                 except ValidationError as exc:
-                    _add_errors(form, exc)
+                    add_errors(form, exc)
                 except (Conflict, Forbidden) as exc:
                     messages.error(request, exc.message)
                     return redirect("notarisations")
@@ -362,7 +354,7 @@ def public_interest_new(request):
             try:
                 application, _waiver = public_interest_file(acting_user=request.user, **form.service_fields())
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_errors(form, exc)
             except Conflict as exc:
                 form.add_error(None, exc.message)
                 status = 409

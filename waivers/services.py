@@ -22,8 +22,9 @@ from django.utils.translation import gettext as _
 
 from aid_cases.choices import Channel, Status
 from aid_cases.models import Application
-from aid_cases.selectors import user_decides_for, user_recused
+from aid_cases.selectors import user_decides_for
 from aid_cases.services.public_interest import filing_procuratorate
+from aid_cases.services.recusal import require_not_recused
 from core.errors import Conflict, Forbidden
 from core.transactions import service_transaction
 from directory.audit import AuditAction
@@ -91,6 +92,17 @@ def _limited(
     elif len(text) > maximum:
         errors[field] = [_("At most %(max)s characters.") % {"max": maximum}]
     return text
+
+
+def _reasons(value: Any, errors: dict[str, list[str]], *, required: bool) -> str:
+    """Written reasons: required to refuse or reject, never longer than the law's reasons may be."""
+    return _limited(
+        value,
+        "reason",
+        errors,
+        maximum=REASON_MAX,
+        required_message=_("Give the reasons.") if required else None,
+    )
 
 
 def _audit(acting_user: AbstractBaseUser | None, action: AuditAction, waiver: FeeWaiver, **new: Any) -> None:
@@ -269,21 +281,10 @@ def waiver_review(
     waiver, application = _locked(waiver)
     if not user_decides_for(acting_user, application):
         raise Forbidden(_("Only the center's reviewers and directors review a fee waiver."))
-    if user_recused(acting_user, application):
-        raise Conflict(
-            _(
-                "You filed this application or are a party to it: a colleague must decide it (conflict of interest)."
-            )
-        )
+    require_not_recused(acting_user, application)
     _require_waiver_status(waiver, (WaiverStatus.REQUESTED,))
     errors: dict[str, list[str]] = {}
-    reason = _limited(
-        reason,
-        "reason",
-        errors,
-        maximum=REASON_MAX,
-        required_message=None if approve else _("Give the reasons."),
-    )
+    reason = _reasons(reason, errors, required=not approve)
     if approve:
         treatment = _text(treatment) or waiver.treatment_requested
         if treatment not in Treatment.values:
@@ -539,13 +540,7 @@ def notarisation_verify(
     if row.status != NotarisationStatus.PENDING:
         raise Conflict(_("This notarisation has already been verified or rejected."))
     errors: dict[str, list[str]] = {}
-    reason = _limited(
-        reason,
-        "reason",
-        errors,
-        maximum=REASON_MAX,
-        required_message=None if approve else _("Give the reasons."),
-    )
+    reason = _reasons(reason, errors, required=not approve)
     if errors:
         raise ValidationError(errors)
     old = row.status

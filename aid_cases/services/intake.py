@@ -472,3 +472,58 @@ def application_document_add(
         new={"document": document.pk, "type": document.content_type, "size": document.size},
     )
     return document
+
+
+def agency_case_create(
+    *,
+    acting_user: AbstractBaseUser,
+    center: Organisation,
+    channel: str,
+    applicant: Applicant,
+    category: str,
+    matter_type: str,
+    summary: str,
+    opposing_party: str = "",
+    reason_code: str,
+    reason_message: str,
+    received_on: datetime.date,
+    defence_grounds: list[str] | None = None,
+) -> Application:
+    """The case an agency makes without an application (a notified defence, the procuratorate's
+    public-interest litigation): approved at once, not means-tested, with the reason saying why.
+    Saves the (unsaved, already checked) applicant too; the caller has checked every input."""
+    region = center.region
+    period_rule = rules.period_rule_in_force(region, received_on)
+    applicant.full_clean()
+    applicant.save()
+    application = Application(
+        tracking_no=tracking_no_next(region=region, year=received_on.year),
+        region=region,
+        center=center,
+        channel=channel,
+        filed_by=acting_user,
+        applicant=applicant,
+        matter_category=category,
+        matter_type=matter_type,
+        matter_summary=summary,
+        opposing_party=opposing_party,
+        # nobody applied: the household answers are placeholders the means test never reads
+        household_size=1,
+        monthly_income=0,
+        pledged_at=timezone.now(),
+        status=Status.APPROVED,
+        means_result=means.Result.NOT_RESTRICTED.value,
+        means_reasons=[{"code": reason_code, "message": reason_message}],
+        means_proof=means.Proof.NOT_NEEDED,
+        defence_grounds=defence_grounds or [],
+        period_rule=period_rule if period_rule.pk else None,
+        received_on=received_on,
+        # no review: the agency's filing is the decision
+        decision_due=None,
+    )
+    # the objects this service holds (or just made) are not re-read to validate them
+    application.full_clean(
+        exclude=["region", "center", "filed_by", "applicant", "period_rule"], validate_unique=False
+    )
+    application.save()
+    return application

@@ -31,11 +31,11 @@ from directory.selectors import center_for_region, center_for_region_code, user_
 from directory.services import audit_record
 from directory.validators import EARLIEST_BIRTH_DATE
 
-from .. import rules, selectors
-from ..choices import Channel, NotifiedGround, ProceedingStage, Status
-from ..means import MAJORITY_AGE, Proof, Result, age_on, birth_date_from_id
+from .. import selectors
+from ..choices import Channel, NotifiedGround, ProceedingStage
+from ..means import MAJORITY_AGE, age_on, birth_date_from_id
 from ..models import Applicant, Application, DefenceNotification
-from .intake import tracking_no_next
+from .intake import agency_case_create
 
 __all__ = [
     "COURT_ONLY_GROUNDS",
@@ -254,52 +254,24 @@ def notification_submit(
         known_grounds = [
             code for code in NotifiedGround.values if code in {*known_grounds, NotifiedGround.MINOR}
         ]
-    region = center.region  # no errors: the competent center, and with it the region, was found
-    period_rule = rules.period_rule_in_force(region, received_on)
-
-    applicant.full_clean()
-    applicant.save()
     stage_label = str(ProceedingStage(stage).label)
-    application = Application(
-        tracking_no=tracking_no_next(region=region, year=received_on.year),
-        region=region,
+    application = agency_case_create(
+        acting_user=acting_user,
         center=center,
         channel=Channel.NOTIFICATION,
-        filed_by=acting_user,
         applicant=applicant,
-        matter_category=MatterCategory.CRIMINAL,
+        category=MatterCategory.CRIMINAL,
         matter_type=MatterType.CRIMINAL_DEFENCE,
-        matter_summary=_(
-            "Notified defence by %(agency)s, case %(case_no)s. Charge: %(charge)s. Stage: %(stage)s."
-        )
+        summary=_("Notified defence by %(agency)s, case %(case_no)s. Charge: %(charge)s. Stage: %(stage)s.")
         % {"agency": agency.name, "case_no": agency_case_no, "charge": charge, "stage": stage_label},
-        # nobody applied: the household answers are placeholders the means test never reads
-        household_size=1,
-        monthly_income=0,
-        pledged_at=now,
-        status=Status.APPROVED,
-        means_result=Result.NOT_RESTRICTED.value,
-        means_reasons=[
-            {
-                "code": "notified_defence",
-                "message": _(
-                    "Notified defence (Legal Aid Law, Articles 25, 28 and 36): the agency's notice needs no "
-                    "application and no means test."
-                ),
-            }
-        ],
-        means_proof=Proof.NOT_NEEDED,
-        defence_grounds=known_grounds,
-        period_rule=period_rule if period_rule.pk else None,
+        reason_code="notified_defence",
+        reason_message=_(
+            "Notified defence (Legal Aid Law, Articles 25, 28 and 36): the agency's notice needs no "
+            "application and no means test."
+        ),
         received_on=received_on,
-        # no review: the notice is the decision; the assignment's due date is set when it begins
-        decision_due=None,
+        defence_grounds=known_grounds,
     )
-    # the objects this service holds (or just made) are not re-read to validate them
-    application.full_clean(
-        exclude=["region", "center", "filed_by", "applicant", "period_rule"], validate_unique=False
-    )
-    application.save()
     notification = DefenceNotification(
         application=application,
         agency=agency,

@@ -22,11 +22,9 @@ from directory.models import Organisation, Region
 from directory.selectors import center_for_region, center_for_region_code, user_memberships
 from directory.services import audit_record
 
-from .. import rules
-from ..choices import Channel, Status
-from ..means import Proof, Result
+from ..choices import Channel
 from ..models import Applicant, Application, PublicInterestFiling
-from .intake import tracking_no_next
+from .intake import agency_case_create
 
 # Environmental public-interest litigation is a civil suit (民事公益诉讼) or an administrative one
 # (行政公益诉讼) brought by the procuratorate.
@@ -107,48 +105,23 @@ def public_interest_file(
             % {"case_no": agency_case_no, "tracking_no": existing.application.tracking_no}
         )
 
-    now = timezone.now()
-    received_on = timezone.localdate(now)
-    region = center.region
-    period_rule = rules.period_rule_in_force(region, received_on)
     applicant = Applicant(name=agency.name[: Applicant._meta.get_field("name").max_length], id_number="")
-    applicant.full_clean()
-    applicant.save()
-    application = Application(
-        tracking_no=tracking_no_next(region=region, year=received_on.year),
-        region=region,
+    application = agency_case_create(
+        acting_user=acting_user,
         center=center,
         channel=Channel.PUBLIC_INTEREST,
-        filed_by=acting_user,
         applicant=applicant,
-        matter_category=category,
+        category=category,
         matter_type=MatterType.ENVIRONMENTAL,
-        matter_summary=summary,
+        summary=summary,
         opposing_party=defendant,
-        # nobody applied for aid: the household answers are placeholders the means test never reads
-        household_size=1,
-        monthly_income=0,
-        pledged_at=now,
-        status=Status.APPROVED,
-        means_result=Result.NOT_RESTRICTED.value,
-        means_reasons=[
-            {
-                "code": "public_interest",
-                "message": _(
-                    "Public-interest litigation by the procuratorate: no application for aid and no means "
-                    "test; the forensic fee is deferred until judgment."
-                ),
-            }
-        ],
-        means_proof=Proof.NOT_NEEDED,
-        period_rule=period_rule if period_rule.pk else None,
-        received_on=received_on,
-        decision_due=None,
+        reason_code="public_interest",
+        reason_message=_(
+            "Public-interest litigation by the procuratorate: no application for aid and no means "
+            "test; the forensic fee is deferred until judgment."
+        ),
+        received_on=timezone.localdate(),
     )
-    application.full_clean(
-        exclude=["region", "center", "filed_by", "applicant", "period_rule"], validate_unique=False
-    )
-    application.save()
     filing = PublicInterestFiling(
         application=application, agency=agency, agency_case_no=agency_case_no, filed_by=acting_user
     )
