@@ -275,8 +275,9 @@ def waiver_review(
     """The case's center approves (with the treatment it grants) or refuses (with reasons) the request.
 
     403 for anyone but the center's reviewers and directors; 409 for the one who filed the case or is
-    a party to it, when the waiver is no longer awaiting review, or when the case has meanwhile been
-    refused, terminated or closed. A public-interest case's forensic fee is deferred until judgment.
+    a party to it, when the waiver is no longer awaiting review, or for an approval when the case has
+    meanwhile been refused, terminated or closed. A public-interest case's forensic fee is deferred
+    until judgment.
     """
     waiver, application = _locked(waiver)
     if not user_decides_for(acting_user, application):
@@ -313,7 +314,9 @@ def waiver_review(
             ]
     if errors:
         raise ValidationError(errors)
-    if application.status not in WAIVABLE:
+    # A case refused, terminated or closed meanwhile gets no letter; the request can still be refused,
+    # so that it does not wait in the center's queue forever.
+    if approve and application.status not in WAIVABLE:
         raise Conflict(
             _("The case is %(status)s: a fee waiver is only for an approved case still being handled.")
             % {"status": application.get_status_display()}

@@ -240,6 +240,10 @@ def test_a_case_terminated_while_its_waiver_awaits_review_cannot_be_approved(wai
     done = review(world, application_id, approve=True)
     assert done.status_code == 409
     assert FeeWaiver.objects.get().status == "requested"
+    # it can still be refused, so that it does not wait in the queue forever
+    done = review(world, application_id, approve=False, reason="法律援助已终止。")
+    assert done.status_code == 200
+    assert FeeWaiver.objects.get().status == "refused"
 
 
 def test_another_notary_office_never_sees_the_request(waiver_world):
