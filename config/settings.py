@@ -295,6 +295,11 @@ SPECTACULAR_SETTINGS = {
         "DocumentKindEnum": "documents.models.DocumentKind",
         "StandardKindEnum": "aid_cases.models.EconomicStandard.Kind",
         "InstitutionKindEnum": "api.serializers.INSTITUTION_QUERY_KINDS",
+        "TreatmentEnum": "waivers.choices.Treatment",
+        "WaiverStatusEnum": "waivers.choices.WaiverStatus",
+        "WaiverKindEnum": "waivers.choices.WaiverKind",
+        "ServiceLogStatusEnum": "assignments.choices.ServiceLogStatus",
+        "DutyStatusEnum": "assignments.choices.DutyStatus",
     },
 }
 
