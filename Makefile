@@ -61,7 +61,8 @@ lint: $(VENV)/.installed-test mypy
 ## mypy: the task layer, the flows and the rule modules, with django-stubs
 mypy: $(VENV)/.installed-test
 	$(DEV_ENV) $(BIN)/mypy workflows core directory/audit.py aid_cases/means.py aid_cases/periods.py aid_cases/rules.py \
-		assignments/subsidy.py assignments/closing.py assignments/recommend.py
+		assignments/subsidy.py assignments/closing.py assignments/recommend.py assignments/quota.py \
+		waivers/duty.py
 
 ## format: ruff's formatter and its import sorting, once before committing (pre-commit does it too)
 format: $(VENV)/.installed-test

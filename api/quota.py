@@ -1,14 +1,18 @@
-"""Annual duty (docs/api.md, Annual duty). So far the notary offices' public-interest notarisations; the
-lawyers' and firms' figures come with the annual-duty work."""
+"""Annual duty (docs/api.md, Annual duty): the notary offices' public-interest notarisations, each lawyer's
+duty and each law firm's compliance. Thin views: the figures, the rule and who sees what are
+``assignments.quota``'s (the pages and reports call the same functions, so the figures agree)."""
 
 from __future__ import annotations
 
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 from rest_framework.permissions import IsAuthenticated
 
+from assignments import quota
+from assignments.choices import DutyStatus
 from core.errors import Forbidden
 from waivers import selectors
 from waivers.duty import IN_PROGRESS, MET, NOT_MET
@@ -57,3 +61,171 @@ class NotaryDutyList(generics.GenericAPIView):
         return self.get_paginated_response(
             [{k: v for k, v in r.items() if k not in ("office", "met")} for r in rows]
         )
+
+
+# --- the lawyers' duty and the firms' compliance (assignments.quota) -------------------------------
+
+
+class LawyerDutyIn(YearIn):
+    firm = serializers.IntegerField(
+        min_value=1,
+        max_value=2**31 - 1,
+        required=False,
+        help_text="Only this law firm's lawyers; a firm the caller does not see → 404.",
+    )
+
+
+def _hours_field(**kwargs) -> serializers.DecimalField:
+    return serializers.DecimalField(max_digits=9, decimal_places=1, coerce_to_string=True, **kwargs)
+
+
+class LawyerDutyOut(serializers.Serializer):
+    lawyer_id = serializers.IntegerField()
+    name = serializers.CharField()
+    firm_id = serializers.IntegerField()
+    firm_name = serializers.CharField()
+    cases = serializers.IntegerField(
+        help_text="Aid cases counted in the year, duty-lawyer days converted by the year's rule included."
+    )
+    hours = _hours_field(
+        help_text='Verified public-interest hours of the year and duty-lawyer hours not converted, e.g. "50.0".'
+    )
+    status = serializers.ChoiceField(choices=DutyStatus.choices)
+    minimum_cases = serializers.IntegerField(help_text="The year's minimum, after pro-rating.")
+    minimum_hours = _hours_field(help_text="The year's minimum, after pro-rating.")
+    missing_cases = serializers.IntegerField(help_text="0 when met or exempt.")
+    missing_hours = _hours_field(help_text='"0.0" when met or exempt.')
+    missing = serializers.CharField(help_text="What is still missing, in words; empty when nothing is.")
+
+
+def _lawyer_out(row: quota.LawyerDuty) -> dict:
+    result = row.result
+    return {
+        "lawyer_id": row.lawyer_id,
+        "name": row.name,
+        "firm_id": row.firm_id,
+        "firm_name": row.firm_name,
+        "cases": result.cases,
+        "hours": result.hours,
+        "status": result.status,
+        "minimum_cases": result.min_cases,
+        "minimum_hours": result.min_hours,
+        "missing_cases": result.missing_cases,
+        "missing_hours": result.missing_hours,
+        "missing": result.missing,
+    }
+
+
+class NotMetOut(serializers.Serializer):
+    lawyer_id = serializers.IntegerField()
+    name = serializers.CharField()
+    status = serializers.ChoiceField(choices=[DutyStatus.IN_PROGRESS, DutyStatus.NOT_MET])
+    missing = serializers.CharField()
+
+
+class FirmDutyOut(serializers.Serializer):
+    firm_id = serializers.IntegerField()
+    name = serializers.CharField()
+    region = serializers.CharField(help_text="The firm's region code.")
+    lawyers = serializers.IntegerField()
+    met = serializers.IntegerField()
+    exempt = serializers.IntegerField(
+        help_text="Lawyers exempted this year (counted in lawyers, not in met)."
+    )
+    compliance_rate = serializers.DecimalField(
+        max_digits=5, decimal_places=4, coerce_to_string=True, help_text='met ÷ lawyers, e.g. "0.7500".'
+    )
+    not_met = NotMetOut(
+        many=True, help_text="The lawyers who have not met the duty (yet), with what is missing."
+    )
+
+
+def _year(params: dict) -> int:
+    return params.get("year") or timezone.localdate().year
+
+
+class LawyerDutyList(generics.GenericAPIView):
+    permission_classes = [IsAuthenticated]
+    serializer_class = LawyerDutyOut
+
+    @extend_schema(
+        tags=["annual duty"],
+        parameters=[LawyerDutyIn],
+        responses={200: LawyerDutyOut(many=True), 403: ErrorOut, 404: ErrorOut},
+        description=(
+            "Each lawyer's annual public-interest duty (2 aid cases or 50 hours unless the year's rule says "
+            "otherwise): met, in_progress (the year is not over), not_met or exempt. A lawyer sees their own "
+            "row, a firm administrator the firm's lawyers, a judicial bureau the lawyers of the firms of its "
+            "regions. Other roles → 403."
+        ),
+    )
+    def get(self, request):
+        scope = quota.duty_scope_for(request.user)
+        if scope is None:
+            raise Forbidden(
+                _("Only lawyers, law firms and the judicial bureau see the lawyers' annual duty.")
+            )
+        params = LawyerDutyIn(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        year = _year(params.validated_data)
+        firm_id = params.validated_data.get("firm")
+        if firm_id is not None and not quota.duty_firm_visible(scope, firm_id):
+            raise Http404
+        lawyers = quota.duty_lawyers_visible(scope, year=year, firm_id=firm_id).values_list("pk", flat=True)
+        page = self.paginate_queryset(lawyers)
+        rows = quota.lawyer_duty_rows(year=year, provider_ids=page)
+        return self.get_paginated_response(LawyerDutyOut([_lawyer_out(row) for row in rows], many=True).data)
+
+
+class FirmDutyList(generics.GenericAPIView):
+    permission_classes = [IsAuthenticated]
+    serializer_class = FirmDutyOut
+
+    @extend_schema(
+        tags=["annual duty"],
+        parameters=[YearIn],
+        responses={200: FirmDutyOut(many=True), 403: ErrorOut},
+        description=(
+            "Each law firm's compliance with the lawyers' annual duty: its lawyers, how many met it and "
+            "met ÷ lawyers with 4 places. A firm administrator sees their firm, a judicial bureau the firms "
+            "of its regions; firms without a lawyer with a duty that year are not listed. Lawyers and "
+            "other roles → 403."
+        ),
+    )
+    def get(self, request):
+        scope = quota.duty_scope_for(request.user)
+        if scope is None or not scope.sees_firms:
+            raise Forbidden(_("Only law firms and the judicial bureau see the firms' annual duty."))
+        params = YearIn(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        year = _year(params.validated_data)
+        page = self.paginate_queryset(quota.duty_firms_visible(scope, year=year).select_related("region"))
+        figures = {
+            firm.firm_id: firm for firm in quota.firm_duty_rows(year=year, firm_ids=[f.pk for f in page])
+        }
+        out = []
+        for firm in page:
+            duty = figures.get(firm.pk)
+            if duty is None:  # its last lawyer left between the two reads
+                continue
+            out.append(
+                {
+                    "firm_id": firm.pk,
+                    "name": firm.name,
+                    "region": firm.region.code,
+                    "lawyers": duty.lawyers,
+                    "met": duty.met,
+                    "exempt": duty.exempt,
+                    "compliance_rate": duty.compliance_rate,
+                    "not_met": [
+                        {
+                            "lawyer_id": r.lawyer_id,
+                            "name": r.name,
+                            "status": r.status,
+                            "missing": r.result.missing,
+                        }
+                        for r in duty.not_met
+                    ],
+                }
+            )
+        return self.get_paginated_response(FirmDutyOut(out, many=True).data)

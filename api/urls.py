@@ -1,6 +1,17 @@
 from django.urls import path
 
-from . import accounts, applications, documents, fee_waivers, handling, notifications, quota, tasks, views
+from . import (
+    accounts,
+    applications,
+    documents,
+    fee_waivers,
+    handling,
+    notifications,
+    quota,
+    service_logs,
+    tasks,
+    views,
+)
 
 app_name = "api"
 
@@ -57,7 +68,16 @@ urlpatterns = [
         "fee-waivers/<int:pk>/judgment/", fee_waivers.FeeWaiverJudgment.as_view(), name="fee-waiver-judgment"
     ),
     path("public-interest-cases/", fee_waivers.PublicInterestCreate.as_view(), name="public-interest-cases"),
+    path("service-logs/", service_logs.ServiceLogListCreate.as_view(), name="service-logs"),
+    path("service-logs/<int:pk>/", service_logs.ServiceLogDetail.as_view(), name="service-log"),
+    path(
+        "service-logs/<int:pk>/evidence/",
+        service_logs.ServiceLogEvidence.as_view(),
+        name="service-log-evidence",
+    ),
     path("quota/notaries/", quota.NotaryDutyList.as_view(), name="quota-notaries"),
+    path("quota/lawyers/", quota.LawyerDutyList.as_view(), name="quota-lawyers"),
+    path("quota/firms/", quota.FirmDutyList.as_view(), name="quota-firms"),
     path("notifications/", notifications.NotificationListCreate.as_view(), name="notifications"),
     path("track/", applications.Track.as_view(), name="track"),
     path("documents/<str:code>/", documents.DocumentDownload.as_view(), name="document"),

@@ -272,7 +272,10 @@ class Assignment(models.Model):
                 name="assignment_one_live_per_case",
             ),
         ]
-        indexes = [models.Index(fields=["provider", "status"])]
+        # the annual duty counts accepted cases per provider and year from this index alone
+        indexes = [
+            models.Index(fields=["provider", "status", "accepted_on"], name="assignment_provider_accepted")
+        ]
 
     def __str__(self) -> str:
         return f"{self.application} → {self.provider}"
@@ -436,7 +439,11 @@ class DutyLawyerRecord(models.Model):
                 condition=Q(helped__lte=models.F("without_defender")), name="duty_lawyer_helped_le_needed"
             ),
         ]
-        indexes = [models.Index(fields=["center", "day"])]
+        indexes = [
+            models.Index(fields=["center", "day"]),
+            # covering: the annual duty's duty-lawyer days and hours per lawyer and year
+            models.Index(fields=["provider", "day", "hours"], name="duty_lawyer_provider_day"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.post} {self.day} {self.provider}"
@@ -497,7 +504,8 @@ class ServiceLog(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["provider", "status", "date"]),
+            # covering: the annual duty sums a lawyer's verified hours of a year from the index alone
+            models.Index(fields=["provider", "status", "date", "hours"], name="service_log_duty_hours"),
             models.Index(fields=["organisation", "status", "date"]),
         ]
 

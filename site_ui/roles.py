@@ -13,6 +13,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from assignments.services.service_logs import lawyer_of
 from directory import selectors
 from directory.choices import APPLICANT_GROUP, CENTER_STAFF_ROLES, DECIDING_ROLES, OrganisationKind, Role
 from waivers.choices import WAIVER_INSTITUTION_KINDS
@@ -76,6 +77,8 @@ PUBLIC_INTEREST = Link(
     "eco",
     frozenset({OrganisationKind.PROCURATORATE}),
 )
+# A lawyer at a law firm logs public-interest service toward the annual duty (``request_is_lawyer``).
+MY_SERVICE_LOGS = Link("my_service_logs", _("Public-interest service"), "volunteer_activism")
 ADMIN = Link("admin:index", _("Administration"), "settings")
 HOME = Link("home", _("Home"), "home")
 
@@ -164,6 +167,16 @@ def request_roles(request) -> list[str]:
     return roles
 
 
+def request_is_lawyer(request) -> bool:
+    """Whether the signed-in user is an active lawyer at a law firm, read once per request and only for
+    providers: the public-interest service page is a lawyer's own (404 for anyone else)."""
+    is_lawyer = getattr(request, "_site_is_lawyer", None)
+    if is_lawyer is None:
+        is_lawyer = Role.PROVIDER in request_roles(request) and lawyer_of(request.user) is not None
+        request._site_is_lawyer = is_lawyer
+    return is_lawyer
+
+
 # The roles whose links depend on the kind of their organisation (``Link.kinds``).
 KIND_ROLES = frozenset({Role.INSTITUTION_STAFF, Role.AGENCY_OFFICER})
 
@@ -215,6 +228,8 @@ def menu(request) -> list[dict]:
             links += [OVERDUE, CENTER_SUBSIDIES]
         elif roles & (CASE_HANDLING_ROLES | {Role.FIRM_ADMIN}):
             links.append(MY_SUBSIDIES)
+        if request_is_lawyer(request):
+            links.append(MY_SERVICE_LOGS)
         if roles & {Role.CLERK, Role.BUREAU_OFFICER}:
             links.append(WRITTEN_OBJECTION)
         if roles & {*RECORDING_ROLES, Role.BUREAU_OFFICER}:
@@ -255,7 +270,10 @@ def home_cards(request) -> list[dict]:
     cards = []
     for role in request_roles(request):
         kinds = {m.organisation.kind for m in memberships if m.role == role}
-        links = (_item(link, "") for link in ROLE_LINKS.get(role, ()) if _fits(link, kinds))
+        role_links = [link for link in ROLE_LINKS.get(role, ()) if _fits(link, kinds)]
+        if role == Role.PROVIDER and request_is_lawyer(request):
+            role_links.append(MY_SERVICE_LOGS)
+        links = (_item(link, "") for link in role_links)
         cards.append(
             {
                 "role": role,

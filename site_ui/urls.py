@@ -6,6 +6,7 @@ from . import application_views as av
 from . import handling_views as hv
 from . import ledger_views as lv
 from . import notification_views as nv
+from . import service_log_views as slv
 from . import statistics_views as sv
 from . import waiver_views as wv
 
@@ -41,4 +42,6 @@ urlpatterns = [
     path("waivers/", wv.waiver_inbox, name="waiver_inbox"),
     path("notarisations/", wv.notarisations, name="notarisations"),
     path("public-interest/new/", wv.public_interest_new, name="public_interest_new"),
+    path("my/service-logs/", slv.my_service_logs, name="my_service_logs"),
+    path("service-logs/<int:pk>/evidence/", slv.service_log_evidence, name="service_log_evidence"),
 ]

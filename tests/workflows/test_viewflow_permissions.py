@@ -40,7 +40,8 @@ def _lawyer():
 
 
 def _drive(actors) -> dict[str, int]:
-    """A stored task at every human node: review, supplement, confirm_review, decide_objection, peer check."""
+    """A stored task at every human node: review, supplement, confirm_review, decide_objection, the
+    assignment's, the fee waiver's, the service log's and the peer check."""
     ids = {}
     fresh = file(actors)
     ids["AidApplicationFlow.review"] = review_task(actors, fresh["id"])["id"]
@@ -131,6 +132,22 @@ def _drive(actors) -> dict[str, int]:
     ids["FeeWaiverFlow.confirm_waiver"] = next(
         t["id"] for t in queue(actors, actors.notary_staff) if t["name"] == "confirm_waiver"
     )
+    # the lawyer's public-interest service log, awaiting the center's verification (no case)
+    logged = actors.api(lawyer_user).post(
+        "/api/v1/service-logs/",
+        {
+            "activity": "consultation",
+            "date": timezone.localdate().isoformat(),
+            "hours": "2",
+            "organiser": "珠山区法律援助工作站",
+            "description": "值班接待法律咨询",
+        },
+        format="json",
+    )
+    assert logged.status_code == 201, logged.content
+    ids["ServiceLogFlow.verify_service_log"] = next(
+        t["id"] for t in queue(actors, actors.reviewer) if t["service_log_id"] == logged.json()["id"]
+    )
     PeerCheckFlow.start.run(application=Application.objects.get(pk=fresh["id"]))
     ids["PeerCheckFlow.review"] = next(
         t["id"] for t in queue(actors, actors.reviewer) if t["title"] == "Peer check of the decision"
@@ -150,6 +167,7 @@ def test_can_assign_can_execute_and_can_view_on_every_node_of_every_flow(actors)
         "AssignmentFlow.review_closure": actors.director,
         "FeeWaiverFlow.review_waiver": actors.director,
         "FeeWaiverFlow.confirm_waiver": actors.notary_staff,
+        "ServiceLogFlow.verify_service_log": actors.reviewer2,
     }
     holders = {
         "AidApplicationFlow.supplement": actors.applicant,

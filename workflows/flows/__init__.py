@@ -15,5 +15,6 @@ from .aid_application import AidApplicationFlow  # noqa: E402
 from .assignment import AssignmentFlow  # noqa: E402
 from .fee_waiver import FeeWaiverFlow  # noqa: E402
 from .objection import ObjectionFlow  # noqa: E402
+from .service_log import ServiceLogFlow  # noqa: E402
 
-__all__ = ["AidApplicationFlow", "AssignmentFlow", "FeeWaiverFlow", "ObjectionFlow"]
+__all__ = ["AidApplicationFlow", "AssignmentFlow", "FeeWaiverFlow", "ObjectionFlow", "ServiceLogFlow"]
