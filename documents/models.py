@@ -64,6 +64,12 @@ class DocumentKind(models.TextChoices):
     ASSIGNMENT_LETTER = "assignment_letter", _("Assignment notice")  # 指派通知书
     TERMINATION = "termination", _("Decision to terminate legal aid")  # 终止法律援助决定书
     WAIVER_LETTER = "waiver_letter", _("Fee waiver letter")  # 法律援助公证/鉴定费用减免函
+    # 年度检查公益法律服务情况表: a firm's lawyers' annual duty, for the bureau's annual inspection
+    DUTY_REPORT = "duty_report", _("Annual inspection report of public-interest legal service")
+    DUTY_CERTIFICATE = (
+        "duty_certificate",
+        _("Certificate of public-interest legal service"),
+    )  # 公益法律服务证明
 
 
 class IssuedDocument(models.Model):

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import account_views, objection_views, views
+from . import account_views, duty_report_views, objection_views, views
 from . import application_views as av
 from . import handling_views as hv
 from . import ledger_views as lv
@@ -11,6 +11,16 @@ from . import statistics_views as sv
 from . import waiver_views as wv
 
 urlpatterns = [
+    path(
+        "duty/firms/<int:pk>/report.<str:fmt>",
+        duty_report_views.firm_report,
+        name="duty_firm_report",
+    ),
+    path(
+        "duty/lawyers/<int:pk>/certificate.pdf",
+        duty_report_views.lawyer_certificate,
+        name="duty_lawyer_certificate",
+    ),
     path("", views.home, name="home"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
