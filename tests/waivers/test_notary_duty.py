@@ -146,3 +146,26 @@ def test_a_rejection_needs_reasons_and_happens_once(waiver_world, make_member):
     services.notarisation_verify(acting_user=bureau_city, notarisation=row, approve=False, reason="收费公证")
     with pytest.raises(Conflict):
         services.notarisation_verify(acting_user=bureau_city, notarisation=row, approve=True)
+
+
+def test_three_waived_and_one_verified_logged_notarisation_meet_the_duty(waiver_world, make_member):
+    world = waiver_world
+    city_bureau = OrganisationFactory(
+        kind=OrganisationKind.BUREAU, name="景德镇市司法局", region=region("jdz")
+    )
+    bureau_city = make_member(Role.BUREAU_OFFICER, city_bureau, username="bureau_city")
+    application_id = handled_case(world)
+    for _ in range(3):
+        ask(world, application_id)
+        assert review(world, application_id, approve=True).status_code == 200
+        assert (
+            confirm(
+                world, world.notary_city_staff, application_id, charged_fee="0", waived_amount="800"
+            ).status_code
+            == 200
+        )
+    (row,) = _duty(world, world.notary_city_staff).json()["results"]
+    assert (row["waived"], row["logged"], row["status"]) == (3, 0, "in_progress")
+    services.notarisation_verify(acting_user=bureau_city, notarisation=_log(world), approve=True)
+    (row,) = _duty(world, world.notary_city_staff).json()["results"]
+    assert (row["count"], row["status"]) == (4, "met")
