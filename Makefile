@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEV_ENV := DJANGO_DEBUG=1
 
-.PHONY: run test bench bench-inprocess messages messages-update lint mypy format clean
+.PHONY: run test bench bench-quota bench-inprocess messages messages-update lint mypy format clean
 
 # extra arguments for pytest, e.g. `make test PYTEST_ARGS="-x -k workflows"`
 PYTEST_ARGS ?=
@@ -47,6 +47,11 @@ test: $(VENV)/.installed-test messages
 ## benchmarks/bench_http.py --help
 bench: $(VENV)/.installed-test messages
 	$(BIN)/python benchmarks/bench_http.py --backend all --case both --n 100 --rounds 2 --worker after
+	$(BIN)/python benchmarks/bench_quota.py --backend all --runs 5
+
+## bench-quota: the annual-duty report on 20,000 lawyers beside the hand-written GROUP BY (SQLite, PostgreSQL)
+bench-quota: $(VENV)/.installed-test messages
+	$(BIN)/python benchmarks/bench_quota.py --backend all --runs 5
 
 ## bench-inprocess: the same process through the API in-process (no HTTP, no floor), N=1000 per backend
 bench-inprocess: $(VENV)/.installed-test messages
