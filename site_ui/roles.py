@@ -79,6 +79,11 @@ PUBLIC_INTEREST = Link(
 )
 # A lawyer at a law firm logs public-interest service toward the annual duty (``request_is_lawyer``).
 MY_SERVICE_LOGS = Link("my_service_logs", _("Public-interest service"), "volunteer_activism")
+# The annual duty (2 aid cases or 50 hours a year): the lawyer's own year (``request_is_lawyer``), the
+# firm administrator's dashboard of the firm's lawyers, the bureau's view across its firms and notaries.
+MY_DUTY = Link("my_duty", _("My annual duty"), "task_alt")
+DUTY_FIRM = Link("duty_firm", _("Annual duty"), "fact_check")
+DUTY_OVERVIEW = Link("duty_overview", _("Annual duty"), "fact_check")
 ADMIN = Link("admin:index", _("Administration"), "settings")
 HOME = Link("home", _("Home"), "home")
 
@@ -108,15 +113,21 @@ ROLE_DESCRIPTIONS = {
     Role.BUREAU_OFFICER: _(
         "Decide objections against the legal aid center's refusals and terminations (Art 49), verify the "
         "public-interest notarisations the notary offices of your regions log, and see the statistics of "
-        "your region and the regions under it."
+        "your region and the regions under it. Follow the annual public-interest duty of the law firms and "
+        "notary offices of your regions, and exempt a lawyer from a year's duty with the reason."
     ),
     Role.PROVIDER: _(
         "Accept or decline the cases the legal aid center offers you, record your progress and hours, "
         "upload the closing file and file the closing report. On the case page, ask for notarisation, "
         "appraisal or litigation fees to be waived, reduced or deferred. You can also see your "
-        "organisation's record and your entry in the public legal service lookup."
+        "organisation's record and your entry in the public legal service lookup. A lawyer at a law firm "
+        "logs public-interest service and follows the year's annual duty: 2 aid cases or 50 hours."
     ),
-    Role.FIRM_ADMIN: _("See your firm's record, its members and its lawyers."),
+    Role.FIRM_ADMIN: _(
+        "See your firm's record, its members and its lawyers, and the annual public-interest duty of each "
+        "lawyer: who has met it, who is missing what, the firm's compliance rate, and the files for the "
+        "annual inspection to download."
+    ),
     Role.INSTITUTION_STAFF: _(
         "Answer the fee waivers the legal aid center sends your institution with its handoff letter: "
         "record the fee charged, waived or deferred, and follow the year's totals. A notary office also "
@@ -139,7 +150,6 @@ ROLE_DESCRIPTIONS = {
 
 # Said once, plainly, where a role's main work is not on the site yet.
 ROLE_NOT_YET = {
-    Role.FIRM_ADMIN: _("The annual pro-bono duty report is not available on this site yet."),
     Role.DETENTION_OFFICER: _("Forwarding detainees' applications is not handled on this site yet."),
 }
 
@@ -149,9 +159,9 @@ ROLE_LINKS: dict[str, tuple[Link, ...]] = {
     Role.REVIEWER: (TASKS, CASES, OVERDUE, RECORD, STATISTICS, DUTY_LAWYER, CENTER_SUBSIDIES),
     Role.DIRECTOR: (TASKS, OVERDUE, CASES, RECORD, STATISTICS, DUTY_LAWYER, CENTER_SUBSIDIES),
     Role.PROVIDER: (MY_CASES, TASKS, MY_SUBSIDIES),
-    Role.FIRM_ADMIN: (MY_SUBSIDIES,),
+    Role.FIRM_ADMIN: (DUTY_FIRM, MY_SUBSIDIES),
     Role.INSTITUTION_STAFF: (WAIVER_INBOX, NOTARISATIONS),
-    Role.BUREAU_OFFICER: (TASKS, WRITTEN_OBJECTION, VERIFY_NOTARISATIONS, STATISTICS),
+    Role.BUREAU_OFFICER: (TASKS, WRITTEN_OBJECTION, VERIFY_NOTARISATIONS, STATISTICS, DUTY_OVERVIEW),
     Role.AGENCY_OFFICER: (NOTIFY, NOTIFICATIONS, PUBLIC_INTEREST, WAIVER_INBOX, VERIFY, TRACK),
     Role.DETENTION_OFFICER: (VERIFY, TRACK),
     ADMINISTRATOR: (ADMIN,),
@@ -229,7 +239,9 @@ def menu(request) -> list[dict]:
         elif roles & (CASE_HANDLING_ROLES | {Role.FIRM_ADMIN}):
             links.append(MY_SUBSIDIES)
         if request_is_lawyer(request):
-            links.append(MY_SERVICE_LOGS)
+            links += [MY_SERVICE_LOGS, MY_DUTY]
+        if Role.FIRM_ADMIN in roles:
+            links.append(DUTY_FIRM)
         if roles & {Role.CLERK, Role.BUREAU_OFFICER}:
             links.append(WRITTEN_OBJECTION)
         if roles & {*RECORDING_ROLES, Role.BUREAU_OFFICER}:
@@ -248,6 +260,8 @@ def menu(request) -> list[dict]:
                 links.append(PUBLIC_INTEREST)
         if Role.BUREAU_OFFICER in roles and NOTARISATIONS not in links:
             links.append(VERIFY_NOTARISATIONS)
+        if Role.BUREAU_OFFICER in roles:
+            links.append(DUTY_OVERVIEW)
     else:
         links.append(APPLY)  # asks to log in (or register) first
     links += [TRACK, LOOKUP, VERIFY]
@@ -272,7 +286,7 @@ def home_cards(request) -> list[dict]:
         kinds = {m.organisation.kind for m in memberships if m.role == role}
         role_links = [link for link in ROLE_LINKS.get(role, ()) if _fits(link, kinds)]
         if role == Role.PROVIDER and request_is_lawyer(request):
-            role_links.append(MY_SERVICE_LOGS)
+            role_links += [MY_SERVICE_LOGS, MY_DUTY]
         links = (_item(link, "") for link in role_links)
         cards.append(
             {

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import account_views, duty_report_views, objection_views, views
+from . import account_views, duty_report_views, duty_views, objection_views, views
 from . import application_views as av
 from . import handling_views as hv
 from . import ledger_views as lv
@@ -54,4 +54,7 @@ urlpatterns = [
     path("public-interest/new/", wv.public_interest_new, name="public_interest_new"),
     path("my/service-logs/", slv.my_service_logs, name="my_service_logs"),
     path("service-logs/<int:pk>/evidence/", slv.service_log_evidence, name="service_log_evidence"),
+    path("my/duty/", duty_views.my_duty, name="my_duty"),
+    path("duty/", duty_views.duty_overview, name="duty_overview"),
+    path("duty/firm/", duty_views.duty_firm, name="duty_firm"),
 ]
