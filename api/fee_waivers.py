@@ -26,8 +26,6 @@ from waivers.choices import Treatment, WaiverKind, WaiverStatus
 from waivers.models import FeeWaiver
 from workflows.services import fee_waiver_request, public_interest_file
 
-from .schema import ErrorOut
-
 TAGS = ["fee waivers"]
 
 
@@ -175,7 +173,7 @@ class ApplicationFeeWaivers(generics.GenericAPIView):
     @extend_schema(
         tags=TAGS,
         request=WaiverRequestIn,
-        responses={201: WaiverCreatedOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+        responses={201: WaiverCreatedOut},
         description=(
             "Ask an institution to waive, reduce or defer a fee of the case (Legal Aid Law Art 53): the "
             "provider handling the case or the center's reviewers. Any institution of the city may be "
@@ -246,7 +244,7 @@ class FeeWaiverJudgment(APIView):
     @extend_schema(
         tags=TAGS,
         request=JudgmentIn,
-        responses={200: WaiverOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+        responses={200: WaiverOut},
         description=(
             "The case's center records the judgment: a fee deferred until it is settled on the losing "
             "party and the deferral closes. 409 unless the fee is deferred until judgment and still open."
@@ -295,7 +293,7 @@ class PublicInterestCreate(APIView):
     @extend_schema(
         tags=TAGS,
         request=PublicInterestIn,
-        responses={201: PublicInterestCreatedOut, 400: ErrorOut, 403: ErrorOut, 409: ErrorOut},
+        responses={201: PublicInterestCreatedOut},
         description=(
             "A procuratorate's officer files environmental public-interest litigation (matter type "
             "`environmental`) with the forensic appraisal it needs: the case (no means test, no "

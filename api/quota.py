@@ -1,24 +1,32 @@
 """Annual duty (docs/api.md, Annual duty): the notary offices' public-interest notarisations, each lawyer's
-duty and each law firm's compliance. Thin views: the figures, the rule and who sees what are
-``assignments.quota``'s (the pages and reports call the same functions, so the figures agree)."""
+duty and each law firm's compliance, and the reports (a firm's annual-inspection report as PDF or XLSX, a
+lawyer's certificate). Thin views: the figures, the rule and who sees what are ``assignments.quota``'s,
+the files ``assignments.reports``' (the pages and reports call the same functions, so the figures agree)."""
 
 from __future__ import annotations
 
-from django.http import Http404
+from urllib.parse import quote
+
+from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.views import APIView
 
-from assignments import quota
+from assignments import quota, reports
 from assignments.choices import DutyStatus
 from core.errors import Forbidden
+from core.site import site_base_url
+from documents.services import document_pdf
 from waivers import selectors
 from waivers.duty import IN_PROGRESS, MET, NOT_MET
 from workflows.services import notary_duty_rows
 
-from .schema import ErrorOut
+from .schema import ErrorOut, ValidationErrorOut
 
 
 class YearIn(serializers.Serializer):
@@ -229,3 +237,153 @@ class FirmDutyList(generics.GenericAPIView):
                 }
             )
         return self.get_paginated_response(FirmDutyOut(out, many=True).data)
+
+
+# --- the reports: a firm's annual-inspection report (PDF, XLSX) and a lawyer's certificate -----------
+
+
+class AnyAccept(BaseContentNegotiation):
+    """The reports answer whatever the Accept header says (docs/api.md): a file is a file, and a client
+    asking for JSON, a PDF or ``*/*`` gets the same bytes. Errors still come as JSON."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+REPORT_FORMATS = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _file(content: bytes, *, media_type: str, filename: str, fallback: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=media_type)
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _report_view(fmt: str):
+    media_type = REPORT_FORMATS[fmt]
+    if fmt == "pdf":
+        what = (
+            "The firm's annual-inspection report of public-interest legal service (年度检查公益法律服务情况表) "
+            "as an issued PDF with a verification code and QR code: the firm, the year, the rule applied, "
+            "its lawyers, how many met the duty, the compliance rate and one row per lawyer. The same "
+            "report asked again the same day, with the same figures, is the same document."
+        )
+    else:
+        what = (
+            "The firm's lawyers' annual duty as an Excel workbook: a heading (firm, year, rule, lawyers, "
+            "met, compliance rate) and one row per lawyer (lawyer, licence number, cases, hours, "
+            "duty-lawyer days, status, what is still missing)."
+        )
+
+    class FirmReport(APIView):
+        permission_classes = [IsAuthenticated]
+        content_negotiation_class = AnyAccept
+
+        @extend_schema(
+            tags=["annual duty"],
+            operation_id=f"quota_firms_report_{fmt}",
+            parameters=[YearIn],
+            responses={
+                (200, media_type): OpenApiResponse(response=OpenApiTypes.BINARY, description=fmt.upper()),
+                400: ValidationErrorOut,
+                403: ErrorOut,
+                404: ErrorOut,
+            },
+            description=(
+                f"{what} Answers whatever the Accept header says. A firm administrator gets their firm's, a "
+                "judicial bureau those of the firms of its regions; a firm the caller does not see → 404; "
+                "lawyers and other roles → 403."
+            ),
+        )
+        def get(self, request, pk: int):
+            scope = quota.duty_scope_for(request.user)
+            if scope is None or not scope.sees_firms:
+                raise Forbidden(_("Only law firms and the judicial bureau see the firms' annual duty."))
+            firm = quota.duty_firms_visible(scope).filter(pk=pk).select_related("region").first()
+            if firm is None:
+                raise Http404
+            params = YearIn(data=request.query_params)
+            params.is_valid(raise_exception=True)
+            year = _year(params.validated_data)
+            if fmt == "xlsx":
+                content = reports.firm_report_xlsx(firm, year)
+            else:
+                document = reports.firm_report_issue(
+                    acting_user=request.user, firm=firm, year=year, base_url=site_base_url(request)
+                )
+                with document_pdf(document=document) as handle:
+                    content = handle.read()
+            return _file(
+                content,
+                media_type=media_type,
+                filename=reports.report_filename(firm_name=firm.name, year=year, extension=fmt),
+                fallback=f"duty-report-{firm.pk}-{year}.{fmt}",
+            )
+
+    FirmReport.__name__ = FirmReport.__qualname__ = f"FirmReport{fmt.capitalize()}"
+    return FirmReport
+
+
+FirmReportPdf = _report_view("pdf")
+FirmReportXlsx = _report_view("xlsx")
+
+
+class LawyerCertificate(APIView):
+    permission_classes = [IsAuthenticated]
+    content_negotiation_class = AnyAccept
+
+    @extend_schema(
+        tags=["annual duty"],
+        parameters=[YearIn],
+        responses={
+            (200, "application/pdf"): OpenApiResponse(response=OpenApiTypes.BINARY, description="PDF"),
+            400: ValidationErrorOut,
+            403: ErrorOut,
+            404: ErrorOut,
+            409: ErrorOut,
+        },
+        description=(
+            "A lawyer's certificate of public-interest legal service for a year they met the duty, as an "
+            "issued PDF with a verification code (the same day and figures: the same document). The lawyer, "
+            "their firm's administrators and the judicial bureau of its regions may ask; a lawyer the caller "
+            "does not see → 404; a year not met (in progress, not met, exempt) → 409 saying why. Answers "
+            "whatever the Accept header says."
+        ),
+    )
+    def get(self, request, pk: int):
+        scope = quota.duty_scope_for(request.user)
+        if scope is None:
+            raise Forbidden(
+                _("Only lawyers, law firms and the judicial bureau see the lawyers' annual duty.")
+            )
+        params = YearIn(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        year = _year(params.validated_data)
+        lawyer = (
+            quota.duty_lawyers_visible(scope, year=year)
+            .filter(pk=pk)
+            .select_related("organisation__region")
+            .first()
+        )
+        if lawyer is None:
+            raise Http404
+        document = reports.lawyer_certificate_issue(
+            acting_user=request.user, lawyer=lawyer, year=year, base_url=site_base_url(request)
+        )
+        with document_pdf(document=document) as handle:
+            content = handle.read()
+        return _file(
+            content,
+            media_type="application/pdf",
+            filename=reports.certificate_filename(lawyer_name=lawyer.name, year=year),
+            fallback=f"duty-certificate-{lawyer.pk}-{year}.pdf",
+        )

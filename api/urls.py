@@ -78,6 +78,13 @@ urlpatterns = [
     path("quota/notaries/", quota.NotaryDutyList.as_view(), name="quota-notaries"),
     path("quota/lawyers/", quota.LawyerDutyList.as_view(), name="quota-lawyers"),
     path("quota/firms/", quota.FirmDutyList.as_view(), name="quota-firms"),
+    path("quota/firms/<int:pk>/report.pdf", quota.FirmReportPdf.as_view(), name="quota-firm-report-pdf"),
+    path("quota/firms/<int:pk>/report.xlsx", quota.FirmReportXlsx.as_view(), name="quota-firm-report-xlsx"),
+    path(
+        "quota/lawyers/<int:pk>/certificate.pdf",
+        quota.LawyerCertificate.as_view(),
+        name="quota-lawyer-certificate",
+    ),
     path("notifications/", notifications.NotificationListCreate.as_view(), name="notifications"),
     path("track/", applications.Track.as_view(), name="track"),
     path("documents/<str:code>/", documents.DocumentDownload.as_view(), name="document"),

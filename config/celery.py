@@ -9,6 +9,7 @@ and workflow timers fire only from cron (``manage.py workflow_timers``). Setting
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -27,5 +28,14 @@ app.conf.beat_schedule = {
         "task": "workflows.jobs.fire_due_timers",
         "schedule": 60.0,
         "options": {"expires": 55},
+    },
+    # The annual duty's reminders (assignments.services.reminders): daily at 09:00 in the site's time
+    # zone. Each lawyer's is sent once a month from October, so a month's later runs remind only those
+    # not reminded yet (a lawyer who joined, hours rejected). A run not started within the hour is
+    # dropped: the next day's catches up.
+    "duty-reminders": {
+        "task": "assignments.tasks.send_duty_reminders",
+        "schedule": crontab(hour=9, minute=0),
+        "options": {"expires": 3600},
     },
 }

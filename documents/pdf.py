@@ -94,6 +94,11 @@ _STYLES = {
         wordWrap="CJK",
     ),
     "cell": ParagraphStyle("cell", fontName=FONT, fontSize=11, leading=16, wordWrap="CJK"),
+    # a column table's cells (column_table): smaller, so that seven or eight columns fit the A4 text width
+    "grid": ParagraphStyle("grid", fontName=FONT, fontSize=9, leading=12, wordWrap="CJK"),
+    "grid_right": ParagraphStyle(
+        "grid_right", fontName=FONT, fontSize=9, leading=12, alignment=TA_RIGHT, wordWrap="CJK"
+    ),
     "signature": ParagraphStyle(
         "signature",
         fontName=FONT,
@@ -108,6 +113,27 @@ _STYLES = {
 def chinese_date(day: datetime.date) -> str:
     """``2026年11月28日``: Arabic numerals without leading zeros, as GB/T 9704 writes dates."""
     return f"{day.year}年{day.month}月{day.day}日"
+
+
+def column_table(
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    widths: Sequence[float] | None = None,
+    right: Sequence[int] = (),
+) -> dict:
+    """A table with a header row, for ``render_letter``'s ``tables`` (after the label/value fields), as
+    plain JSON so that the issued row keeps it with the rest of the letter.
+
+    ``widths``: the columns' shares of the text width (normalised; equal when omitted); ``right``: the
+    indexes of the columns aligned right (figures). The header repeats on every page the table spans.
+    """
+    return {
+        "header": [str(cell) for cell in header],
+        "rows": [[str(cell) for cell in row] for row in rows],
+        "widths": [float(w) for w in widths] if widths else None,
+        "right": sorted(int(i) for i in right),
+    }
 
 
 def qr_matrix(value: str) -> list[list[bool]]:
@@ -202,6 +228,7 @@ def render_letter(
     number: str,
     paragraphs: Sequence[str],
     fields: Sequence[tuple[str, str]] = (),
+    tables: Sequence[dict] = (),
     code: str,
     verify_url: str,
     issued_on: datetime.date,
@@ -214,13 +241,14 @@ def render_letter(
             number=number,
             paragraphs=paragraphs,
             fields=fields,
+            tables=tables,
             code=code,
             verify_url=verify_url,
             issued_on=issued_on,
         )
 
 
-def _render(*, issuer_name, title, number, paragraphs, fields, code, verify_url, issued_on) -> bytes:
+def _render(*, issuer_name, title, number, paragraphs, fields, tables, code, verify_url, issued_on) -> bytes:
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer,
@@ -246,23 +274,9 @@ def _render(*, issuer_name, title, number, paragraphs, fields, code, verify_url,
     story.append(Spacer(1, 6 * mm))
     story.extend(_para(text, "body") for text in paragraphs)
     if fields:
-        label_width = 38 * mm
-        table = Table(
-            [[_para(label, "cell"), _para(value, "cell")] for label, value in fields],
-            colWidths=[label_width, width - label_width],
-        )
-        table.setStyle(
-            TableStyle(
-                [
-                    ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
-                    ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#F2F2F2")),
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("TOPPADDING", (0, 0), (-1, -1), 4),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-                ]
-            )
-        )
-        story += [Spacer(1, 4 * mm), table]
+        story += [Spacer(1, 4 * mm), _field_table(fields, width)]
+    for spec in tables:
+        story += [Spacer(1, 4 * mm), _column_table(spec, width)]
     # The signature and its date stay together on one page, as a seal would.
     story.append(
         KeepTogether(
@@ -276,3 +290,54 @@ def _render(*, issuer_name, title, number, paragraphs, fields, code, verify_url,
     footer = _footer(code, verify_url)
     doc.build(story, onFirstPage=footer, onLaterPages=footer)
     return buffer.getvalue()
+
+
+def _field_table(fields: Sequence[tuple[str, str]], width: float) -> Table:
+    label_width = 38 * mm
+    table = Table(
+        [[_para(label, "cell"), _para(value, "cell")] for label, value in fields],
+        colWidths=[label_width, width - label_width],
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
+                ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#F2F2F2")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 0), (-1, -1), 4),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+            ]
+        )
+    )
+    return table
+
+
+def _column_table(spec: dict, width: float) -> Table:
+    """A column table (``column_table``): a shaded header row repeated on each page, thin grid, figures right."""
+    header, rows = spec["header"], spec["rows"]
+    shares = spec.get("widths") or [1.0] * len(header)
+    total = sum(shares)
+    right = set(spec.get("right") or ())
+
+    def cells(row: Sequence[str]) -> list[Paragraph]:
+        return [_para(text, "grid_right" if i in right else "grid") for i, text in enumerate(row)]
+
+    table = Table(
+        [cells(header), *(cells(row) for row in rows)],
+        colWidths=[width * share / total for share in shares],
+        repeatRows=1,
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#F2F2F2")),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("TOPPADDING", (0, 0), (-1, -1), 3),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                ("LEFTPADDING", (0, 0), (-1, -1), 3),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+            ]
+        )
+    )
+    return table

@@ -61,9 +61,13 @@ def document_issue(
     number: str,
     paragraphs: Sequence[str],
     fields: Sequence[tuple[str, str]] = (),
+    tables: Sequence[dict] = (),
     base_url: str,
 ) -> IssuedDocument:
     """Record a letter with a fresh verification code; its PDF is rendered after the commit.
+
+    ``tables`` are column tables (``documents.pdf.column_table``) printed after the fields, e.g. a
+    report's one row per lawyer.
 
     Only the row is written here, with everything the letter prints, so the caller's transaction
     (filing an application, deciding a review) never waits for the PDF renderer; see
@@ -87,6 +91,7 @@ def document_issue(
             # str(): lazy translations become the text they say now, in the caller's language.
             "paragraphs": [str(text) for text in paragraphs],
             "fields": [[str(label), str(value)] for label, value in fields],
+            "tables": list(tables),
             "verify_url": verify_url(base_url=base_url, code=code),
             # The date printed is the issue date in the site's time zone, whenever the PDF is made.
             "issued_on": timezone.localdate(issued_at).isoformat(),
@@ -124,6 +129,7 @@ def _letter(document: IssuedDocument) -> bytes:
         number=document.number,
         paragraphs=content["paragraphs"],
         fields=[tuple(pair) for pair in content["fields"]],
+        tables=content.get("tables", []),  # letters issued before tables existed have none
         code=document.display_code,
         verify_url=content["verify_url"],
         issued_on=datetime.date.fromisoformat(content["issued_on"]),
