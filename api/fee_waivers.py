@@ -26,19 +26,14 @@ from waivers.choices import Treatment, WaiverKind, WaiverStatus
 from waivers.models import FeeWaiver
 from workflows.services import fee_waiver_request, public_interest_file
 
+from .serializers import NumberAsTextField
+
 TAGS = ["fee waivers"]
 
 
 @extend_schema_field({"type": "string", "pattern": r"^\d+(\.\d{1,2})?$", "example": "2500.00"})
-class MoneyField(serializers.CharField):
-    """An amount in yuan as a decimal string; a JSON number is taken as its text. The service checks it."""
-
-    def to_internal_value(self, data):
-        if isinstance(data, bool):
-            self.fail("invalid")
-        if isinstance(data, int | float):
-            data = str(data)
-        return super().to_internal_value(data)
+class MoneyField(NumberAsTextField):
+    """An amount in yuan as a decimal string."""
 
 
 def _money(**kwargs) -> MoneyField:

@@ -314,14 +314,9 @@ def _report_view(fmt: str):
             params = YearIn(data=request.query_params)
             params.is_valid(raise_exception=True)
             year = _year(params.validated_data)
-            if fmt == "xlsx":
-                content = reports.firm_report_xlsx(firm, year)
-            else:
-                document = reports.firm_report_issue(
-                    acting_user=request.user, firm=firm, year=year, base_url=site_base_url(request)
-                )
-                with document_pdf(document=document) as handle:
-                    content = handle.read()
+            content = reports.firm_report_content(
+                acting_user=request.user, firm=firm, year=year, fmt=fmt, base_url=site_base_url(request)
+            )
             return _file(
                 content,
                 media_type=media_type,

@@ -341,3 +341,16 @@ class PaginatedTaskOut(serializers.Serializer):
     next = serializers.URLField(allow_null=True)
     previous = serializers.URLField(allow_null=True)
     results = TaskOut(many=True)
+
+
+class NumberAsTextField(serializers.CharField):
+    """A decimal sent as a string ("2500.00") or a JSON number, kept as its text: the service reads it
+    as a ``Decimal`` and says what is wrong with it, one message wherever the value came from. A JSON
+    true or false is no number."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            self.fail("invalid")
+        if isinstance(data, int | float):
+            data = str(data)
+        return super().to_internal_value(data)

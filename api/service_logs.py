@@ -25,20 +25,14 @@ from core.errors import Forbidden
 from workflows.service_logs import service_log_file
 
 from .schema import ErrorOut
+from .serializers import NumberAsTextField
 
 TAGS = ["annual duty"]
 
 
 @extend_schema_field({"type": "string", "pattern": r"^\d{1,2}(\.\d)?$", "example": "2.5"})
-class HoursField(serializers.CharField):
-    """Hours as a decimal string ("2.5"); a JSON number is taken as its text. The service checks it."""
-
-    def to_internal_value(self, data):
-        if isinstance(data, bool):
-            self.fail("invalid")
-        if isinstance(data, int | float):
-            data = str(data)
-        return super().to_internal_value(data)
+class HoursField(NumberAsTextField):
+    """Hours as a decimal string ("2.5")."""
 
 
 @extend_schema_field({"type": "string", "format": "date", "example": "2026-05-20"})
@@ -202,17 +196,10 @@ class ServiceLogEvidence(APIView):
     )
     def get(self, request, pk: int):
         log = _visible(request, pk)
-        if not log.evidence:
+        evidence = service_logs.service_log_evidence_file(log)
+        if evidence is None:
             raise Http404
-        try:
-            handle = log.evidence.open("rb")
-        except FileNotFoundError as exc:
-            raise Http404 from exc
-        extension = log.evidence_name.rsplit(".", 1)[-1] if "." in log.evidence_name else "pdf"
-        response = FileResponse(
-            handle,
-            content_type=log.evidence_type or "application/octet-stream",
-            filename=f"evidence-{log.pk}.{extension}",
-        )
+        handle, content_type, filename = evidence
+        response = FileResponse(handle, content_type=content_type, filename=filename)
         response["Cache-Control"] = "private, no-store"
         return response

@@ -39,7 +39,7 @@ from directory.choices import OrganisationKind
 from directory.models import Organisation, Provider
 from documents.models import DocumentKind, IssuedDocument
 from documents.pdf import LETTER_LANGUAGE, chinese_date, column_table
-from documents.services import document_issue
+from documents.services import document_issue, document_pdf
 
 from .choices import DutyStatus
 from .quota import (
@@ -657,3 +657,17 @@ def lawyer_certificate_issue(
             fields=[(str(label), str(value)) for label, value in fields],
         )
     return _issue_or_reuse(letter, acting_user=acting_user, base_url=base_url)
+
+
+def firm_report_content(
+    *, acting_user: AbstractBaseUser | None, firm: Organisation, year: int, fmt: str, base_url: str
+) -> bytes:
+    """A firm's report as the bytes of ``fmt`` (``csv``, ``xlsx`` or ``pdf``; the PDF issued or reused
+    as a document with its verification code): what the site and the API hand out."""
+    if fmt == "csv":
+        return firm_report_csv(firm, year)
+    if fmt == "xlsx":
+        return firm_report_xlsx(firm, year)
+    document = firm_report_issue(acting_user=acting_user, firm=firm, year=year, base_url=base_url)
+    with document_pdf(document=document) as handle:
+        return handle.read()

@@ -84,16 +84,9 @@ def firm_report(request, pk: int, fmt: str):
         return _bad_year(exc)
     filename = reports.report_filename(firm_name=firm.name, year=year, extension=fmt)
     fallback = f"duty-report-{firm.pk}-{year}.{fmt}"
-    if fmt == "csv":
-        content = reports.firm_report_csv(firm, year)
-    elif fmt == "xlsx":
-        content = reports.firm_report_xlsx(firm, year)
-    else:
-        document = reports.firm_report_issue(
-            acting_user=request.user, firm=firm, year=year, base_url=site_base_url(request)
-        )
-        with document_pdf(document=document) as handle:
-            content = handle.read()
+    content = reports.firm_report_content(
+        acting_user=request.user, firm=firm, year=year, fmt=fmt, base_url=site_base_url(request)
+    )
     return download(content, fmt=fmt, filename=filename, fallback=fallback)
 
 

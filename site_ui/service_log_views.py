@@ -151,18 +151,11 @@ def service_log_evidence(request, pk: int):
         log = service_logs.service_log_get(user=request.user, pk=pk)
     except ServiceLog.DoesNotExist as exc:
         raise Http404 from exc
-    if not log.evidence:
+    evidence = service_logs.service_log_evidence_file(log)
+    if evidence is None:
         raise Http404
-    try:
-        handle = log.evidence.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    extension = log.evidence_name.rsplit(".", 1)[-1] if "." in log.evidence_name else "pdf"
-    response = FileResponse(
-        handle,
-        content_type=log.evidence_type or "application/octet-stream",
-        filename=f"evidence-{log.pk}.{extension}",
-    )
+    handle, content_type, filename = evidence
+    response = FileResponse(handle, content_type=content_type, filename=filename)
     # Only the three checked types are ever stored (aid_cases.uploads), sent with nosniff by the
     # security middleware; evidence may show people: kept out of shared caches.
     response["Cache-Control"] = "private, no-store"

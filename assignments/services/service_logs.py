@@ -361,3 +361,21 @@ def verifying_center_of(provider: Provider) -> Organisation | None:
         return center_for_region(provider.organisation.region)
     except ValidationError:
         return None
+
+
+def service_log_evidence_file(service_log: ServiceLog) -> tuple[Any, str, str] | None:
+    """The log's evidence as (an open file, its content type, a download name), or None when there is
+    none or its file is gone. Only the three checked types are ever stored (``aid_cases.uploads``)."""
+    if not service_log.evidence:
+        return None
+    try:
+        handle = service_log.evidence.open("rb")
+    except FileNotFoundError:
+        return None
+    name = service_log.evidence_name
+    extension = name.rsplit(".", 1)[-1] if "." in name else "pdf"
+    return (
+        handle,
+        service_log.evidence_type or "application/octet-stream",
+        f"evidence-{service_log.pk}.{extension}",
+    )
