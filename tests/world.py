@@ -210,3 +210,60 @@ def add_institutions(actors, make_member):
     )
     actors.city_reviewer = make_member(Role.REVIEWER, actors.city_center, username="reviewer_city")
     return actors
+
+
+# --- the annual duty: rows where the workflow is not the point ------------------------------------
+
+
+def case_assignment(world, provider, accepted_on, status="accepted"):
+    """An assignment row on a case of its own (a case already granted; the flow is not the point)."""
+    from django.utils import timezone
+
+    from aid_cases.models import Applicant, Application
+    from assignments.models import Assignment
+
+    n = Assignment.objects.count() + 1
+    application = Application.objects.create(
+        tracking_no=f"DUTY-{n:05d}",
+        region=world.center.region,
+        center=world.center,
+        channel="window",
+        filed_by=world.clerk,
+        applicant=Applicant.objects.create(name=f"申请人{n}"),
+        matter_category="civil",
+        matter_type="maintenance",
+        matter_summary="赡养费",
+        household_size=1,
+        monthly_income=Decimal("0"),
+        pledged_at=timezone.now(),
+        means_result="pass",
+        received_on=datetime.date(2025, 1, 2),
+        status="in_progress",
+    )
+    return Assignment.objects.create(
+        application=application,
+        provider=provider,
+        organisation=provider.organisation,
+        aid_form="representation",
+        status=status,
+        assigned_by=world.reviewer,
+        accepted_on=accepted_on,
+    )
+
+
+def service_log_row(world, provider, day, hours, status="verified"):
+    """A public-interest service log row of ``provider`` (verified unless said otherwise)."""
+    from assignments.models import ServiceLog
+
+    return ServiceLog.objects.create(
+        provider=provider,
+        organisation=provider.organisation,
+        center=world.center,
+        activity="hotline",
+        date=day,
+        hours=Decimal(hours),
+        organiser="珠山区法律援助中心",
+        description="12348热线值班",
+        status=status,
+        logged_by=provider.user or world.reviewer,
+    )

@@ -3,15 +3,14 @@
 DESIGN §6, and one case run through the real workflow."""
 
 import datetime
-from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
-from assignments.models import Assignment, DutyExemption, ServiceLog
+from assignments.models import DutyExemption
 from directory.choices import OrganisationKind, ProviderKind, Role
 from tests.factories import OrganisationFactory, ProviderFactory, UserFactory, lawyer_licence, region
-from tests.world import answer, approved_case, assign, tasks
+from tests.world import answer, approved_case, assign, case_assignment, service_log_row, tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -131,54 +130,6 @@ def test_a_bad_or_unknown_firm(world):
 # --- the figures ------------------------------------------------------------------------------------
 
 
-def _assignment(world, provider, accepted_on, status="accepted"):
-    """An assignment row on a case of its own (a case already granted; the flow is not the point)."""
-    from aid_cases.models import Applicant, Application
-
-    n = Assignment.objects.count() + 1
-    application = Application.objects.create(
-        tracking_no=f"QA-{n:05d}",
-        region=world.center.region,
-        center=world.center,
-        channel="window",
-        filed_by=world.clerk,
-        applicant=Applicant.objects.create(name=f"申请人{n}"),
-        matter_category="civil",
-        matter_type="maintenance",
-        matter_summary="赡养费",
-        household_size=1,
-        monthly_income=Decimal("0"),
-        pledged_at=timezone.now(),
-        means_result="pass",
-        received_on=datetime.date(2025, 1, 2),
-        status="in_progress",
-    )
-    return Assignment.objects.create(
-        application=application,
-        provider=provider,
-        organisation=provider.organisation,
-        aid_form="representation",
-        status=status,
-        assigned_by=world.reviewer,
-        accepted_on=accepted_on,
-    )
-
-
-def _log(world, provider, day, hours, status="verified"):
-    return ServiceLog.objects.create(
-        provider=provider,
-        organisation=provider.organisation,
-        center=world.center,
-        activity="hotline",
-        date=day,
-        hours=Decimal(hours),
-        organiser="珠山区法律援助中心",
-        description="12348热线值班",
-        status=status,
-        logged_by=provider.user or world.reviewer,
-    )
-
-
 def rows_by_name(world, user, path=LAWYERS, **params) -> dict[str, dict]:
     response = get(world, user, path, **params)
     assert response.status_code == 200, response.content
@@ -189,21 +140,21 @@ def test_the_figures_of_a_small_world(world):
     (_u1, one), (_u2, two), (_u3, three) = world.lawyers
     _lp_user, leping = world.leping_lawyer
     # 律师1: the last day of 2025 counts for 2025, the first of 2026 for 2026; a declined offer for nobody
-    _assignment(world, one, datetime.date(2025, 12, 31))
-    _assignment(world, one, datetime.date(2026, 1, 1))
-    _assignment(world, one, datetime.date(2025, 6, 1), status="declined")
+    case_assignment(world, one, datetime.date(2025, 12, 31))
+    case_assignment(world, one, datetime.date(2026, 1, 1))
+    case_assignment(world, one, datetime.date(2025, 6, 1), status="declined")
     # ... 30 verified hours; pending and rejected hours never count
-    _log(world, one, datetime.date(2025, 3, 1), "20.0")
-    _log(world, one, datetime.date(2025, 3, 2), "10.0")
-    _log(world, one, datetime.date(2025, 3, 3), "24.0", status="pending")
-    _log(world, one, datetime.date(2025, 3, 4), "24.0", status="rejected")
+    service_log_row(world, one, datetime.date(2025, 3, 1), "20.0")
+    service_log_row(world, one, datetime.date(2025, 3, 2), "10.0")
+    service_log_row(world, one, datetime.date(2025, 3, 3), "24.0", status="pending")
+    service_log_row(world, one, datetime.date(2025, 3, 4), "24.0", status="rejected")
     # 律师2: two cases; 律师3: exactly 50.0 hours; 乐平律师: 49.9 hours, then exempt
-    _assignment(world, two, datetime.date(2025, 2, 1))
-    _assignment(world, two, datetime.date(2025, 2, 2))
+    case_assignment(world, two, datetime.date(2025, 2, 1))
+    case_assignment(world, two, datetime.date(2025, 2, 2))
     for day, hours in ((1, "24.0"), (2, "24.0"), (3, "2.0")):
-        _log(world, three, datetime.date(2025, 4, day), hours)
+        service_log_row(world, three, datetime.date(2025, 4, day), hours)
     for day, hours in ((1, "24.0"), (2, "24.0"), (3, "1.9")):
-        _log(world, leping, datetime.date(2025, 4, day), hours)
+        service_log_row(world, leping, datetime.date(2025, 4, day), hours)
 
     past = rows_by_name(world, world.city_officer, year=PAST)
     assert past["律师1"] == {
@@ -265,8 +216,8 @@ def test_the_figures_of_a_small_world(world):
 
 def test_the_same_figures_for_every_viewer(world):
     (_u1, one), _two, _three = world.lawyers
-    _assignment(world, one, datetime.date(2025, 5, 5))
-    _log(world, one, datetime.date(2025, 5, 6), "12.5")
+    case_assignment(world, one, datetime.date(2025, 5, 5))
+    service_log_row(world, one, datetime.date(2025, 5, 6), "12.5")
     seen = [
         rows_by_name(world, user, year=PAST)["律师1"]
         for user in (
@@ -284,7 +235,7 @@ def test_the_same_figures_for_every_viewer(world):
 def test_the_year_defaults_to_this_year(world):
     (_u1, one), _two, _three = world.lawyers
     today = timezone.localdate()
-    _assignment(world, one, today)
+    case_assignment(world, one, today)
     row = rows_by_name(world, world.firm_admin)["律师1"]
     assert row["cases"] == 1 and row["status"] == "in_progress"  # the year is not over
 

@@ -17,7 +17,7 @@ from assignments.services import reminders
 from directory.audit import AuditAction
 from directory.models import AuditEvent
 from tests.assignments import test_reports
-from tests.assignments.test_reports import _assignment, _log
+from tests.world import case_assignment, service_log_row
 
 # the reports' world (a fixture, found by its name here)
 duty_world = test_reports.duty_world
@@ -83,7 +83,7 @@ def test_from_1_october_the_lawyers_in_progress_are_reminded_once(world):
 def test_once_a_month_until_the_year_is_met(world):
     assert reminders.duty_reminders_send(today=day(10, 2)) == 2
     # 律师1 takes a second case in October: met, so no reminder in November
-    _assignment(world, world.one, day(10, 20))
+    case_assignment(world, world.one, day(10, 20))
     mail.outbox.clear()
     assert reminders.duty_reminders_send(today=day(11, 1)) == 1
     assert reminded("2025-11") == {"乐平律师"}
@@ -95,7 +95,7 @@ def test_once_a_month_until_the_year_is_met(world):
 
 def test_hours_verified_in_october_also_end_the_reminders(world):
     reminders.duty_reminders_send(today=day(10))
-    _log(world, world.leping_lawyer, day(10, 10), "0.1")  # 49.9 + 0.1 = 50.0
+    service_log_row(world, world.leping_lawyer, day(10, 10), "0.1")  # 49.9 + 0.1 = 50.0
     assert reminders.duty_reminders_send(today=day(11)) == 1
     assert reminded("2025-11") == {"律师1"}
 

@@ -21,13 +21,14 @@ from django.utils import translation
 from assignments import reports
 from assignments.choices import DutyStatus
 from assignments.management.commands.quota_report import ProgressBar
-from assignments.models import Assignment, DutyExemption, DutyLawyerRecord, ServiceLog
+from assignments.models import DutyExemption, DutyLawyerRecord
 from core.errors import Conflict
 from directory.choices import OrganisationKind, ProviderKind, Role
 from documents.models import DocumentKind, IssuedDocument
 from documents.pdf import LETTER_LANGUAGE
 from documents.services import document_pdf, document_revoke
 from tests.factories import OrganisationFactory, ProviderFactory, lawyer_licence, region
+from tests.world import case_assignment, service_log_row
 
 pytestmark = pytest.mark.django_db
 
@@ -38,56 +39,6 @@ LEPING_FIRM = "乐平律师事务所"
 
 
 # --- the world ------------------------------------------------------------------------------------
-
-
-def _assignment(world, provider, accepted_on, status="accepted"):
-    """An assignment row on a case of its own (a case already granted; the flow is not the point)."""
-    from django.utils import timezone
-
-    from aid_cases.models import Applicant, Application
-
-    n = Assignment.objects.count() + 1
-    application = Application.objects.create(
-        tracking_no=f"QR-{n:05d}",
-        region=world.center.region,
-        center=world.center,
-        channel="window",
-        filed_by=world.clerk,
-        applicant=Applicant.objects.create(name=f"申请人{n}"),
-        matter_category="civil",
-        matter_type="maintenance",
-        matter_summary="赡养费",
-        household_size=1,
-        monthly_income=Decimal("0"),
-        pledged_at=timezone.now(),
-        means_result="pass",
-        received_on=datetime.date(2025, 1, 2),
-        status="in_progress",
-    )
-    return Assignment.objects.create(
-        application=application,
-        provider=provider,
-        organisation=provider.organisation,
-        aid_form="representation",
-        status=status,
-        assigned_by=world.reviewer,
-        accepted_on=accepted_on,
-    )
-
-
-def _log(world, provider, day, hours, status="verified"):
-    return ServiceLog.objects.create(
-        provider=provider,
-        organisation=provider.organisation,
-        center=world.center,
-        activity="hotline",
-        date=day,
-        hours=Decimal(hours),
-        organiser="珠山区法律援助中心",
-        description="12348热线值班",
-        status=status,
-        logged_by=provider.user or world.reviewer,
-    )
 
 
 @pytest.fixture
@@ -128,11 +79,11 @@ def duty_world(handling_world, make_member):
         user=leping_user,
     )
     (_u1, one), (_u2, two), (_u3, three), (_u4, four) = w.lawyers
-    _assignment(w, one, datetime.date(2025, 12, 31))
-    _assignment(w, one, datetime.date(2025, 6, 1), status="declined")
-    _log(w, one, datetime.date(2025, 3, 1), "20.0")
-    _log(w, one, datetime.date(2025, 3, 2), "10.0")
-    _log(w, one, datetime.date(2025, 3, 3), "24.0", status="pending")
+    case_assignment(w, one, datetime.date(2025, 12, 31))
+    case_assignment(w, one, datetime.date(2025, 6, 1), status="declined")
+    service_log_row(w, one, datetime.date(2025, 3, 1), "20.0")
+    service_log_row(w, one, datetime.date(2025, 3, 2), "10.0")
+    service_log_row(w, one, datetime.date(2025, 3, 3), "24.0", status="pending")
     DutyLawyerRecord.objects.create(
         post=w.center,
         center=w.center,
@@ -143,13 +94,13 @@ def duty_world(handling_world, make_member):
         hours=Decimal("8.0"),
         recorded_by=w.reviewer,
     )
-    _assignment(w, two, datetime.date(2025, 2, 1))
-    _assignment(w, two, datetime.date(2025, 2, 2))
+    case_assignment(w, two, datetime.date(2025, 2, 1))
+    case_assignment(w, two, datetime.date(2025, 2, 2))
     for day, hours in ((1, "24.0"), (2, "24.0"), (3, "2.0")):
-        _log(w, three, datetime.date(2025, 4, day), hours)
+        service_log_row(w, three, datetime.date(2025, 4, day), hours)
     DutyExemption.objects.create(provider=four, year=YEAR, reason="长期病假", recorded_by=w.reviewer)
     for day, hours in ((1, "24.0"), (2, "24.0"), (3, "1.9")):
-        _log(w, w.leping_lawyer, datetime.date(2025, 4, day), hours)
+        service_log_row(w, w.leping_lawyer, datetime.date(2025, 4, day), hours)
     return w
 
 
@@ -314,7 +265,7 @@ def test_the_same_report_the_same_day_is_the_same_document(duty_world):
     again = reports.firm_report_issue(acting_user=w.bureau_officer, firm=w.firm, year=YEAR, base_url=BASE)
     assert again.pk == first.pk
     # a figure moves: a new document
-    _log(w, w.lawyers[0][1], datetime.date(2025, 6, 1), "1.5")
+    service_log_row(w, w.lawyers[0][1], datetime.date(2025, 6, 1), "1.5")
     moved = reports.firm_report_issue(acting_user=w.firm_admin, firm=w.firm, year=YEAR, base_url=BASE)
     assert moved.pk != first.pk and moved.code != first.code
     # a revoked document is never handed out again
