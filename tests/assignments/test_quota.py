@@ -309,8 +309,8 @@ def test_the_status_is_one_of_four_and_agrees_with_the_counted_figures(figures, 
 def test_more_cases_or_hours_never_lose_the_duty(figures, rule, today, more):
     before = duty_status(figures, rule, year=YEAR, today=today)
     for richer in (
-        DutyFigures(**{**figures.__dict__, "cases": figures.cases + more}),
-        DutyFigures(**{**figures.__dict__, "hours": figures.hours + more}),
+        figures._replace(cases=figures.cases + more),
+        figures._replace(hours=figures.hours + more),
     ):
         after = duty_status(richer, rule, year=YEAR, today=today)
         if before.met:

@@ -29,6 +29,7 @@ from assignments.models import (
     DutyRule,
     ServiceLog,
 )
+from assignments.selectors import duty_rules_of_year
 from directory.choices import OrganisationKind, ProviderKind, Role
 from tests.factories import OrganisationFactory, ProviderFactory, UserFactory, lawyer_licence, region
 
@@ -278,3 +279,18 @@ def test_the_report_statement_has_one_subquery_per_figure_and_no_group_by_outsid
         outer = outer[:start] + "(…)" + outer[end + 1 :]
     assert "GROUP BY" not in outer
     assert "COUNT(" not in outer and "SUM(" not in outer
+
+
+def test_the_report_reads_the_same_values_straight_from_the_cursor_as_through_the_queryset(world):
+    """On PostgreSQL the report skips Django's per-row converters (quota._fetch): what it reads must be
+    exactly what the queryset gives, types included (int counts, Decimal hours, dates, booleans)."""
+    world.grow(6)
+    rules = duty_rules_of_year(YEAR)
+    figures, _cases = quota._figures_queryset(quota.duty_lawyers(year=YEAR), year=YEAR, rules=rules)
+    through_queryset = list(figures)
+    from_cursor = [tuple(row) for row in quota._fetch(figures)]
+    assert len(from_cursor) > 6
+    assert from_cursor == through_queryset
+    assert [[type(v) for v in row] for row in from_cursor] == [
+        [type(v) for v in row] for row in through_queryset
+    ]
