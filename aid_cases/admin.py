@@ -1,10 +1,19 @@
+from django import forms
 from django.contrib import admin
+from django.db import models
+from django.utils.translation import gettext_lazy as _
 
+from directory.choices import MatterType
+
+from .means import ApplicantCategory
 from .models import (
     Application,
     ApplicationDocument,
     CalendarOverride,
     EconomicStandard,
+    LocalApplicantCategory,
+    LocalCode,
+    LocalMatterType,
     MeansExemptionRule,
     MeansMatterRule,
     PeriodRule,
@@ -33,20 +42,97 @@ class PeriodRuleAdmin(admin.ModelAdmin):
     list_filter = ["region", "counting_mode", "is_demo"]
 
 
+class LocalCodeAdmin(admin.ModelAdmin):
+    """A group or matter a local rule adds: a row here, then a rule row naming it (no code change)."""
+
+    list_display = ["code", "label", "basis", "valid_from", "valid_to", "is_demo"]
+    list_filter = ["is_demo"]
+    search_fields = ["code", "label", "basis"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # applications and rule rows store the code: a row in use is ended, never recoded
+        return ["code"] if obj is not None else []
+
+
+@admin.register(LocalApplicantCategory)
+class LocalApplicantCategoryAdmin(LocalCodeAdmin):
+    """Art 42 (4): special groups local rules add. Exempt from the means test only where an exemption row
+    (with its proof) names one."""
+
+
+@admin.register(LocalMatterType)
+class LocalMatterTypeAdmin(LocalCodeAdmin):
+    """Art 32 (5): matter types local rules add. Not means-tested only where a matter rule row names one."""
+
+    list_display = ["code", "label", "matter_category", "basis", "valid_from", "valid_to", "is_demo"]
+    list_filter = ["matter_category", "is_demo"]
+
+
+def _with_local(statutory: type[models.TextChoices], local: type[LocalCode]) -> list:
+    """The statutory codes, then a group of the local ones (every row, in force or not), read afresh."""
+    rows = local._default_manager.order_by("code", "valid_from").values_list("code", "label")
+    added = {code: f"{label}（{code}）" for code, label in rows}  # a later row's label wins
+    choices: list = [("", "---------"), (_("Statutory"), list(statutory.choices))]
+    if added:
+        choices.append((_("Added by local rules"), sorted(added.items())))
+    return choices
+
+
+class MeansMatterRuleForm(forms.ModelForm):
+    matter_type = forms.ChoiceField(
+        label=_("matter type"), choices=lambda: _with_local(MatterType, LocalMatterType)
+    )
+
+    class Meta:
+        model = MeansMatterRule
+        fields = ["matter_type", "valid_from", "valid_to", "is_demo", "note"]
+
+
+class MeansExemptionRuleForm(forms.ModelForm):
+    category = forms.ChoiceField(
+        label=_("special group"), choices=lambda: _with_local(ApplicantCategory, LocalApplicantCategory)
+    )
+
+    class Meta:
+        model = MeansExemptionRule
+        fields = ["category", "condition", "proof", "valid_from", "valid_to", "is_demo", "note"]
+
+
 @admin.register(MeansMatterRule)
 class MeansMatterRuleAdmin(admin.ModelAdmin):
-    """Art 32: matters not means-tested; a local rule's additions (Art 32 (5)) are rows here."""
+    """Art 32: matters not means-tested; a local rule's additions (Art 32 (5)) are rows here, naming a
+    local matter type."""
 
-    list_display = ["matter_type", "valid_from", "valid_to", "note", "is_demo"]
+    form = MeansMatterRuleForm
+    list_display = ["matter_label", "matter_type", "valid_from", "valid_to", "note", "is_demo"]
     list_filter = ["matter_type", "is_demo"]
+
+    @admin.display(description=_("matter type"), ordering="matter_type")
+    def matter_label(self, obj: MeansMatterRule) -> str:
+        return obj.matter_label
 
 
 @admin.register(MeansExemptionRule)
 class MeansExemptionRuleAdmin(admin.ModelAdmin):
-    """Art 42: groups exempt from the means test and the proof each needs; additions (Art 42 (4)) are rows."""
+    """Art 42: groups exempt from the means test and the proof each needs; additions (Art 42 (4)) are rows,
+    naming a local special group."""
 
-    list_display = ["category", "condition", "proof", "valid_from", "valid_to", "note", "is_demo"]
+    form = MeansExemptionRuleForm
+    list_display = [
+        "category_label",
+        "category",
+        "condition",
+        "proof",
+        "valid_from",
+        "valid_to",
+        "note",
+        "is_demo",
+    ]
     list_filter = ["category", "condition", "is_demo"]
+
+    @admin.display(description=_("special group"), ordering="category")
+    def category_label(self, obj: MeansExemptionRule) -> str:
+        return obj.category_label
 
 
 @admin.register(CalendarOverride)
@@ -75,7 +161,7 @@ class ApplicationAdmin(admin.ModelAdmin):
         "status",
         "center",
         "channel",
-        "matter_type",
+        "matter_label",
         "means_result",
         "decision_due",
         "submitted_at",
@@ -84,6 +170,10 @@ class ApplicationAdmin(admin.ModelAdmin):
     search_fields = ["tracking_no"]
     list_select_related = ["center"]
     inlines = [UploadInline]
+
+    @admin.display(description=_("matter type"), ordering="matter_type")
+    def matter_label(self, obj: Application) -> str:
+        return obj.get_matter_type_display()  # a local matter type's name too, not only the statutory ones
 
     def has_add_permission(self, request):
         return False

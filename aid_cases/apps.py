@@ -13,13 +13,23 @@ class AidCasesConfig(AppConfig):
         from .models import (
             CalendarOverride,
             EconomicStandard,
+            LocalApplicantCategory,
+            LocalMatterType,
             MeansExemptionRule,
             MeansMatterRule,
             PeriodRule,
         )
 
         # Rule rows and the calendar are cached for filings (core.refdata): a change starts afresh.
-        for model in (CalendarOverride, EconomicStandard, PeriodRule, MeansMatterRule, MeansExemptionRule):
+        for model in (
+            CalendarOverride,
+            EconomicStandard,
+            PeriodRule,
+            MeansMatterRule,
+            MeansExemptionRule,
+            LocalApplicantCategory,
+            LocalMatterType,
+        ):
             post_save.connect(refdata_changed, sender=model, dispatch_uid=f"refdata-{model.__name__}-save")
             post_delete.connect(
                 refdata_changed, sender=model, dispatch_uid=f"refdata-{model.__name__}-delete"

@@ -16,6 +16,12 @@ rows (``MeansMatterRule``, ``MeansExemptionRule``), so the catch-all clauses (Ar
 take local additions without a code change. The caller passes the rows in force as plain values
 (:class:`Exemption`, matter codes); the tuples below are the statutory defaults, seeded as rows.
 
+A group or matter that only a local law, regulation or rules add (江西省法律援助条例, a city's rules)
+has no code here: it is a local row (``LocalApplicantCategory``, ``LocalMatterType``) whose code
+starts with ``local_`` (:data:`LOCAL_CODE_PREFIX`), so it can never collide with a statutory code.
+The caller passes the local codes in force as :class:`LocalGroup` and :class:`LocalMatter` values,
+with their Chinese labels; a rule row then names the local code like any statutory one.
+
 Money is :class:`decimal.Decimal` throughout; floats are refused. Comparisons are exact (they go
 through :class:`fractions.Fraction`), and only the per-member figure shown to people is rounded.
 """
@@ -23,12 +29,13 @@ through :class:`fractions.Fraction`), and only the per-member figure shown to pe
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import models
 from django.utils.functional import Promise, lazy
@@ -49,6 +56,11 @@ __all__ = [
     "ExemptionCondition",
     "FIXED_INCOME_CATEGORIES",
     "Household",
+    "LOCAL_CODE_MAX_LENGTH",
+    "LOCAL_CODE_PATTERN",
+    "LOCAL_CODE_PREFIX",
+    "LocalGroup",
+    "LocalMatter",
     "Proof",
     "MAJORITY_AGE",
     "MIGRANT_WORKER_MATTERS",
@@ -60,6 +72,8 @@ __all__ = [
     "Standard",
     "age_on",
     "birth_date_from_id",
+    "is_local_code",
+    "local_code_problem",
     "means_test",
 ]
 
@@ -89,6 +103,8 @@ class ApplicantCategory(models.TextChoices):
 
 
 APPLICANT_CATEGORIES: tuple[str, ...] = tuple(ApplicantCategory.values)
+# The codes a local addition may never take: the statutory groups and matters.
+_STATUTORY_CODES: frozenset[str] = frozenset(ApplicantCategory.values) | frozenset(MatterType.values)
 
 
 class DefenceReason(models.TextChoices):
@@ -121,6 +137,61 @@ class Exemption:
     category: str
     condition: str = ExemptionCondition.ALWAYS
     proof: str = ""  # the materials that prove it (a checklist line, as the rule row says)
+
+
+# --------------------------------------------------------------------------- local additions
+
+# A local code: ``local_`` and then lower-case ASCII letters, digits and single underscores
+# (local_jianyi_yongwei, local_kunjing_ertong). The prefix keeps local codes apart from the statutory
+# ones for good: API.md's enumerations are lower-case English codes, and a statutory code added later
+# never starts with local_. 32 characters, the width of every column that stores a code.
+LOCAL_CODE_PREFIX = "local_"
+LOCAL_CODE_PATTERN = r"^local_[a-z0-9]+(?:_[a-z0-9]+)*$"
+LOCAL_CODE_MAX_LENGTH = 32
+_LOCAL_CODE_RE = re.compile(LOCAL_CODE_PATTERN)
+
+
+def is_local_code(code: Any) -> bool:
+    """Whether ``code`` is shaped as a local code (it says nothing about whether a row exists)."""
+    return (
+        isinstance(code, str)
+        and len(code) <= LOCAL_CODE_MAX_LENGTH
+        and _LOCAL_CODE_RE.fullmatch(code) is not None
+    )
+
+
+def local_code_problem(code: str) -> Promise | str | None:
+    """Why ``code`` cannot be a local code (a message), or ``None`` when it can."""
+    if code in _STATUTORY_CODES:
+        return _(
+            "“%(code)s” is a statutory code: a group or matter a local rule adds needs a code of its "
+            "own, starting with local_."
+        ) % {"code": code}
+    if not is_local_code(code):
+        return _(
+            "A local code starts with local_ and goes on with lower-case letters, digits and single "
+            "underscores, at most 32 characters (e.g. local_kunjing_ertong)."
+        )
+    return None
+
+
+@dataclass(frozen=True)
+class LocalGroup:
+    """A plain copy of a ``LocalApplicantCategory`` row in force: a special group a local rule adds
+    (Art 42 (4): 法律、法规、规章规定的其他人员)."""
+
+    code: str
+    label: str  # the Chinese name, as the row gives it
+
+
+@dataclass(frozen=True)
+class LocalMatter:
+    """A plain copy of a ``LocalMatterType`` row in force: a matter a local rule adds (Art 32 (5),
+    Art 31 (9): 法律、法规、规章规定的其他情形)."""
+
+    code: str
+    label: str  # the Chinese name, as the row gives it
+    matter_category: str  # the MatterCategory it is filed under
 
 
 # Art 32: matters for which financial hardship is not a condition at all.
@@ -305,6 +376,22 @@ def _label(choices: type[models.TextChoices], code: str) -> Any:
     return choices(code).label
 
 
+@dataclass(frozen=True)
+class _Local:
+    """The local groups and matters in force, by code: the labels of codes no enumeration knows."""
+
+    groups: Mapping[str, LocalGroup]
+    matters: Mapping[str, LocalMatter]
+
+    def group_label(self, code: str) -> Any:
+        local = self.groups.get(code)
+        return local.label if local is not None else _label(ApplicantCategory, code)
+
+    def matter_label(self, code: str) -> Any:
+        local = self.matters.get(code)
+        return local.label if local is not None else _label(MatterType, code)
+
+
 # --------------------------------------------------------------------------- ages
 
 
@@ -387,16 +474,48 @@ def _check_standard(standard: Standard | None, on: datetime.date) -> None:
         raise ValueError(f"the standard is valid from {standard.valid_from}, after {on}")
 
 
-def _check_codes(categories: Iterable[str], matter_category: str, matter_type: str) -> frozenset[str]:
+_L = TypeVar("_L", LocalGroup, LocalMatter)
+
+
+def _checked_rows(rows: Iterable[_L], kind: type[_L]) -> dict[str, _L]:
+    """Local values by code: each of ``kind``, a local code (never a statutory one), named, once."""
+    if isinstance(rows, str):
+        raise ValueError("local codes must be a collection of values, not one string")
+    found: dict[str, _L] = {}
+    for row in rows:
+        if not isinstance(row, kind):
+            raise TypeError(f"local codes must be {kind.__name__} values")
+        if local_code_problem(row.code) is not None:
+            raise ValueError(f"{row.code!r} is not a local code (local_…, never a statutory code)")
+        if not isinstance(row.label, str) or not row.label.strip():
+            raise ValueError(f"the local code {row.code!r} has no label")
+        if row.code in found:
+            raise ValueError(f"the local code {row.code!r} is given twice")
+        found[row.code] = row
+    return found
+
+
+def _check_local(local_groups: Iterable[LocalGroup], local_matters: Iterable[LocalMatter]) -> _Local:
+    groups = _checked_rows(local_groups, LocalGroup)
+    matters = _checked_rows(local_matters, LocalMatter)
+    for matter in matters.values():
+        if matter.matter_category not in MatterCategory.values:
+            raise ValueError(f"unknown matter category {matter.matter_category!r} of {matter.code!r}")
+    return _Local(groups, matters)
+
+
+def _check_codes(
+    categories: Iterable[str], matter_category: str, matter_type: str, local: _Local
+) -> frozenset[str]:
     if isinstance(categories, str):
         raise ValueError("categories must be a collection of codes, not one string")
     cats = frozenset(categories)
-    unknown = sorted(str(c) for c in cats - set(APPLICANT_CATEGORIES))
+    unknown = sorted(str(c) for c in cats - set(APPLICANT_CATEGORIES) - set(local.groups))
     if unknown:
         raise ValueError(f"unknown applicant categories: {', '.join(unknown)}")
     if matter_category not in MatterCategory.values:
         raise ValueError(f"unknown matter category {matter_category!r}")
-    if matter_type not in MatterType.values:
+    if matter_type not in MatterType.values and matter_type not in local.matters:
         raise ValueError(f"unknown matter type {matter_type!r}")
     return cats
 
@@ -468,6 +587,7 @@ def _exemptions(
     id_number: str | None,
     on: datetime.date,
     exemptions: tuple[Exemption, ...],
+    local: _Local,
 ) -> tuple[list[Reason], list[Reason], list[str]]:
     """(grounds of exemption, notes on claimed grounds that do not apply, the proof the grounds need)."""
     grounds: list[Reason] = []
@@ -485,13 +605,13 @@ def _exemptions(
         group = exemption.category
         if group not in held:
             continue
-        label = _label(ApplicantCategory, group)
+        label = local.group_label(group)
         if exemption.condition == ExemptionCondition.ALWAYS:
             grant(
                 _reason(f"art42_{group}", _("Means test waived (Art 42): %(group)s."), group=label), exemption
             )
         elif exemption.condition == ExemptionCondition.WAGES_OR_WORK_INJURY:
-            matter = _label(MatterType, matter_type)
+            matter = local.matter_label(matter_type)
             if matter_type in MIGRANT_WORKER_MATTERS:
                 grant(
                     _reason(
@@ -546,13 +666,15 @@ def _exemptions(
             )
 
     exempt_groups = {e.category for e in exemptions}
-    for group in PRIORITY_ONLY_CATEGORIES:
+    # A local group no rule row exempts is recorded and prioritised, and still means-tested.
+    priority_only = (*PRIORITY_ONLY_CATEGORIES, *sorted(local.groups))
+    for group in priority_only:
         if group in cats and group not in exempt_groups:
             notes.append(
                 _reason(
                     f"{group}_means_tested",
                     _("%(group)s: a priority group, not an exemption; the means test applies."),
-                    group=_label(ApplicantCategory, group),
+                    group=local.group_label(group),
                 )
             )
     return grounds, notes, proof
@@ -570,14 +692,16 @@ def _check_rules(
     if isinstance(not_restricted_matters, str):
         raise ValueError("not_restricted_matters must be a collection of codes, not one string")
     matters = frozenset(not_restricted_matters)
-    unknown = sorted(str(m) for m in matters - set(MatterType.values))
+    # A rule row may name a local code whose local row is not in force that day: no application
+    # then carries the code, so the row never applies. Anything else unknown is an error.
+    unknown = sorted(str(m) for m in matters - set(MatterType.values) if not is_local_code(m))
     if unknown:
         raise ValueError(f"unknown matter types: {', '.join(unknown)}")
     rows = DEFAULT_EXEMPTIONS if exemptions is None else tuple(exemptions)
     for row in rows:
         if not isinstance(row, Exemption):
             raise TypeError("exemptions must be Exemption values")
-        if row.category not in APPLICANT_CATEGORIES:
+        if row.category not in APPLICANT_CATEGORIES and not is_local_code(row.category):
             raise ValueError(f"unknown applicant category {row.category!r}")
         if row.condition not in ExemptionCondition.values:
             raise ValueError(f"unknown exemption condition {row.condition!r}")
@@ -710,6 +834,8 @@ def means_test(
     defence_reason: str | None = None,
     not_restricted_matters: Iterable[str] | None = None,
     exemptions: Iterable[Exemption] | None = None,
+    local_groups: Iterable[LocalGroup] = (),
+    local_matters: Iterable[LocalMatter] = (),
 ) -> MeansResult:
     """Judge the means test for one application on day ``on`` (docs/domain.md, the means test).
 
@@ -721,10 +847,15 @@ def means_test(
     ``not_restricted_matters`` (Art 32) and ``exemptions`` (Art 42) are the rule rows in force on
     ``on``; ``None`` means the statutory defaults. ``defence_reason`` is a criminal defence's reason
     (Art 24): ``other`` puts it beyond the means test.
+
+    ``local_groups`` and ``local_matters`` are the groups and matters local rules add, in force on
+    ``on`` (Art 42 (4), Art 32 (5)): their codes are accepted in ``categories`` and ``matter_type``,
+    and their labels name them in the reasons. A rule row naming one applies like any other.
     """
     if not isinstance(on, datetime.date) or isinstance(on, datetime.datetime):
         raise TypeError("on must be a date")
-    cats = _check_codes(categories, matter_category, matter_type)
+    local = _check_local(local_groups, local_matters)
+    cats = _check_codes(categories, matter_category, matter_type, local)
     size, income, assets = _check_household(household)
     _check_standard(standard, on)
     matters, exemption_rows = _check_rules(defence_reason, not_restricted_matters, exemptions)
@@ -734,7 +865,7 @@ def means_test(
         reason = _reason(
             f"art32_{matter_type}",
             _("Not restricted by financial hardship (Art 32): %(matter)s; no means test applies."),
-            matter=_label(MatterType, matter_type),
+            matter=local.matter_label(matter_type),
         )
         return MeansResult(Result.NOT_RESTRICTED, (reason,), standard, None)
     # Art 24: a defence sought for another reason than economic hardship is not means-tested.
@@ -749,7 +880,7 @@ def means_test(
         return MeansResult(Result.NOT_RESTRICTED, (reason,), standard, None)
 
     # 2. Art 42: exempt from the means test, on the proof its rule names.
-    grounds, notes, proof = _exemptions(cats, matter_type, household, id_number, on, exemption_rows)
+    grounds, notes, proof = _exemptions(cats, matter_type, household, id_number, on, exemption_rows, local)
     if grounds:
         return MeansResult(Result.EXEMPT, tuple(grounds + notes), standard, None, tuple(proof))
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.refdata import refdata
 from directory.choices import MatterCategory, MatterType
 from directory.models import Organisation, Region
 from directory.rules import EffectiveDatedRule
@@ -26,7 +30,15 @@ from .choices import (
     Status,
     TerminationGround,
 )
-from .means import ApplicantCategory, DefenceReason, ExemptionCondition, Proof
+from .means import (
+    LOCAL_CODE_MAX_LENGTH,
+    LOCAL_CODE_PREFIX,
+    ApplicantCategory,
+    DefenceReason,
+    ExemptionCondition,
+    Proof,
+    local_code_problem,
+)
 
 
 class EconomicStandard(EffectiveDatedRule):
@@ -170,10 +182,113 @@ class CalendarOverride(models.Model):
         return f"{self.date} {'+' if self.is_working_day else '-'}"
 
 
-class MeansMatterRule(EffectiveDatedRule):
-    """A matter not restricted by financial hardship (Art 32), the catch-all (5) included: a rule row."""
+def validate_local_code(value: str) -> None:
+    """A local code never collides with a statutory one: ``local_`` and lower-case ASCII (means.py)."""
+    problem = local_code_problem(value)
+    if problem is not None:
+        raise ValidationError(str(problem), code="local_code")
 
-    matter_type = models.CharField(_("matter type"), max_length=32, choices=MatterType.choices)
+
+class LocalCode(EffectiveDatedRule):
+    """A group or matter that a local law, regulation or rules add (法律、法规、规章规定的其他…):
+    an effective-dated row, so that adding one needs no code change. Filings accept its code only
+    while a row of it is in force; rule rows (``MeansExemptionRule``, ``MeansMatterRule``) name it
+    like a statutory code. The code never changes once used: applications store it."""
+
+    code = models.CharField(
+        _("code"),
+        max_length=LOCAL_CODE_MAX_LENGTH,
+        validators=[validate_local_code],
+        help_text=_(
+            "local_ and then lower-case letters, digits and underscores, e.g. local_kunjing_ertong. "
+            "Applications and rule rows store it: do not change it once used; end the row instead."
+        ),
+    )
+    label = models.CharField(
+        _("name"),
+        max_length=64,
+        help_text=_(
+            "In Chinese, as the local rule words it: the form, the pages and the means test show it."
+        ),
+    )
+    basis = models.CharField(
+        _("legal basis"),
+        max_length=200,
+        help_text=_(
+            "The law, regulation or rules that add it, with the article (e.g. 《江西省法律援助条例》第X条)."
+        ),
+    )
+
+    rule_key_fields = ("code",)
+
+    class Meta(EffectiveDatedRule.Meta):
+        abstract = True
+        ordering = ["code", "-valid_from"]
+        constraints = [
+            *EffectiveDatedRule.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(code__startswith=LOCAL_CODE_PREFIX), name="%(app_label)s_%(class)s_code_local"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.code}, {self.valid_from})"
+
+    @classmethod
+    def labels(cls) -> dict[str, str]:
+        """Every code ever added, with its latest row's label: a filed application keeps its names
+        after the row ends. Cached with the other rule rows (core.refdata)."""
+
+        def load() -> dict[str, str]:
+            # ordered by date: a later row's label replaces an earlier one's
+            return dict(cls._default_manager.order_by("code", "valid_from").values_list("code", "label"))
+
+        return refdata(f"local-labels:{cls._meta.label_lower}", load)
+
+
+class LocalApplicantCategory(LocalCode):
+    """A special group a local rule adds (Art 42 (4): 法律、法规、规章规定的其他人员), e.g. 困境儿童 or
+    失独家庭. Recorded and prioritised like the statutory groups; exempt from the means test only
+    where a ``MeansExemptionRule`` row names it, with the proof it needs."""
+
+    class Meta(LocalCode.Meta):
+        verbose_name = _("local special group")
+        verbose_name_plural = _("local special groups (Art 42 (4))")
+
+
+class LocalMatterType(LocalCode):
+    """A matter a local rule adds (Art 31 (9), Art 32 (5): 法律、法规、规章规定的其他情形), filed under one
+    kind of matter. Means-tested unless a ``MeansMatterRule`` row names it."""
+
+    matter_category = models.CharField(
+        _("kind of matter"),
+        max_length=32,
+        choices=MatterCategory.choices,
+        help_text=_("The form lists it under this kind of matter, and a filing of another kind is refused."),
+    )
+
+    class Meta(LocalCode.Meta):
+        verbose_name = _("local matter type")
+        verbose_name_plural = _("local matter types (Art 32 (5))")
+
+
+def _known_code(value: str, statutory: type[models.TextChoices], local: type[LocalCode]) -> bool:
+    return value in statutory.values or local._default_manager.filter(code=value).exists()
+
+
+class MeansMatterRule(EffectiveDatedRule):
+    """A matter not restricted by financial hardship (Art 32), the catch-all (5) included: a rule row.
+
+    ``matter_type`` is a statutory code or a ``LocalMatterType``'s (no fixed choices, so that a local
+    addition needs no code change; ``clean`` checks it)."""
+
+    matter_type = models.CharField(
+        _("matter type"),
+        max_length=32,
+        help_text=_(
+            "A statutory matter type, or one a local rule adds (local_…, added as a local matter type first)."
+        ),
+    )
 
     rule_key_fields = ("matter_type",)
 
@@ -183,13 +298,32 @@ class MeansMatterRule(EffectiveDatedRule):
         verbose_name_plural = _("matters not means-tested (Art 32)")
 
     def __str__(self) -> str:
-        return f"{self.get_matter_type_display()} ({self.valid_from})"
+        return f"{self.matter_label} ({self.valid_from})"
+
+    @property
+    def matter_label(self) -> str:
+        return matter_type_label(self.matter_type)
+
+    def clean(self) -> None:
+        if self.matter_type and not _known_code(self.matter_type, MatterType, LocalMatterType):
+            raise ValidationError(
+                {"matter_type": _("Unknown matter type: choose a statutory one, or add the local one first.")}
+            )
+        super().clean()
 
 
 class MeansExemptionRule(EffectiveDatedRule):
-    """A group exempt from the means test (Art 42), the catch-all (4) included, and the proof it needs."""
+    """A group exempt from the means test (Art 42), the catch-all (4) included, and the proof it needs.
 
-    category = models.CharField(_("special group"), max_length=32, choices=ApplicantCategory.choices)
+    ``category`` is a statutory code or a ``LocalApplicantCategory``'s (checked by ``clean``)."""
+
+    category = models.CharField(
+        _("special group"),
+        max_length=32,
+        help_text=_(
+            "A statutory group, or one a local rule adds (local_…, added as a local special group first)."
+        ),
+    )
     condition = models.CharField(
         _("applies"), max_length=24, choices=ExemptionCondition.choices, default=ExemptionCondition.ALWAYS
     )
@@ -207,7 +341,32 @@ class MeansExemptionRule(EffectiveDatedRule):
         verbose_name_plural = _("exemptions from the means test (Art 42)")
 
     def __str__(self) -> str:
-        return f"{self.get_category_display()} ({self.valid_from})"
+        return f"{self.category_label} ({self.valid_from})"
+
+    @property
+    def category_label(self) -> str:
+        return category_label(self.category)
+
+    def clean(self) -> None:
+        if self.category and not _known_code(self.category, ApplicantCategory, LocalApplicantCategory):
+            raise ValidationError(
+                {"category": _("Unknown special group: choose a statutory one, or add the local one first.")}
+            )
+        super().clean()
+
+
+def category_label(code: str) -> str:
+    """A special group's name: the statutory label, else the local row's (the code when there is none)."""
+    if code in ApplicantCategory.values:
+        return str(ApplicantCategory(code).label)
+    return LocalApplicantCategory.labels().get(code, code)
+
+
+def matter_type_label(code: str) -> str:
+    """A matter type's name: the statutory label, else the local row's (the code when there is none)."""
+    if code in MatterType.values:
+        return str(MatterType(code).label)
+    return LocalMatterType.labels().get(code, code)
 
 
 class TrackingCounter(models.Model):
@@ -372,16 +531,17 @@ class Application(models.Model):
         return self.tracking_no
 
     @property
-    def review_due(self):
+    def review_due(self) -> datetime.date | None:
         """The date the decision is due by while the review is open; None once decided or paused."""
         return self.decision_due if self.status in REVIEWABLE_STATUSES else None
 
     @property
     def category_labels(self) -> list[str]:
-        from .means import ApplicantCategory
+        return [category_label(code) for code in self.categories]
 
-        labels = dict(ApplicantCategory.choices)
-        return [str(labels.get(code, code)) for code in self.categories]
+    def get_matter_type_display(self) -> str:  # type: ignore[no-redef]
+        # Django's own would print a local code (a LocalMatterType's) as it is: its name instead.
+        return matter_type_label(self.matter_type)
 
 
 def application_upload_to(instance: ApplicationDocument, filename: str) -> str:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
+from typing import Any
 
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import ngettext
 
@@ -18,7 +19,15 @@ from directory.models import Region
 
 from . import means, periods
 from .choices import CountingMode
-from .models import Application, CalendarOverride, EconomicStandard, PeriodRule
+from .models import (
+    Application,
+    CalendarOverride,
+    EconomicStandard,
+    LocalApplicantCategory,
+    LocalCode,
+    LocalMatterType,
+    PeriodRule,
+)
 
 # The statute's periods, in calendar days (日: Arts 36, 43, 49), when no rule row is in force.
 DEFAULT_PERIODS = PeriodRule(
@@ -52,6 +61,39 @@ def as_standard(row: EconomicStandard | None) -> means.Standard | None:
         monthly_amount=row.monthly_amount,
         asset_cap=row.asset_cap,
         valid_from=row.valid_from,
+    )
+
+
+def _local_in_force(model: type[LocalCode], day: datetime.date) -> QuerySet[Any]:
+    return (
+        model._default_manager.filter(valid_from__lte=day)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        .order_by("code")
+    )
+
+
+def local_groups(day: datetime.date) -> tuple[means.LocalGroup, ...]:
+    """The special groups local rules add, in force on ``day`` (Art 42 (4)): what a filing that day
+    may carry, with their Chinese labels, as ``means.means_test`` takes them."""
+    return refdata(
+        f"local-groups:{day}",
+        lambda: tuple(
+            means.LocalGroup(code, label)
+            for code, label in _local_in_force(LocalApplicantCategory, day).values_list("code", "label")
+        ),
+    )
+
+
+def local_matters(day: datetime.date) -> tuple[means.LocalMatter, ...]:
+    """The matter types local rules add, in force on ``day`` (Art 32 (5)), each with its kind of matter."""
+    return refdata(
+        f"local-matters:{day}",
+        lambda: tuple(
+            means.LocalMatter(code, label, category)
+            for code, label, category in _local_in_force(LocalMatterType, day).values_list(
+                "code", "label", "matter_category"
+            )
+        ),
     )
 
 
@@ -135,6 +177,8 @@ __all__ = [
     "confirm_review_due",
     "due_date",
     "economic_standard_in_force",
+    "local_groups",
+    "local_matters",
     "objection_period_text",
     "period_rule_in_force",
     "period_text",

@@ -19,7 +19,7 @@ from aid_cases.models import Application
 from aid_cases.timeline import application_timeline
 from assignments.services import handling
 from core.site import site_base_url
-from directory.choices import MatterCategory, MatterType
+from directory.choices import MatterCategory
 from documents.models import DocumentKind
 from documents.selectors import documents_for_subject
 from workflows.services import application_file, objection_file
@@ -45,7 +45,7 @@ class RepresentativeIn(serializers.Serializer):
 
 class MatterIn(serializers.Serializer):
     category = serializers.ChoiceField(choices=MatterCategory.choices)
-    type = serializers.ChoiceField(choices=MatterType.choices)
+    type = s.MatterTypeField()
     summary = serializers.CharField(max_length=2000)
     opposing_party = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
@@ -59,6 +59,10 @@ class HouseholdIn(serializers.Serializer):
     fixed_income = serializers.BooleanField(required=False, allow_null=True, default=None)
 
 
+# Every statutory group and as many local ones (a filing's list; the service drops repeats).
+MAX_CATEGORIES = 2 * len(ApplicantCategory.choices)
+
+
 class ApplicationIn(serializers.Serializer):
     """Parses a filing. What makes it acceptable is ``aid_cases.services.application_submit``'s to say."""
 
@@ -67,8 +71,8 @@ class ApplicationIn(serializers.Serializer):
     applicant = ApplicantIn()
     representative = RepresentativeIn(required=False, allow_null=True, default=None)
     categories = serializers.ListField(
-        child=serializers.ChoiceField(choices=ApplicantCategory.choices),
-        max_length=len(ApplicantCategory.choices),
+        child=s.ApplicantCategoryField(),
+        max_length=MAX_CATEGORIES,
         required=False,
         default=list,
     )
@@ -136,6 +140,7 @@ def means_out(application: Application) -> dict:
 class ApplicationSummaryOut(serializers.ModelSerializer):
     region = serializers.CharField(source="region.code")
     applicant_name = serializers.CharField(source="applicant.name")
+    matter_type = s.MatterTypeField(read_only=True)
     due = serializers.SerializerMethodField()
 
     class Meta:

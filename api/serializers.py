@@ -1,10 +1,21 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.plumbing import ResolvedComponent, build_choice_description_list
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from aid_cases.choices import Channel, DecisionKind, RepresentativeRelation, Status
-from aid_cases.means import ApplicantCategory, DefenceReason, Proof, Result
+from aid_cases.means import (
+    LOCAL_CODE_MAX_LENGTH,
+    LOCAL_CODE_PATTERN,
+    ApplicantCategory,
+    DefenceReason,
+    Proof,
+    Result,
+    is_local_code,
+)
 from aid_cases.models import EconomicStandard
 from assignments.choices import AssignmentStatus
 from directory.choices import AidForm, MatterCategory, MatterType, OrganisationKind, ProviderKind
@@ -167,6 +178,76 @@ def phone_field(**kwargs) -> serializers.RegexField:
     )
 
 
+# --- codes that local rules extend (Art 42 (4), Art 32 (5)) ------------------------------------------
+
+
+class CodeField(serializers.CharField):
+    """A statutory code of API.md's enumeration, or a local one (``local_…``, aid_cases.means) that a
+    local rule adds as a row, without a code change. The field takes any code so shaped; whether a
+    local code is in force on the day of filing is the service's to say (400 with its message)."""
+
+    statutory: type[models.TextChoices]
+    enum_name: str  # the statutory enumeration's schema component (ENUM_NAME_OVERRIDES)
+    local_description: str
+
+    default_error_messages = {"invalid_choice": _('"{input}" is not a valid choice.')}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", LOCAL_CODE_MAX_LENGTH)
+        kwargs.setdefault("trim_whitespace", False)  # as a choice: " veteran" is no code
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if value not in self.statutory.values and not is_local_code(value):
+            self.fail("invalid_choice", input=value)
+        return value
+
+
+class ApplicantCategoryField(CodeField):
+    statutory = ApplicantCategory
+    enum_name = "ApplicantCategoryEnum"
+    local_description = "A special group a local rule adds (Art 42 (4)), accepted while its row is in force on the day of filing."
+
+
+class MatterTypeField(CodeField):
+    statutory = MatterType
+    enum_name = "MatterTypeEnum"
+    local_description = (
+        "A matter type a local rule adds (Art 32 (5)), filed under its own matter category, accepted while "
+        "its row is in force on the day of filing."
+    )
+
+
+class CodeFieldSchema(OpenApiSerializerFieldExtension):
+    """The statutory enumeration (the same named component as everywhere) or a local code's pattern."""
+
+    target_class = CodeField
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema, direction):
+        field = self.target
+        # As postprocess_schema_enums would make it, so that the component is one whoever makes it first.
+        enum = ResolvedComponent(
+            name=field.enum_name,
+            type=ResolvedComponent.SCHEMA,
+            object=field.enum_name,
+            schema={
+                "enum": list(field.statutory.values),
+                "type": "string",
+                "description": build_choice_description_list(field.statutory.choices),
+            },
+        )
+        auto_schema.registry.register_on_missing(enum)
+        local = {
+            "type": "string",
+            "pattern": LOCAL_CODE_PATTERN,
+            "maxLength": LOCAL_CODE_MAX_LENGTH,
+            "description": field.local_description,
+        }
+        return {"anyOf": [enum.ref, local]}
+
+
 # --- responses: typed, for the schema (docs/api.md) ---------------------------------------------------
 
 
@@ -214,7 +295,7 @@ class RepresentativeOut(serializers.Serializer):
 
 class MatterOut(serializers.Serializer):
     category = serializers.ChoiceField(choices=MatterCategory.choices)
-    type = serializers.ChoiceField(choices=MatterType.choices)
+    type = MatterTypeField()
     summary = serializers.CharField()
     opposing_party = serializers.CharField(allow_blank=True)
 
@@ -279,7 +360,7 @@ class ApplicationDetailOut(serializers.Serializer):
     channel = serializers.ChoiceField(choices=Channel.choices)
     applicant = ApplicantOut()
     representative = RepresentativeOut(allow_null=True)
-    categories = serializers.ListField(child=serializers.ChoiceField(choices=ApplicantCategory.choices))
+    categories = serializers.ListField(child=ApplicantCategoryField())
     matter = MatterOut()
     household = HouseholdOut()
     urgent_deadline = serializers.DateField(allow_null=True)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aid_cases import rules
 from aid_cases.choices import Channel, RepresentativeRelation, Status
 from aid_cases.means import ApplicantCategory, DefenceReason
 from aid_cases.services.intake import MAX_UPLOADS_PER_APPLICATION
@@ -36,11 +40,28 @@ class MultipleFileField(forms.FileField):
 
 
 def matter_types_by_category() -> dict[str, list[str]]:
-    """The matter types each category takes, by the one rule (``matter_type_fits``), for the form's script."""
+    """The matter types each category takes, by the one rule (``matter_type_fits``), for the form's script;
+    a matter type a local rule adds (in force today) under its own category."""
+    local = rules.local_matters(timezone.localdate())
     return {
-        category: [t for t in MatterType.values if matter_type_fits(category, t)]
+        category: [
+            *(t for t in MatterType.values if matter_type_fits(category, t)),
+            *(m.code for m in local if m.matter_category == category),
+        ]
         for category in MatterCategory.values
     }
+
+
+def category_choices() -> list[tuple[str, Any]]:
+    """The special groups to tick: the statutory ones, then those local rules add (in force today)."""
+    local = rules.local_groups(timezone.localdate())
+    return [*ApplicantCategory.choices, *((g.code, g.label) for g in local)]
+
+
+def matter_type_choices() -> list[tuple[str, Any]]:
+    """The matter types: the statutory ones, then those local rules add (in force today)."""
+    local = rules.local_matters(timezone.localdate())
+    return [*MatterType.choices, *((m.code, m.label) for m in local)]
 
 
 class ApplicationForm(forms.Form):
@@ -79,14 +100,15 @@ class ApplicationForm(forms.Form):
     representative_relation = forms.ChoiceField(
         label=_("Relation"), required=False, choices=[("", "—"), *RepresentativeRelation.choices]
     )
+    # the choices of today: local rules add groups and matters as rows (aid_cases.models.LocalCode)
     categories = forms.MultipleChoiceField(
         label=_("Special groups (tick all that apply)"),
         required=False,
-        choices=ApplicantCategory.choices,
+        choices=category_choices,
         widget=forms.CheckboxSelectMultiple,
     )
     matter_category = forms.ChoiceField(label=_("Kind of matter"), choices=MatterCategory.choices)
-    matter_type = forms.ChoiceField(label=_("Matter"), choices=MatterType.choices)
+    matter_type = forms.ChoiceField(label=_("Matter"), choices=matter_type_choices)
     # Art 24: only a criminal defence says why a defender is sought (the page shows it for that only).
     defence_reason = forms.ChoiceField(
         label=_("Why the suspect or defendant has no defender (criminal defence only)"),

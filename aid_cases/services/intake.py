@@ -39,7 +39,15 @@ from directory.services import audit_record
 
 from .. import means, means_rules, rules, selectors
 from ..choices import Channel, Status
-from ..models import Applicant, Application, ApplicationDocument, TrackingCounter
+from ..models import (
+    Applicant,
+    Application,
+    ApplicationDocument,
+    LocalApplicantCategory,
+    LocalCode,
+    LocalMatterType,
+    TrackingCounter,
+)
 from ..uploads import checked_upload
 
 
@@ -123,15 +131,64 @@ _HOUSEHOLD_MESSAGES = {
 }
 
 
-def _categories_errors(categories) -> dict[str, list[str]]:
-    unknown = sorted(str(c) for c in set(categories) - set(means.APPLICANT_CATEGORIES))
-    if unknown:
-        return {"categories": [_("Unknown special group “%(code)s”.") % {"code": unknown[0]}]}
-    return {}
+# The groups and matters local rules add, in force on the day (Art 42 (4), Art 32 (5)), are read only
+# when the filing names a code that is not statutory: most filings never read them.
 
 
-def _matter_errors(category: str, matter_type: str) -> dict[str, list[str]]:
-    if not matter_type_fits(category, matter_type):
+def _local_groups(categories, day: datetime.date) -> tuple[means.LocalGroup, ...]:
+    return rules.local_groups(day) if set(categories) - set(means.APPLICANT_CATEGORIES) else ()
+
+
+def _local_matters(matter_type: str, day: datetime.date) -> tuple[means.LocalMatter, ...]:
+    return rules.local_matters(day) if matter_type not in MatterType.values else ()
+
+
+def _not_in_force(model: type[LocalCode], code: str) -> str | None:
+    """The label of a local code that exists but is not in force on the day; None for an unknown code."""
+    if not means.is_local_code(code):
+        return None
+    return model.labels().get(code)
+
+
+def _categories_errors(categories, day: datetime.date) -> dict[str, list[str]]:
+    known = set(means.APPLICANT_CATEGORIES) | {g.code for g in _local_groups(categories, day)}
+    unknown = sorted(str(c) for c in set(categories) - known)
+    if not unknown:
+        return {}
+    label = _not_in_force(LocalApplicantCategory, unknown[0])
+    if label is not None:
+        message = _(
+            "The special group “%(group)s” does not apply on %(day)s: the local rule that adds it "
+            "is not in force that day."
+        ) % {"group": label, "day": day.isoformat()}
+    else:
+        message = _("Unknown special group “%(code)s”.") % {"code": unknown[0]}
+    return {"categories": [message]}
+
+
+def _matter_errors(category: str, matter_type: str, day: datetime.date) -> dict[str, list[str]]:
+    """The matter type belongs to the category: a statutory type by ``matter_type_fits``, a local one
+    (in force on ``day``) by its row's kind of matter."""
+    if matter_type in MatterType.values or not means.is_local_code(matter_type):
+        # an unknown code that is not a local one is the model field's to refuse (its choices)
+        if not matter_type_fits(category, matter_type):
+            return {"matter_type": [_("The matter type does not belong to this category.")]}
+        return {}
+    local = next((m for m in _local_matters(matter_type, day) if m.code == matter_type), None)
+    if local is None:
+        label = _not_in_force(LocalMatterType, matter_type)
+        if label is None:
+            return {"matter_type": [_("Unknown matter type “%(code)s”.") % {"code": matter_type}]}
+        return {
+            "matter_type": [
+                _(
+                    "The matter type “%(matter)s” does not apply on %(day)s: the local rule that adds it "
+                    "is not in force that day."
+                )
+                % {"matter": label, "day": day.isoformat()}
+            ]
+        }
+    if local.matter_category != category:
         return {"matter_type": [_("The matter type does not belong to this category.")]}
     return {}
 
@@ -233,6 +290,8 @@ def means_for(
         defence_reason=defence_reason or None,
         not_restricted_matters=means_rules.not_restricted_matters(on),
         exemptions=means_rules.exemptions(on),
+        local_groups=_local_groups(categories, on),
+        local_matters=_local_matters(matter.type, on),
     )
     return result, row
 
@@ -254,9 +313,10 @@ def means_preview(
 
     Raises ``ValidationError`` for answers a filing would refuse, by the same checks as filing.
     """
+    today = timezone.localdate()
     errors = {
-        **_categories_errors(categories),
-        **_matter_errors(matter_category, matter_type),
+        **_categories_errors(categories, today),
+        **_matter_errors(matter_category, matter_type, today),
         **_household_errors(size=household_size, monthly_income=monthly_income, assets=assets),
     }
     if defence_reason:  # the preview runs before the reason is chosen: only a wrong one is an error
@@ -265,7 +325,7 @@ def means_preview(
         raise ValidationError(errors)
     result, _row = means_for(
         region=region_for_input(region),
-        on=timezone.localdate(),
+        on=today,
         categories=categories,
         matter=MatterData(category=matter_category, type=matter_type, summary=""),
         household=means.Household(
@@ -341,19 +401,24 @@ def application_submit(
         urgent_deadline=urgent_deadline,
         defence_reason=defence_reason or "",
     )
+    now = timezone.now()
+    received_on = timezone.localdate(now)
+    # A local matter type (local_…) is not among the field's choices: _matter_errors checks it
+    # against the local rows in force on the day of receipt.
+    local_matter = ["matter_type"] if means.is_local_code(matter.type) else []
     try:
         # The single fields, by their model's own validators. Uniqueness and the CHECK constraints
         # are the database's to enforce (a query each here, for values this service computes).
-        application.full_clean(exclude=_COMPUTED_FIELDS, validate_unique=False, validate_constraints=False)
+        application.full_clean(
+            exclude=[*_COMPUTED_FIELDS, *local_matter], validate_unique=False, validate_constraints=False
+        )
     except ValidationError as exc:
         errors.update(_messages(exc))
     errors.update(_household_errors(size=household_size, monthly_income=monthly_income, assets=assets))
-    errors.update(_categories_errors(categories))
-    errors.update(_matter_errors(matter.category, matter.type))
+    errors.update(_categories_errors(categories, received_on))
+    errors.update(_matter_errors(matter.category, matter.type, received_on))
     errors.update(_defence_reason_errors(matter.type, defence_reason or ""))
     errors.update(_representative_errors(representative))
-    now = timezone.now()
-    received_on = timezone.localdate(now)
     if urgent_deadline is not None and urgent_deadline < received_on:
         errors.setdefault("urgent_deadline", []).append(_("The deadline is already past."))
     if not pledge:
