@@ -3,10 +3,13 @@ from django.urls import path
 from . import (
     accounts,
     applications,
+    complaints,
     documents,
     fee_waivers,
     handling,
     notifications,
+    peer_reviews,
+    quality,
     quota,
     service_logs,
     tasks,
@@ -92,3 +95,5 @@ urlpatterns = [
     path("tasks/<int:pk>/claim/", tasks.TaskClaim.as_view(), name="task-claim"),
     path("tasks/<int:pk>/complete/", tasks.TaskComplete.as_view(), name="task-complete"),
 ]
+# quality and complaints: each module lists its own routes
+urlpatterns += complaints.urlpatterns + quality.urlpatterns + peer_reviews.urlpatterns

@@ -33,6 +33,7 @@ from .models import (
     PartyConflict,
     Rating,
     SubsidyAdjustment,
+    SubsidyGradeFactor,
     SubsidyPayment,
     SubsidyStandard,
 )
@@ -147,11 +148,12 @@ class SubsidyStandardAdmin(admin.ModelAdmin):
         "aid_form",
         "stage",
         "amount",
+        "graded",
         "valid_from",
         "valid_to",
         "is_demo",
     ]
-    list_filter = ["region", "matter_category", "aid_form", "stage", "is_demo"]
+    list_filter = ["region", "matter_category", "aid_form", "stage", "graded", "is_demo"]
     list_select_related = ["region"]
     actions = ["copy_period"]
 
@@ -207,6 +209,13 @@ class SubsidyStandardAdmin(admin.ModelAdmin):
 class SubsidyAdjustmentAdmin(admin.ModelAdmin):
     list_display = ["kind", "region", "factor", "valid_from", "valid_to", "is_demo"]
     list_filter = ["kind", "region", "is_demo"]
+    list_select_related = ["region"]
+
+
+@admin.register(SubsidyGradeFactor)
+class SubsidyGradeFactorAdmin(admin.ModelAdmin):
+    list_display = ["grade", "region", "factor", "valid_from", "valid_to", "is_demo"]
+    list_filter = ["grade", "region", "is_demo"]
     list_select_related = ["region"]
 
 

@@ -12,6 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from aid_cases.models import Application
 from directory.choices import AidForm, MatterCategory
@@ -44,6 +45,15 @@ class SubsidyStandard(EffectiveDatedRule):
     )
     amount = models.DecimalField(
         _("amount (yuan)"), max_digits=10, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    # The subsidy tier (Arts 52, 57): the peer-review grade of a sampled file multiplies the amount.
+    graded = models.BooleanField(
+        _("paid by the peer-review grade"),
+        default=False,
+        help_text=_(
+            "A closed file sampled for peer review is paid this amount times the factor of its grade "
+            "(subsidy grade factors), while its subsidy is still owed."
+        ),
     )
 
     rule_key_fields = ("region", "matter_category", "aid_form", "stage")
@@ -92,6 +102,50 @@ class SubsidyAdjustment(EffectiveDatedRule):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ×{self.factor}"
+
+
+# The grades of peer review (quality.choices.Grade), as the subsidy tier names them: assignments sits
+# below quality and reads the grade as a plain code.
+PEER_REVIEW_GRADES = [
+    ("excellent", pgettext_lazy("peer review grade", "Excellent")),
+    ("good", pgettext_lazy("peer review grade", "Good")),
+    ("pass", pgettext_lazy("peer review grade", "Pass")),
+    ("fail", pgettext_lazy("peer review grade", "Fail")),
+]
+
+
+class SubsidyGradeFactor(EffectiveDatedRule):
+    """The subsidy tier of a peer-review grade: the factor a graded standard's amount is multiplied by
+    when the case's file is scored (e.g. 优秀 ×1.10, 不合格 ×0.80). A region's own row wins over the row
+    for every region; a grade without a row in force leaves the subsidy as it is."""
+
+    grade = models.CharField(_("peer-review grade"), max_length=16, choices=PEER_REVIEW_GRADES)
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("region"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="subsidy_grade_factors",
+        help_text=_("Empty: every region without its own row."),
+    )
+    factor = models.DecimalField(
+        _("factor"),
+        max_digits=4,
+        decimal_places=2,
+        validators=[MinValueValidator(0), MaxValueValidator(10)],
+        help_text=_("1.10 pays a tenth more; 0.80 pays four fifths."),
+    )
+
+    rule_key_fields = ("grade", "region")
+
+    class Meta(EffectiveDatedRule.Meta):
+        ordering = ["grade", "region__sort_order", "-valid_from"]
+        verbose_name = _("subsidy grade factor")
+        verbose_name_plural = _("subsidy grade factors (peer review)")
+
+    def __str__(self) -> str:
+        return f"{self.get_grade_display()} ×{self.factor}"
 
 
 class ClosingChecklistItem(EffectiveDatedRule):

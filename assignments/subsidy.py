@@ -21,7 +21,7 @@ from aid_cases.models import Application
 from directory.models import Region
 
 from .choices import SubsidyAdjustmentKind
-from .models import SubsidyAdjustment, SubsidyStandard
+from .models import SubsidyAdjustment, SubsidyGradeFactor, SubsidyStandard
 
 CENT = Decimal("0.01")
 
@@ -165,3 +165,40 @@ def subsidy_quote(
         factors=factors,
         amount=subsidy_amount(standard.amount, [factor for _kind, factor in factors]),
     )
+
+
+# --- the subsidy tier of a peer-review grade (Arts 52, 57) ---------------------------------------------
+
+GRADE_FACTOR_PREFIX = "grade_"
+
+
+def grade_factor_kind(grade: str) -> str:
+    """How a payment's factors name a grade's: "grade_excellent"."""
+    return f"{GRADE_FACTOR_PREFIX}{grade}"
+
+
+def grade_factor_for(*, region: Region | int, grade: str, day: datetime.date) -> Decimal | None:
+    """The factor of ``grade`` in force on ``day`` (a region's own row wins); ``None`` without a row.
+    One query."""
+    region_id = region.pk if isinstance(region, Region) else region
+    rows = SubsidyGradeFactor.objects.filter(
+        _in_force(day), Q(region_id=region_id) | Q(region__isnull=True), grade=grade
+    ).values_list("region_id", "factor")
+    chosen: tuple[bool, Decimal] | None = None
+    for row_region, factor in rows:
+        own = row_region is not None
+        if chosen is None or (own and not chosen[0]):
+            chosen = (own, factor)
+    return None if chosen is None else chosen[1]
+
+
+def graded_amount(
+    base: Decimal, factors: Sequence[Sequence[str]], *, grade: str, grade_factor: Decimal
+) -> tuple[Decimal, list[list[str]]]:
+    """A payment's amount and factors with the grade's factor: the payment's other factors kept, an
+    earlier grade's replaced (a file is graded once, but the rule must not compound). Pure."""
+    kept = [
+        [str(kind), str(value)] for kind, value in factors if not str(kind).startswith(GRADE_FACTOR_PREFIX)
+    ]
+    kept.append([grade_factor_kind(grade), str(grade_factor)])
+    return subsidy_amount(base, [Decimal(value) for _kind, value in kept]), kept

@@ -135,6 +135,28 @@ class AuditAction(models.TextChoices):
         pgettext_lazy("audit action", "Public-interest notarisation rejected"),
     )
 
+    # --- quality and complaints (docs/domain.md, quality; Arts 55, 57, 59; Order No. 149) --------
+    COMPLAINT_FILE = "complaint_file", pgettext_lazy("audit action", "Complaint received")
+    COMPLAINT_MERGE = "complaint_merge", pgettext_lazy("audit action", "Repeat complaint merged")
+    COMPLAINT_SUPPLEMENT_ASK = (
+        "complaint_supplement_ask",
+        pgettext_lazy("audit action", "Complaint: missing information asked for"),
+    )
+    COMPLAINT_SUPPLEMENT = (
+        "complaint_supplement",
+        pgettext_lazy("audit action", "Complaint: missing information supplied"),
+    )
+    COMPLAINT_ACCEPT = "complaint_accept", pgettext_lazy("audit action", "Complaint accepted")
+    COMPLAINT_REJECT = "complaint_reject", pgettext_lazy("audit action", "Complaint not accepted")
+    COMPLAINT_DECIDE = "complaint_decide", pgettext_lazy("audit action", "Complaint decided")
+    FOLLOW_UP_OPEN = "follow_up_open", pgettext_lazy("audit action", "Follow-up call opened")
+    FOLLOW_UP_RECORD = "follow_up_record", pgettext_lazy("audit action", "Follow-up call recorded")
+    HEARING_OBSERVE = "hearing_observe", pgettext_lazy("audit action", "Hearing observed")
+    FEEDBACK_REQUEST = "feedback_request", pgettext_lazy("audit action", "Agency's view asked for")
+    FEEDBACK_ANSWER = "feedback_answer", pgettext_lazy("audit action", "Agency's view given")
+    SAMPLING_RUN = "sampling_run", pgettext_lazy("audit action", "Closed files sampled for peer review")
+    PEER_REVIEW_SCORE = "peer_review_score", pgettext_lazy("audit action", "Closed file scored")
+
     # --- documents ----------------------------------------------------------------------------
     DOCUMENT_ISSUE = "document_issue", pgettext_lazy("audit action", "Document issued")
     DOCUMENT_REVOKE = "document_revoke", pgettext_lazy("audit action", "Document revoked")

@@ -115,6 +115,8 @@ class Organisation(models.Model):
             ("review_applications", _("Can review the aid center's applications")),
             ("decide_objections", _("Can decide objections against the region's aid decisions")),
             ("answer_fee_waivers", _("Can answer the fee waivers addressed to the institution")),
+            ("handle_complaints", _("Can accept and decide complaints (Order No. 149)")),
+            ("answer_feedback", _("Can give the agency's view on a legal aid case")),
         ]
 
     def __str__(self) -> str:

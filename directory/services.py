@@ -23,11 +23,13 @@ ORG_INTERNAL_PERM = "directory.view_organisation_internal"
 # group: viewflow checks them with user.has_perm(perm, obj=organisation) (docs/architecture.md, viewflow).
 ROLE_OBJECT_PERMISSIONS: dict[str, tuple[str, ...]] = {
     Role.REVIEWER: ("directory.review_applications",),
-    Role.DIRECTOR: ("directory.review_applications",),
-    Role.BUREAU_OFFICER: ("directory.decide_objections",),
+    # a center's director, and the bureau for complaints about a center (Order No. 149)
+    Role.DIRECTOR: ("directory.review_applications", "directory.handle_complaints"),
+    Role.BUREAU_OFFICER: ("directory.decide_objections", "directory.handle_complaints"),
     # a notary office's or forensic institution's staff, and a court's officers (litigation fees, Art 53)
     Role.INSTITUTION_STAFF: ("directory.answer_fee_waivers",),
-    Role.AGENCY_OFFICER: ("directory.answer_fee_waivers",),
+    # a court's or procuratorate's officers also give their view on a case (Art 59)
+    Role.AGENCY_OFFICER: ("directory.answer_fee_waivers", "directory.answer_feedback"),
 }
 
 

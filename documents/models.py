@@ -70,6 +70,8 @@ class DocumentKind(models.TextChoices):
         "duty_certificate",
         _("Certificate of public-interest legal service"),
     )  # 公益法律服务证明
+    COMPLAINT_REPLY = "complaint_reply", _("Reply to a complaint")  # 投诉处理答复书
+    CORRECTION_NOTICE = "correction_notice", _("Correction notice")  # 整改通知书 (a failed peer review)
 
 
 class IssuedDocument(models.Model):

@@ -1,7 +1,16 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import account_views, duty_report_views, duty_views, objection_views, views
+from . import (
+    account_views,
+    complaint_views,
+    duty_report_views,
+    duty_views,
+    objection_views,
+    peer_review_views,
+    quality_views,
+    views,
+)
 from . import application_views as av
 from . import handling_views as hv
 from . import ledger_views as lv
@@ -58,3 +67,5 @@ urlpatterns = [
     path("duty/", duty_views.duty_overview, name="duty_overview"),
     path("duty/firm/", duty_views.duty_firm, name="duty_firm"),
 ]
+# quality and complaints: each module lists its own pages
+urlpatterns += complaint_views.urlpatterns + quality_views.urlpatterns + peer_review_views.urlpatterns

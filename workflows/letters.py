@@ -492,3 +492,146 @@ def waiver_letter_issue(*, acting_user: AbstractBaseUser, waiver: Any, base_url:
         fields=fields,
         base_url=base_url,
     )
+
+
+# --- complaints (Order No. 149; Legal Aid Law Arts 55, 56) ---------------------------------------
+
+
+def _complaint_target(complaint: Any) -> str:
+    """Whom the complaint is about, as the reply names it."""
+    from quality.choices import ComplaintAbout
+
+    if complaint.about == ComplaintAbout.PROVIDER and complaint.provider is not None:
+        return _("the legal aid provider %(name)s") % {"name": complaint.provider.name}
+    if complaint.about == ComplaintAbout.STAFF:
+        if complaint.staff_name:
+            return _("%(name)s, a member of staff of %(center)s") % {
+                "name": complaint.staff_name,
+                "center": complaint.center.name,
+            }
+        return _("the staff of %(center)s") % {"center": complaint.center.name}
+    return complaint.center.name
+
+
+def _complaint_outcome_words(complaint: Any) -> str:
+    """The decision in words (never only its code): what the complainant can expect now."""
+    from quality.choices import ComplaintOutcome
+
+    if complaint.outcome == ComplaintOutcome.UNFOUNDED:
+        return _("the complaint is not founded")
+    if complaint.outcome == ComplaintOutcome.FOUNDED:
+        return _("the complaint is founded, and what it complained of is to be corrected")
+    if complaint.outcome == ComplaintOutcome.REPLACE_PROVIDER:
+        return _(
+            "the complaint is founded, and the legal aid provider is replaced: the center assigns another "
+            "provider to your case (Legal Aid Law, Article 55)"
+        )
+    return _(
+        "the complaint is referred to %(bureau)s, which deals with it under its powers and informs you of "
+        "the result"
+    ) % {"bureau": _complaint_bureau_name(complaint.center.region)}
+
+
+def _complaint_bureau_name(region: Any) -> str:
+    try:
+        return bureau_for_region(region).name
+    except ValidationError:  # a letter still goes out when the directory lacks the bureau
+        return _("the judicial bureau")
+
+
+def _complaint_route(complaint: Any, handler: Any) -> str:
+    """Where a complainant who disagrees turns next (Legal Aid Law Arts 55, 56: complaints about legal
+    aid go to the judicial administrative department). A reply is not an administrative decision on the
+    complainant's rights, so no reconsideration or lawsuit is offered: the route is the supervising
+    department — the bureau that set up the center, or, for a bureau's own reply, the department a
+    level above it."""
+    from directory.choices import OrganisationKind
+
+    if handler is not None and handler.kind == OrganisationKind.BUREAU:
+        upper = _("the judicial administrative department at the next level up")
+        parent = handler.region.parent
+        if parent is not None:
+            try:
+                upper = bureau_for_region(parent).name
+            except ValidationError:
+                pass
+        return _(
+            "If you disagree with how your complaint was handled, you may complain to %(upper)s, which "
+            "supervises this bureau (Legal Aid Law, Articles 55 and 56)."
+        ) % {"upper": upper}
+    return _(
+        "If you disagree with how your complaint was handled, you may complain to %(bureau)s, the judicial "
+        "administrative department that established this center, which examines complaints about legal aid "
+        "and informs you of the result (Legal Aid Law, Articles 55 and 56)."
+    ) % {"bureau": _complaint_bureau_name(complaint.center.region)}
+
+
+def complaint_reply_issue(*, acting_user: AbstractBaseUser, complaint: Any, base_url: str) -> IssuedDocument:
+    """投诉处理答复书 (a decision), or 投诉不予受理告知书 (a rejection): the outcome in words, the reasons,
+    and where to turn next; issued by the handling center (or bureau), kept on ``complaint.reply_letter``.
+
+    The letter is the complaint's (its subject), never the case's: the provider complained about reads
+    the case's documents, and the letter names who complained."""
+    from quality.choices import ComplaintStatus
+    from quality.models import Complaint
+    from quality.services.complaints import complaint_letter_record, handler_of
+
+    handler = handler_of(complaint) or complaint.center
+    rejected = complaint.status == ComplaintStatus.REJECTED
+    application = complaint.application
+    with translation.override(LETTER_LANGUAGE):
+        paragraphs = [
+            _("%(name)s:") % {"name": complaint.complainant_name},
+            _("On %(date)s %(handler)s received your complaint about %(target)s, on the ground: %(ground)s.")
+            % {
+                "date": chinese_date(complaint.received_on),
+                "handler": handler.name,
+                "target": _complaint_target(complaint),
+                "ground": complaint.get_ground_display(),
+            },
+        ]
+        if application is not None:
+            paragraphs.append(
+                _("The complaint concerns the legal aid case %(no)s.") % {"no": application.tracking_no}
+            )
+        if rejected:
+            paragraphs += [
+                _("Having examined it, %(handler)s decides not to accept the complaint.")
+                % {"handler": handler.name},
+                _("Reasons: %(reason)s") % {"reason": complaint.accept_reason},
+            ]
+        else:
+            paragraphs += [
+                _("Having accepted and looked into the complaint, the decision is: %(outcome)s.")
+                % {"outcome": _complaint_outcome_words(complaint)},
+                _("Reasons: %(reason)s") % {"reason": complaint.reply},
+            ]
+        paragraphs.append(_complaint_route(complaint, handler))
+        fields = [
+            (_("Complainant"), complaint.complainant_name),
+            (_("Complaint number"), complaint.number),
+            (pgettext("complaint", "Received on"), chinese_date(complaint.received_on)),
+            (_("Ground"), str(complaint.get_ground_display())),
+        ]
+        if application is not None:
+            fields.append((_("Tracking number"), application.tracking_no))
+        if rejected:
+            fields.append((_("Decision"), pgettext("complaint", "Not accepted")))
+            title = _("Notice of non-acceptance of a complaint")
+        else:
+            fields.append((_("Outcome"), str(complaint.get_outcome_display())))
+            title = _("Reply to a complaint")
+    letter = document_issue(
+        acting_user=acting_user,
+        kind=DocumentKind.COMPLAINT_REPLY,
+        issuer=handler,
+        subject_type=Complaint._meta.label_lower,
+        subject_id=str(complaint.pk),
+        title=title,
+        number=complaint.number,
+        paragraphs=paragraphs,
+        fields=fields,
+        base_url=base_url,
+    )
+    complaint_letter_record(complaint=complaint, letter=letter)
+    return letter

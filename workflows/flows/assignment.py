@@ -30,7 +30,7 @@ from assignments.services import handling
 from directory.choices import AidForm
 from directory.models import Organisation
 
-from .. import letters, views
+from .. import follow_ups, letters, views
 from ..forms import TaskForm, YesNoField, reasons_field
 from ..models import AssignmentProcess, running_processes
 from ..registry import TaskSpec, register
@@ -240,6 +240,7 @@ def _accept(
         letters.assignment_letter_issue(
             acting_user=user, application=subject, assignment=assignment, base_url=base_url
         )
+        follow_ups.follow_up_after_acceptance(subject)  # a follow-up call, when the rule makes one
 
 
 def _accept_context(*, task: Task, subject: Application, user: AbstractBaseUser) -> dict[str, Any]:
@@ -296,6 +297,7 @@ def _review_closure(
     handling.closure_review(
         acting_user=user, application=subject, approve=data["approve"], comment=data.get("comment") or ""
     )
+    follow_ups.follow_up_after_closure(subject)  # the follow-up call after closure (when approved)
 
 
 # What the due dates and the pages read of the case (the services re-read what they change under a
