@@ -22,6 +22,7 @@ from core.errors import Conflict, Forbidden
 from core.site import site_base_url
 from directory.selectors import user_is_center_staff
 from documents.selectors import documents_for_subject
+from quality.selectors.follow_ups import user_sees_case_quality
 from workflows import registry, tasks
 from workflows.services import application_file, application_terminate, objection_file
 
@@ -321,6 +322,8 @@ def application_detail(request, pk: int):
             "further_remedy": services.further_remedy(objection)
             if state == services.ObjectionState.DECIDED
             else "",
+            # the case's follow-up calls, hearings and agencies' views: the center's staff only
+            "quality_link": user_sees_case_quality(request.user, application),
             **handling_page.context(),
             **waiver_block.context(),
         },

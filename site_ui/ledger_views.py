@@ -35,7 +35,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from assignments.choices import PaymentStatus, SubsidyAdjustmentKind
-from assignments.models import SubsidyPayment
+from assignments.models import PEER_REVIEW_GRADES, SubsidyPayment
 from assignments.selectors import (
     closures_without_subsidy,
     ledger_totals,
@@ -77,6 +77,11 @@ def _year_choices(scope: QuerySet[SubsidyPayment], *also: int) -> list[int]:
 def _adjustments(factors: Any) -> list[str]:
     """The payment's multipliers as the page shows them: "跨区域办理 ×1.50"."""
     labels = dict(SubsidyAdjustmentKind.choices)
+    # the peer-review grade's factor (quality), stored as "grade_<code>"
+    labels |= {
+        f"grade_{grade}": _("Peer review: %(grade)s") % {"grade": label}
+        for grade, label in PEER_REVIEW_GRADES
+    }
     shown = []
     for item in factors or ():
         if isinstance(item, (list, tuple)) and len(item) == 2:

@@ -84,6 +84,21 @@ MY_SERVICE_LOGS = Link("my_service_logs", _("Public-interest service"), "volunte
 MY_DUTY = Link("my_duty", _("My annual duty"), "task_alt")
 DUTY_FIRM = Link("duty_firm", _("Annual duty"), "fact_check")
 DUTY_OVERVIEW = Link("duty_overview", _("Annual duty"), "fact_check")
+# Complaints (Order No. 149): a citizen files and follows their own; the centers' staff, the providers
+# and the bureau see those they handle or that concern them (the list has "record a complaint" for staff).
+COMPLAINT_NEW = Link("complaint_new", _("File a complaint"), "report")
+MY_COMPLAINTS = Link("complaint_list", _("My complaints"), "feedback")
+COMPLAINTS = Link("complaint_list", _("Complaints"), "feedback")
+# Quality supervision (Arts 57, 59): the director's page (sampling, scorecards, follow-up rates), the
+# provider's own grades, the bureau's view across centers.
+QUALITY = Link("quality_home", _("Quality supervision"), "fact_check")
+MY_GRADES = Link("my_grades", _("My peer review grades"), "grading")
+QUALITY_CENTERS = Link("quality_centers", _("Quality supervision across centers"), "fact_check")
+FOLLOW_UPS = Link("quality_follow_ups", _("Follow-up calls"), "phone_in_talk")
+# A court's or procuratorate's officer answers the center's requests for its view in the task list.
+AGENCY_TASKS = Link(
+    "task_list", _("Tasks"), "assignment", frozenset({OrganisationKind.COURT, OrganisationKind.PROCURATORATE})
+)
 ADMIN = Link("admin:index", _("Administration"), "settings")
 HOME = Link("home", _("Home"), "home")
 
@@ -93,7 +108,8 @@ ROLE_LABELS = {APPLICANT_GROUP: _("Applicant"), ADMINISTRATOR: _("Administrator"
 ROLE_DESCRIPTIONS = {
     APPLICANT_GROUP: _(
         "Apply for legal aid online, add the materials the center asks for, follow your application's "
-        "progress and read the decision letters."
+        "progress and read the decision letters. Complain about a center, its staff or your lawyer, and "
+        "read the reply."
     ),
     Role.CLERK: _(
         "Record requests from walk-in (window) and 12348 hotline applicants on their behalf, add the "
@@ -103,25 +119,31 @@ ROLE_DESCRIPTIONS = {
         "Review applications and the means test within the legal period: grant or refuse legal aid, "
         "ask for missing materials, and confirm reviews after provisional aid. Assign granted cases to "
         "providers, replace a provider when needed and review closing reports. You can also search the "
-        "center's cases, see its overdue tasks and record window and hotline requests."
+        "center's cases, see its overdue tasks and record window and hotline requests. Make the follow-up "
+        "calls to recipients, score the closed files sampled for peer review, and record hearing "
+        "observations."
     ),
     Role.DIRECTOR: _(
         "Review applications, assign cases and review closing reports within the legal periods, as "
-        "reviewers do, and watch the center's overdue tasks. You can also search the center's cases "
-        "and record window and hotline requests."
+        "reviewers do, and watch the center's overdue tasks. Sample closed files for peer review, follow "
+        "the grades and the follow-up rates, and accept and decide the complaints about the center's "
+        "providers and staff. You can also search the center's cases and record window and hotline "
+        "requests."
     ),
     Role.BUREAU_OFFICER: _(
         "Decide objections against the legal aid center's refusals and terminations (Art 49), verify the "
         "public-interest notarisations the notary offices of your regions log, and see the statistics of "
         "your region and the regions under it. Follow the annual public-interest duty of the law firms and "
-        "notary offices of your regions, and exempt a lawyer from a year's duty with the reason."
+        "notary offices of your regions, and exempt a lawyer from a year's duty with the reason. Handle the "
+        "complaints about the legal aid centers and follow the quality of the aid across them."
     ),
     Role.PROVIDER: _(
         "Accept or decline the cases the legal aid center offers you, record your progress and hours, "
         "upload the closing file and file the closing report. On the case page, ask for notarisation, "
         "appraisal or litigation fees to be waived, reduced or deferred. You can also see your "
         "organisation's record and your entry in the public legal service lookup. A lawyer at a law firm "
-        "logs public-interest service and follows the year's annual duty: 2 aid cases or 50 hours."
+        "logs public-interest service and follows the year's annual duty: 2 aid cases or 50 hours. See "
+        "your peer review grades and the complaints about your work."
     ),
     Role.FIRM_ADMIN: _(
         "See your firm's record, its members and its lawyers, and the annual public-interest duty of each "
@@ -138,8 +160,9 @@ ROLE_DESCRIPTIONS = {
         "Notify the legal aid center of a suspect or defendant who must be defended (notified defence), "
         "follow each notice until a lawyer is assigned and read the assignment notice. A procuratorate "
         "files its environmental public-interest litigation here, its appraisal fee deferred until the "
-        "judgment; a court answers the litigation-fee waivers the center sends it. You can also check "
-        "that a letter from the center is genuine with its verification code."
+        "judgment; a court answers the litigation-fee waivers the center sends it, and gives its view on "
+        "a case when the center asks. You can also check that a letter from the center is genuine with "
+        "its verification code."
     ),
     Role.DETENTION_OFFICER: _(
         "Check that a letter from the legal aid center is genuine with its verification code, and follow "
@@ -154,15 +177,46 @@ ROLE_NOT_YET = {
 }
 
 ROLE_LINKS: dict[str, tuple[Link, ...]] = {
-    APPLICANT_GROUP: (APPLY, MY_APPLICATIONS, TASKS),
-    Role.CLERK: (RECORD, TASKS, CASES, WRITTEN_OBJECTION, STATISTICS),
-    Role.REVIEWER: (TASKS, CASES, OVERDUE, RECORD, STATISTICS, DUTY_LAWYER, CENTER_SUBSIDIES),
-    Role.DIRECTOR: (TASKS, OVERDUE, CASES, RECORD, STATISTICS, DUTY_LAWYER, CENTER_SUBSIDIES),
-    Role.PROVIDER: (MY_CASES, TASKS, MY_SUBSIDIES),
-    Role.FIRM_ADMIN: (DUTY_FIRM, MY_SUBSIDIES),
+    APPLICANT_GROUP: (APPLY, MY_APPLICATIONS, TASKS, MY_COMPLAINTS, COMPLAINT_NEW),
+    Role.CLERK: (RECORD, TASKS, CASES, WRITTEN_OBJECTION, COMPLAINTS, FOLLOW_UPS, STATISTICS),
+    Role.REVIEWER: (
+        TASKS,
+        CASES,
+        OVERDUE,
+        RECORD,
+        STATISTICS,
+        DUTY_LAWYER,
+        CENTER_SUBSIDIES,
+        COMPLAINTS,
+        QUALITY,
+        FOLLOW_UPS,
+    ),
+    Role.DIRECTOR: (
+        TASKS,
+        OVERDUE,
+        CASES,
+        RECORD,
+        STATISTICS,
+        DUTY_LAWYER,
+        CENTER_SUBSIDIES,
+        QUALITY,
+        FOLLOW_UPS,
+        COMPLAINTS,
+    ),
+    Role.PROVIDER: (MY_CASES, TASKS, MY_SUBSIDIES, MY_GRADES, COMPLAINTS),
+    Role.FIRM_ADMIN: (DUTY_FIRM, MY_SUBSIDIES, MY_GRADES),
     Role.INSTITUTION_STAFF: (WAIVER_INBOX, NOTARISATIONS),
-    Role.BUREAU_OFFICER: (TASKS, WRITTEN_OBJECTION, VERIFY_NOTARISATIONS, STATISTICS, DUTY_OVERVIEW),
-    Role.AGENCY_OFFICER: (NOTIFY, NOTIFICATIONS, PUBLIC_INTEREST, WAIVER_INBOX, VERIFY, TRACK),
+    Role.BUREAU_OFFICER: (
+        TASKS,
+        WRITTEN_OBJECTION,
+        VERIFY_NOTARISATIONS,
+        STATISTICS,
+        DUTY_OVERVIEW,
+        COMPLAINTS,
+        FOLLOW_UPS,
+        QUALITY_CENTERS,
+    ),
+    Role.AGENCY_OFFICER: (NOTIFY, NOTIFICATIONS, AGENCY_TASKS, PUBLIC_INTEREST, WAIVER_INBOX, VERIFY, TRACK),
     Role.DETENTION_OFFICER: (VERIFY, TRACK),
     ADMINISTRATOR: (ADMIN,),
 }

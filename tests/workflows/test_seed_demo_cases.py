@@ -35,9 +35,14 @@ def test_demo_cases_cover_the_review_states_and_run_once(settings, tmp_path):
     assert SubsidyPayment.objects.count() == 1
     assert Application.objects.filter(status="in_progress", provider__isnull=False).count() == 1
     assert Application.objects.filter(provisional=True).count() == 1
-    assert (
-        "reviewer_zhushan has 5 task(s)" in out.getvalue()
-    )  # the new one, the provisional confirmation, two assignments, a fee waiver
+    # the new one, the provisional confirmation, two assignments, a fee waiver, the closed case's
+    # follow-up call
+    assert "reviewer_zhushan has 6 task(s)" in out.getvalue()
+    from quality.models import FollowUp
+
+    assert list(FollowUp.objects.values_list("application__status", "point", "status")) == [
+        ("closed", "closure", "open")
+    ]
     # the fee waivers beside the handled case, and the procuratorate's deferral
     from waivers.models import FeeWaiver, PublicInterestNotarisation
 

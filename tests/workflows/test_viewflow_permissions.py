@@ -15,9 +15,12 @@ from viewflow.workflow.models import Task
 from aid_cases.models import Application
 from directory.choices import OrganisationKind, Role
 from directory.services import membership_grant
+from quality.models import FollowUpRule, PeerReview, Sampling
 from tests.factories import OrganisationFactory, ProviderFactory, UserFactory, region
 from tests.flowkit.flows import PeerCheckFlow
 from workflows import registry
+from workflows.flows.peer_review import PeerReviewFlow
+from workflows.follow_ups import feedback_request_submit, follow_up_start
 
 from .test_aid_flow_api import complete, file, inbox, queue, review_task
 
@@ -148,6 +151,60 @@ def _drive(actors) -> dict[str, int]:
     ids["ServiceLogFlow.verify_service_log"] = next(
         t["id"] for t in queue(actors, actors.reviewer) if t["service_log_id"] == logged.json()["id"]
     )
+    # a recipient's complaints about the lawyer handling cases[2]: one awaiting acceptance by the
+    # center's director, one accepted and awaiting the director's decision
+    for ground in ("neglect", "delay"):
+        filed_complaint = actors.api(actors.applicant).post(
+            "/api/v1/complaints/",
+            {"about": "provider", "application_id": cases[2], "ground": ground, "facts": "律师不联系"},
+            format="json",
+        )
+        assert filed_complaint.status_code == 201, filed_complaint.content
+    first, second = [t for t in queue(actors, actors.director) if t["name"] == "accept_complaint"]
+    ids["ComplaintFlow.accept_complaint"] = first["id"]
+    assert complete(actors, actors.director, second["id"], accept=True).status_code == 200
+    ids["ComplaintFlow.decide_complaint"] = next(
+        t["id"] for t in inbox(actors, actors.director) if t["name"] == "decide_complaint"
+    )
+    # a follow-up call during the handled case (the rule row allows one) and a court's view asked on it
+    FollowUpRule.objects.create(mid_case=True, valid_from=datetime.date(2022, 1, 1))
+    handled = Application.objects.get(pk=cases[2])
+    follow_up_start(acting_user=actors.reviewer, application=handled, point="mid_case")
+    ids["FollowUpFlow.follow_up"] = next(
+        t["id"] for t in queue(actors, actors.reviewer) if t["name"] == "follow_up"
+    )
+    court = OrganisationFactory(kind=OrganisationKind.COURT, name="测试法院", region=region("jdz"))
+    actors.court_officer = UserFactory(username="court_perm")
+    membership_grant(
+        acting_user=None, user=actors.court_officer, organisation=court, role=Role.AGENCY_OFFICER
+    )
+    feedback_request_submit(
+        acting_user=actors.reviewer, application=handled, agency_id=court.pk, question="请提出意见"
+    )
+    ids["FeedbackFlow.answer_feedback"] = next(
+        t["id"] for t in queue(actors, actors.court_officer) if t["name"] == "answer_feedback"
+    )
+    # a closed file sampled for peer review, assigned to the director
+    sampling = Sampling.objects.create(
+        center=actors.center,
+        period_from=timezone.localdate(),
+        period_to=timezone.localdate(),
+        count=1,
+        seed=1,
+        run_by=actors.director,
+    )
+    review = PeerReview.objects.create(
+        sampling=sampling,
+        application_id=fresh["id"],
+        center=actors.center,
+        reviewer=actors.director,
+        reviewer_center=actors.center,
+        items=[{"code": "file", "label": "案卷质量", "max_points": "100"}],
+    )
+    PeerReviewFlow.start.run(review=review)
+    ids["PeerReviewFlow.peer_review"] = next(
+        t["id"] for t in inbox(actors, actors.director) if t["name"] == "peer_review"
+    )
     PeerCheckFlow.start.run(application=Application.objects.get(pk=fresh["id"]))
     ids["PeerCheckFlow.review"] = next(
         t["id"] for t in queue(actors, actors.reviewer) if t["title"] == "Peer check of the decision"
@@ -168,11 +225,16 @@ def test_can_assign_can_execute_and_can_view_on_every_node_of_every_flow(actors)
         "FeeWaiverFlow.review_waiver": actors.director,
         "FeeWaiverFlow.confirm_waiver": actors.notary_staff,
         "ServiceLogFlow.verify_service_log": actors.reviewer2,
+        "ComplaintFlow.accept_complaint": actors.director,
+        "FollowUpFlow.follow_up": actors.reviewer2,
+        "FeedbackFlow.answer_feedback": actors.court_officer,
     }
     holders = {
         "AidApplicationFlow.supplement": actors.applicant,
         "AssignmentFlow.accept": actors.lawyer_user,
         "AssignmentFlow.close_report": actors.lawyer_user,
+        "ComplaintFlow.decide_complaint": actors.director,
+        "PeerReviewFlow.peer_review": actors.director,
     }
     outsiders = [actors.other_reviewer, actors.other_applicant, actors.clerk]
     flows = {spec.node.flow_class for spec in registry.specs()}

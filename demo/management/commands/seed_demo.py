@@ -23,7 +23,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import uscc
 
-from aid_cases.models import EconomicStandard
+from aid_cases.models import (
+    EconomicStandard,
+    LocalApplicantCategory,
+    LocalMatterType,
+    MeansExemptionRule,
+    MeansMatterRule,
+)
 from assignments.models import DutyRule, SubsidyAdjustment, SubsidyStandard
 from directory import services
 from directory.choices import (
@@ -652,6 +658,28 @@ class Command(BaseCommand):
                     {"region": region, "matter_category": category, "aid_form": form},
                     {"amount": amount},
                 )
+        # A local special group and a local matter (Art 42 (4), Art 32 (5)): rows, not code. The local
+        # row comes first: the rule row naming it checks that the code exists.
+        self._rule(
+            LocalApplicantCategory,
+            {"code": "local_kunjing_ertong"},
+            {"label": "困境儿童", "basis": "演示数据：请按本地法规填写"},
+        )
+        self._rule(
+            MeansExemptionRule,
+            {"category": "local_kunjing_ertong"},
+            {"condition": "always", "proof": "民政部门出具的困境儿童认定材料"},
+        )
+        self._rule(
+            LocalMatterType,
+            {"code": "local_jianyi_yongwei_fuxu"},
+            {
+                "label": "见义勇为人员抚恤补助",
+                "matter_category": "administrative",
+                "basis": "演示数据：请按本地法规填写",
+            },
+        )
+        self._rule(MeansMatterRule, {"matter_type": "local_jianyi_yongwei_fuxu"}, {})
         # Multipliers of the subsidy (docs/domain.md, subsidies): demo values of the common order.
         for kind, factor in SUBSIDY_ADJUSTMENTS.items():
             self._rule(SubsidyAdjustment, {"kind": kind, "region": None}, {"factor": factor})
@@ -667,6 +695,12 @@ class Command(BaseCommand):
             )
             rule.full_clean()
             rule.save()
+            self._count("rule rows")
+        # the peer review's scorecards (one for every matter category), grade bands, sampling rule;
+        # imported here: demo.quality takes this module's demo constants
+        from demo.quality import seed_scorecards
+
+        for _row in range(seed_scorecards()):
             self._count("rule rows")
 
     def _rule(self, model, key: dict, values: dict) -> None:
