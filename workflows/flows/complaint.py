@@ -46,6 +46,7 @@ from .. import letters, views
 from ..forms import TaskForm, YesNoField, reasons_field
 from ..models import CaseProcess
 from ..registry import TaskSpec, register
+from ..visibility import ArtifactVisibilityMixin
 
 
 def _handler(process: Process) -> Organisation | None:
@@ -57,23 +58,12 @@ def _accepted_by(activation: Any) -> Any:
     return activation.process.artifact.accepted_by
 
 
-class ComplaintVisibilityMixin:
+class ComplaintVisibilityMixin(ArtifactVisibilityMixin):
     """What viewflow lets a user see of these processes, as ``CaseVisibilityMixin`` does for the cases'
     (workflows/visibility.py): a process only to whom may see its complaint; lists of processes and
     managing them only to administrators."""
 
-    def has_view_permission(self, user: Any, obj: Any = None) -> bool:
-        if not user.is_authenticated:
-            return False
-        if user.is_superuser:
-            return True
-        if obj is None:
-            return False
-        complaint_id = obj.artifact_object_id
-        return complaint_id is not None and complaints_visible_to(user).filter(pk=complaint_id).exists()
-
-    def has_manage_permission(self, user: Any, obj: Any = None) -> bool:
-        return user.is_authenticated and user.is_superuser
+    visible_artifacts = staticmethod(complaints_visible_to)
 
 
 class ComplaintFlow(ComplaintVisibilityMixin, flow.Flow):

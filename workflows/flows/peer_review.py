@@ -42,6 +42,7 @@ from ..forms import TaskForm, reasons_field
 from ..models import CaseProcess
 from ..peer_review import correction_notice_send
 from ..registry import TaskSpec, register
+from ..visibility import ArtifactVisibilityMixin
 
 REVIEW_PERMISSION = "directory.review_applications"
 
@@ -54,23 +55,12 @@ def _reviewer(activation: Any) -> Any:
     return activation.process.artifact.reviewer
 
 
-class PeerReviewVisibilityMixin:
+class PeerReviewVisibilityMixin(ArtifactVisibilityMixin):
     """What viewflow lets a user see of these processes: a process only to whom may see its review
     (the case's center, the bureau, the reviewer, the provider whose file it is); lists of processes
     and managing them only to administrators."""
 
-    def has_view_permission(self, user: Any, obj: Any = None) -> bool:
-        if not user.is_authenticated:
-            return False
-        if user.is_superuser:
-            return True
-        if obj is None:
-            return False
-        review_id = obj.artifact_object_id
-        return review_id is not None and selectors.reviews_visible_to(user).filter(pk=review_id).exists()
-
-    def has_manage_permission(self, user: Any, obj: Any = None) -> bool:
-        return user.is_authenticated and user.is_superuser
+    visible_artifacts = staticmethod(selectors.reviews_visible_to)
 
 
 class PeerReviewFlow(PeerReviewVisibilityMixin, flow.Flow):

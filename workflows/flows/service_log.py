@@ -26,6 +26,7 @@ from directory.models import Organisation
 from .. import views
 from ..forms import TaskForm, YesNoField, reasons_field
 from ..registry import TaskSpec, register
+from ..visibility import ArtifactVisibilityMixin
 
 VERIFY_PERMISSION = "directory.review_applications"
 
@@ -34,23 +35,12 @@ def _center(process: Process) -> Organisation:
     return process.coerced.artifact.center
 
 
-class ServiceLogVisibilityMixin:
+class ServiceLogVisibilityMixin(ArtifactVisibilityMixin):
     """What viewflow lets a user see of these processes, as ``CaseVisibilityMixin`` does for the cases'
     (workflows/visibility.py): a process only to the lawyer who logged it and the verifying center's
     staff; lists of processes and managing them only to administrators."""
 
-    def has_view_permission(self, user: Any, obj: Any = None) -> bool:
-        if not user.is_authenticated:
-            return False
-        if user.is_superuser:
-            return True
-        if obj is None:
-            return False
-        log_id = obj.artifact_object_id
-        return log_id is not None and service_logs.service_logs_visible_to(user).filter(pk=log_id).exists()
-
-    def has_manage_permission(self, user: Any, obj: Any = None) -> bool:
-        return user.is_authenticated and user.is_superuser
+    visible_artifacts = staticmethod(service_logs.service_logs_visible_to)
 
 
 class ServiceLogFlow(ServiceLogVisibilityMixin, flow.Flow):
