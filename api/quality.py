@@ -33,6 +33,8 @@ from quality.selectors.hearings import feedback_for_case, hearings_for_case
 from quality.services import hearings
 from workflows.follow_ups import feedback_request_submit, follow_up_start
 
+from .schema import ErrorOut
+
 TAGS = ["quality"]
 FIRST_YEAR = 2022  # the Legal Aid Law's first year
 
@@ -129,7 +131,7 @@ class QualityRates(APIView):
     @extend_schema(
         tags=TAGS,
         parameters=[RatesIn],
-        responses={200: RatesOut},
+        responses={200: RatesOut, 403: ErrorOut, 404: ErrorOut},
         description=(
             "The year's follow-up reach rate and satisfaction rate (Arts 57, 59; scores 4 and 5 count as "
             "satisfied, from calls and from the applicants' ratings). A center's staff see their center, "
