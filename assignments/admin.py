@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import Conflict
+from directory.admin import ReadOnlyAdmin
 
 from .choices import PaymentStatus
 from .models import (
@@ -103,19 +104,6 @@ def _errors_onto(form: forms.Form, error: ValidationError) -> None:
     else:
         for problem in error.messages:
             form.add_error(None, problem)
-
-
-class _ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows written only by the services, which audit them: shown, never edited here."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 # --- rule tables ---------------------------------------------------------------------------------
@@ -263,7 +251,7 @@ class PartyConflictAdmin(admin.ModelAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(_ReadOnlyAdmin):
+class AssignmentAdmin(ReadOnlyAdmin):
     list_display = [
         "application",
         "provider",
@@ -279,7 +267,7 @@ class AssignmentAdmin(_ReadOnlyAdmin):
 
 
 @admin.register(ClosingReport)
-class ClosingReportAdmin(_ReadOnlyAdmin):
+class ClosingReportAdmin(ReadOnlyAdmin):
     list_display = ["application", "outcome", "stage", "filed_on", "approved", "returned_count"]
     list_filter = ["approved", "outcome", "stage"]
     search_fields = ["application__tracking_no"]
@@ -287,7 +275,7 @@ class ClosingReportAdmin(_ReadOnlyAdmin):
 
 
 @admin.register(Rating)
-class RatingAdmin(_ReadOnlyAdmin):
+class RatingAdmin(ReadOnlyAdmin):
     list_display = ["application", "provider", "score", "rated_at"]
     list_filter = ["score"]
     search_fields = ["application__tracking_no"]

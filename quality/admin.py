@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from directory.admin import ReadOnlyAdmin
+
 from .models import (
     Complaint,
     ComplaintRule,
@@ -18,20 +20,6 @@ from .models import (
     ScorecardItem,
 )
 from .models.hearings import FeedbackRequest, HearingObservation
-
-
-class _ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows written only by the services, which audit them: shown, never edited here."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
 
 # --- rule tables ---------------------------------------------------------------------------------
 
@@ -91,7 +79,7 @@ class SamplingRuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(_ReadOnlyAdmin):
+class ComplaintAdmin(ReadOnlyAdmin):
     list_display = [
         "pk",
         "about",
@@ -108,7 +96,7 @@ class ComplaintAdmin(_ReadOnlyAdmin):
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(_ReadOnlyAdmin):
+class FollowUpAdmin(ReadOnlyAdmin):
     list_display = [
         "pk",
         "application",
@@ -124,26 +112,26 @@ class FollowUpAdmin(_ReadOnlyAdmin):
 
 
 @admin.register(HearingObservation)
-class HearingObservationAdmin(_ReadOnlyAdmin):
+class HearingObservationAdmin(ReadOnlyAdmin):
     list_display = ["pk", "application", "date"]
     list_select_related = ["application"]
 
 
 @admin.register(FeedbackRequest)
-class FeedbackRequestAdmin(_ReadOnlyAdmin):
+class FeedbackRequestAdmin(ReadOnlyAdmin):
     list_display = ["pk", "application", "agency", "status"]
     list_filter = ["status"]
     list_select_related = ["application", "agency"]
 
 
 @admin.register(Sampling)
-class SamplingAdmin(_ReadOnlyAdmin):
+class SamplingAdmin(ReadOnlyAdmin):
     list_display = ["pk", "center", "period_from", "period_to", "share", "count", "seed", "run_at"]
     list_select_related = ["center"]
 
 
 @admin.register(PeerReview)
-class PeerReviewAdmin(_ReadOnlyAdmin):
+class PeerReviewAdmin(ReadOnlyAdmin):
     list_display = ["pk", "application", "reviewer", "status", "total", "grade", "scored_at"]
     list_filter = ["status", "grade"]
     list_select_related = ["application", "reviewer"]
