@@ -33,7 +33,7 @@ from directory.models import Organisation
 from directory.selectors import user_center_ids
 from documents.services import document_pdf
 from quality import scorecard
-from quality.choices import ComplaintStatus, Grade, PeerReviewStatus
+from quality.choices import Grade, PeerReviewStatus
 from quality.models import PeerReview
 from quality.selectors import complaints as complaint_selectors
 from quality.selectors import follow_ups as follow_up_selectors
@@ -266,17 +266,16 @@ def quality_home(request):
     return render(request, "quality/peer_review/quality.html", context, status=status)
 
 
-OPEN_COMPLAINT_STATUSES = (ComplaintStatus.RECEIVED, ComplaintStatus.SUPPLEMENT, ComplaintStatus.ACCEPTED)
 OPEN_COMPLAINTS_SHOWN = 10
 
 
 def _follow_ups_and_complaints(user: Any, center: Organisation, today: datetime.date) -> dict[str, Any]:
     """The rest of the center's quality at a glance: the year's follow-up rates and the calls still to
-    make, and the complaints still open (the ten due first, with their due dates). Four queries."""
+    make, and the complaints still open (the ten due first, each with the due date of its open step)."""
     rates = follow_up_selectors.follow_up_rates(year=today.year, center_ids=[center.pk])
     open_complaints = (
         complaint_selectors.complaints_visible_to(user)
-        .filter(center=center, status__in=OPEN_COMPLAINT_STATUSES)
+        .filter(center=center, status__in=complaint_selectors.OPEN_STATUSES)
         .order_by(F("accept_due").asc(nulls_last=True), F("decide_due").asc(nulls_last=True), "pk")
     )
     shown = list(open_complaints[:OPEN_COMPLAINTS_SHOWN])
@@ -289,9 +288,7 @@ def _follow_ups_and_complaints(user: Any, center: Organisation, today: datetime.
             "satisfaction_rate": percent_text(rates.satisfaction_rate),
         },
         "open_calls": follow_up_selectors.follow_ups_open([center.pk]).count(),
-        "open_complaints": [
-            {"c": c, "overdue": complaint_selectors.complaint_overdue(c, today)} for c in shown
-        ],
+        "open_complaints": complaint_selectors.complaint_views_for(user, shown),
         "open_complaints_count": len(shown)
         if len(shown) < OPEN_COMPLAINTS_SHOWN
         else open_complaints.count(),

@@ -7,6 +7,7 @@ from django.test import Client
 
 from aid_cases.models import Application
 from quality.models import Complaint
+from workflows.complaints import complaint_submit
 
 from .test_complaints_api import accept, decide, handled_case
 
@@ -153,3 +154,26 @@ def test_missing_information_asked_once_and_supplied_on_the_status_page(handling
     assert again.status_code == 302
     complaint.refresh_from_db()
     assert complaint.supplement == "5月6日上午，窗口工作人员。"
+
+
+def test_the_directors_quality_page_lists_the_open_complaints_with_the_due_date_of_their_step(handling_world):
+    world = handling_world
+    case_id = handled_case(world)
+    complaint, _created = complaint_submit(
+        acting_user=world.applicant,
+        about="provider",
+        application=Application.objects.get(pk=case_id),
+        ground="neglect",
+        facts="律师不联系我。",
+        source="online",
+    )
+    html = _client(world.director).get("/quality/").content.decode()
+    assert 'id="quality-complaints"' in html and complaint.number in html
+    assert f"{complaint.accept_due:%Y}年{complaint.accept_due.month}月{complaint.accept_due.day}日" in html
+    # accepted: the decision's due date is the one shown; decided: no longer listed
+    assert accept(world, complaint.pk).status_code == 200
+    complaint.refresh_from_db()
+    html = _client(world.director).get("/quality/").content.decode()
+    assert f"{complaint.decide_due.month}月{complaint.decide_due.day}日" in html
+    assert decide(world, complaint.pk).status_code == 200
+    assert complaint.number not in _client(world.director).get("/quality/").content.decode()
