@@ -17,7 +17,7 @@ from directory.models import Organisation, Region
 from directory.rules import EffectiveDatedRule
 from directory.validators import validate_phone, validate_resident_id
 
-from .choices import (
+from ..choices import (
     REVIEWABLE_STATUSES,
     Channel,
     CountingMode,
@@ -30,7 +30,7 @@ from .choices import (
     Status,
     TerminationGround,
 )
-from .means import (
+from ..means import (
     LOCAL_CODE_MAX_LENGTH,
     LOCAL_CODE_PREFIX,
     ApplicantCategory,
@@ -755,3 +755,10 @@ class PublicInterestFiling(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency} {self.agency_case_no}"
+
+
+# The intake across the city (Arts 38, 39): one module per part, imported here so Django finds them.
+from .checklist import *  # noqa: E402,F403
+from .collaboration import *  # noqa: E402,F403
+from .forwarding import *  # noqa: E402,F403
+from .transfers import *  # noqa: E402,F403
