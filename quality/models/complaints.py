@@ -8,12 +8,10 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 from aid_cases.choices import CountingMode
 from aid_cases.models import Application
-from core.refdata import refdata_changed
 from directory.models import Organisation, Provider, Region
 from directory.rules import EffectiveDatedRule
 from documents.models import IssuedDocument
@@ -186,10 +184,3 @@ class Complaint(models.Model):
     def number(self) -> str:
         """The complaint's number on its pages and letters: TS (投诉), the year received, the id."""
         return f"TS-{self.received_on.year}-{self.pk:06d}"
-
-
-# The rule rows are read through the reference-data cache (core.refdata, quality.complaint_rules): a
-# change in the admin starts a new generation at once. Connected here, beside the model, so that it
-# holds in every process that loads the models; the dispatch uids are those the apps' ready() use.
-post_save.connect(refdata_changed, sender=ComplaintRule, dispatch_uid="refdata-ComplaintRule-save")
-post_delete.connect(refdata_changed, sender=ComplaintRule, dispatch_uid="refdata-ComplaintRule-delete")
