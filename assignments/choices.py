@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AssignmentStatus(models.TextChoices):
@@ -77,3 +78,13 @@ class DutyStatus(models.TextChoices):
     IN_PROGRESS = "in_progress", _("In progress")
     NOT_MET = "not_met", _("Not met")
     EXEMPT = "exempt", _("Exempt")
+
+
+class PeerReviewGrade(models.TextChoices):
+    """The grade of a peer-reviewed closed file (案卷评查), from its total by the grade bands
+    (quality.scorecard); a subsidy tier is set per grade (SubsidyGradeFactor)."""
+
+    EXCELLENT = "excellent", pgettext_lazy("peer review grade", "Excellent")
+    GOOD = "good", pgettext_lazy("peer review grade", "Good")
+    PASS = "pass", pgettext_lazy("peer review grade", "Pass")
+    FAIL = "fail", pgettext_lazy("peer review grade", "Fail")

@@ -12,7 +12,6 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from aid_cases.models import Application
 from directory.choices import AidForm, MatterCategory
@@ -25,6 +24,7 @@ from .choices import (
     CaseOutcome,
     CaseStage,
     PaymentStatus,
+    PeerReviewGrade,
     ServiceActivity,
     ServiceLogStatus,
     SubsidyAdjustmentKind,
@@ -104,22 +104,12 @@ class SubsidyAdjustment(EffectiveDatedRule):
         return f"{self.get_kind_display()} ×{self.factor}"
 
 
-# The grades of peer review (quality.choices.Grade), as the subsidy tier names them: assignments sits
-# below quality and reads the grade as a plain code.
-PEER_REVIEW_GRADES = [
-    ("excellent", pgettext_lazy("peer review grade", "Excellent")),
-    ("good", pgettext_lazy("peer review grade", "Good")),
-    ("pass", pgettext_lazy("peer review grade", "Pass")),
-    ("fail", pgettext_lazy("peer review grade", "Fail")),
-]
-
-
 class SubsidyGradeFactor(EffectiveDatedRule):
     """The subsidy tier of a peer-review grade: the factor a graded standard's amount is multiplied by
     when the case's file is scored (e.g. 优秀 ×1.10, 不合格 ×0.80). A region's own row wins over the row
     for every region; a grade without a row in force leaves the subsidy as it is."""
 
-    grade = models.CharField(_("peer-review grade"), max_length=16, choices=PEER_REVIEW_GRADES)
+    grade = models.CharField(_("peer-review grade"), max_length=16, choices=PeerReviewGrade.choices)
     region = models.ForeignKey(
         Region,
         verbose_name=_("region"),

@@ -5,6 +5,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from assignments.choices import PeerReviewGrade
+
 
 class ComplaintAbout(models.TextChoices):
     PROVIDER = "provider", _("A legal aid provider")
@@ -60,13 +62,9 @@ class FollowUpStatus(models.TextChoices):
     CANCELLED = "cancelled", pgettext_lazy("follow-up", "Cancelled")
 
 
-class Grade(models.TextChoices):
-    """The grade of a peer-reviewed closed file (案卷评查), from its total by the grade bands."""
-
-    EXCELLENT = "excellent", pgettext_lazy("peer review grade", "Excellent")
-    GOOD = "good", pgettext_lazy("peer review grade", "Good")
-    PASS = "pass", pgettext_lazy("peer review grade", "Pass")
-    FAIL = "fail", pgettext_lazy("peer review grade", "Fail")
+# The grade of a peer-reviewed closed file (案卷评查), from its total by the grade bands. Defined in
+# assignments, below this app, because a subsidy tier is set per grade (SubsidyGradeFactor).
+Grade = PeerReviewGrade
 
 
 class PeerReviewStatus(models.TextChoices):

@@ -34,8 +34,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from assignments.choices import PaymentStatus, SubsidyAdjustmentKind
-from assignments.models import PEER_REVIEW_GRADES, SubsidyPayment
+from assignments.choices import PaymentStatus, PeerReviewGrade, SubsidyAdjustmentKind
+from assignments.models import SubsidyPayment
 from assignments.selectors import (
     closures_without_subsidy,
     ledger_totals,
@@ -80,7 +80,7 @@ def _adjustments(factors: Any) -> list[str]:
     # the peer-review grade's factor (quality), stored as "grade_<code>"
     labels |= {
         f"grade_{grade}": _("Peer review: %(grade)s") % {"grade": label}
-        for grade, label in PEER_REVIEW_GRADES
+        for grade, label in PeerReviewGrade.choices
     }
     shown = []
     for item in factors or ():
