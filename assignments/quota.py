@@ -399,6 +399,10 @@ def _placements(rules: Mapping[int | None, DutyRule]) -> set[str]:
     return used
 
 
+# A report's lawyers: region by region, firm by firm, by name.
+REPORT_ORDER = ("organisation__region__sort_order", "organisation__name", "organisation_id", "name", "pk")
+
+
 def duty_lawyers(
     *,
     year: int,
@@ -421,9 +425,7 @@ def duty_lawyers(
         qs = qs.filter(organisation__region_id__in=list(region_ids))
     if provider_ids is not None:
         qs = qs.filter(pk__in=list(provider_ids))
-    return qs.order_by(
-        "organisation__region__sort_order", "organisation__name", "organisation_id", "name", "pk"
-    )
+    return qs.order_by(*REPORT_ORDER)
 
 
 def _rows(
@@ -434,6 +436,7 @@ def _rows(
     ``wide``: the lawyers of a region or of the whole city, not of a few firms (see :func:`_grouped`)."""
     today = today or timezone.localdate()
     rules = duty_rules_of_year(year)
+    rows: Iterable[tuple]
     if wide and connections[lawyers.db].vendor == "postgresql":
         rows, cases = _grouped(lawyers, year=year, rules=rules)
     else:
@@ -521,7 +524,7 @@ def _grouped(
     """
     start, end = _year_bounds(year)
     placements = _placements(rules)
-    ordering = [F(name[1:]).desc() if name.startswith("-") else F(name) for name in lawyers.query.order_by]
+    ordering = [F(name) for name in REPORT_ORDER]  # duty_lawyers' order, numbered in the statement
     base = lawyers.order_by().annotate(**_IDENTITY, q_order=Window(RowNumber(), order_by=ordering))
     parts: list[tuple[str, QuerySet]] = []  # (alias, a grouped queryset of provider_id and its figures)
     counted = Assignment.objects.filter(accepted_on__isnull=False, status__in=COUNTING_STATUSES)
