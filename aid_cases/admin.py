@@ -3,20 +3,29 @@ from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from directory.admin import ReadOnlyAdmin
 from directory.choices import MatterType
 
 from .means import ApplicantCategory
 from .models import (
     Application,
     ApplicationDocument,
+    ApplicationTransfer,
     CalendarOverride,
+    CollaborationLetter,
+    CollaborationRule,
     EconomicStandard,
+    ForwardedRequest,
+    ForwardingRule,
     LocalApplicantCategory,
     LocalCode,
     LocalMatterType,
+    MaterialsChecklistItem,
     MeansExemptionRule,
     MeansMatterRule,
     PeriodRule,
+    category_label,
+    matter_type_label,
 )
 
 
@@ -135,6 +144,76 @@ class MeansExemptionRuleAdmin(admin.ModelAdmin):
         return obj.category_label
 
 
+class MaterialsChecklistItemForm(forms.ModelForm):
+    """The conditions as ticks: the statutory codes and those local rules add (the form reads them afresh)."""
+
+    categories = forms.MultipleChoiceField(
+        label=_("special groups"),
+        required=False,
+        choices=lambda: _with_local(ApplicantCategory, LocalApplicantCategory)[1:],
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: any applicant. Otherwise applicants in any of the groups ticked."),
+    )
+    matter_types = forms.MultipleChoiceField(
+        label=_("matter types"),
+        required=False,
+        choices=lambda: _with_local(MatterType, LocalMatterType)[1:],
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: any matter."),
+    )
+
+    class Meta:
+        model = MaterialsChecklistItem
+        fields = [
+            "code",
+            "label",
+            "why",
+            "required",
+            "region",
+            "categories",
+            "matter_types",
+            "means_path",
+            "with_representative",
+            "sort_order",
+            "valid_from",
+            "valid_to",
+            "is_demo",
+            "note",
+        ]
+
+
+@admin.register(MaterialsChecklistItem)
+class MaterialsChecklistItemAdmin(admin.ModelAdmin):
+    """The materials checklist (申请材料清单): what applicants bring or upload, per kind of case; shown on the
+    application form, the receipt and the reviewer's supplement notice."""
+
+    form = MaterialsChecklistItemForm
+    list_display = [
+        "label",
+        "code",
+        "required",
+        "applies_to",
+        "means_path",
+        "region",
+        "sort_order",
+        "valid_from",
+        "valid_to",
+        "is_demo",
+    ]
+    list_filter = ["code", "means_path", "required", "with_representative", "region", "is_demo"]
+    list_select_related = ["region"]
+    search_fields = ["label", "why"]
+
+    @admin.display(description=_("applies to"))
+    def applies_to(self, obj: MaterialsChecklistItem) -> str:
+        parts = [
+            "、".join(category_label(c) for c in obj.categories),
+            "、".join(matter_type_label(m) for m in obj.matter_types),
+            str(_("a representative")) if obj.with_representative else "",
+        ]
+        return " · ".join(p for p in parts if p) or str(_("every case"))
+
+
 @admin.register(CalendarOverride)
 class CalendarOverrideAdmin(admin.ModelAdmin):
     list_display = ["date", "is_working_day", "note"]
@@ -183,3 +262,33 @@ class ApplicationAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ForwardingRule)
+class ForwardingRuleAdmin(admin.ModelAdmin):
+    list_display = ["region", "hours", "valid_from", "valid_to", "is_demo"]
+    list_filter = ["region", "is_demo"]
+
+
+# Written by the services with their audit rows: shown, never edited here.
+@admin.register(ForwardedRequest)
+class ForwardedRequestAdmin(ReadOnlyAdmin):
+    list_display = ["application", "unit", "received_at", "forwarded_at", "forwarded_late"]
+    list_filter = ["forwarded_late", "unit"]
+
+
+@admin.register(ApplicationTransfer)
+class ApplicationTransferAdmin(ReadOnlyAdmin):
+    list_display = ["application", "from_center", "to_center", "transferred_at"]
+
+
+@admin.register(CollaborationRule)
+class CollaborationRuleAdmin(admin.ModelAdmin):
+    list_display = ["region", "answer_days", "valid_from", "valid_to", "is_demo"]
+    list_filter = ["region", "is_demo"]
+
+
+@admin.register(CollaborationLetter)
+class CollaborationLetterAdmin(ReadOnlyAdmin):
+    list_display = ["application", "from_center", "to_center", "request", "due", "status"]
+    list_filter = ["status", "request"]

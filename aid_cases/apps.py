@@ -15,6 +15,7 @@ class AidCasesConfig(AppConfig):
             EconomicStandard,
             LocalApplicantCategory,
             LocalMatterType,
+            MaterialsChecklistItem,
             MeansExemptionRule,
             MeansMatterRule,
             PeriodRule,
@@ -29,6 +30,7 @@ class AidCasesConfig(AppConfig):
             MeansExemptionRule,
             LocalApplicantCategory,
             LocalMatterType,
+            MaterialsChecklistItem,
         ):
             post_save.connect(refdata_changed, sender=model, dispatch_uid=f"refdata-{model.__name__}-save")
             post_delete.connect(

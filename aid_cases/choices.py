@@ -9,6 +9,8 @@ class Channel(models.TextChoices):
     HOTLINE = "hotline", _("12348 hotline")
     NOTIFICATION = "notification", _("Agency notification")
     PUBLIC_INTEREST = "public_interest", _("Procuratorate public-interest litigation")
+    # a person in custody's application, forwarded by the unit holding them (Art 39)
+    FORWARDED = "forwarded", _("Forwarded from custody")
 
 
 class Status(models.TextChoices):
@@ -103,3 +105,20 @@ class ProceedingStage(models.TextChoices):
     INVESTIGATION = "investigation", _("Investigation")
     PROSECUTION = "prosecution", _("Review for prosecution")
     TRIAL = "trial", _("Trial")
+
+
+class CollaborationRequest(models.TextChoices):
+    """What a collaboration letter (协作函) asks another center to do."""
+
+    EVIDENCE = "evidence", _("Gather evidence")
+    SERVICE = "service", _("Serve documents")
+    VISIT = "visit", _("Visit a party")
+    OTHER = "other", _("Other")
+
+
+class CollaborationStatus(models.TextChoices):
+    """A collaboration letter's state: sent, then answered once (done, or not done with the reasons)."""
+
+    SENT = "sent", pgettext_lazy("collaboration letter", "Awaiting the answer")
+    DONE = "done", pgettext_lazy("collaboration letter", "Done")
+    REFUSED = "refused", pgettext_lazy("collaboration letter", "Not done")

@@ -6,7 +6,7 @@ import datetime
 
 from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 
-from directory.choices import DECIDING_ROLES, Role
+from directory.choices import DECIDING_ROLES, OrganisationKind, Role
 from directory.models import Citizen, Organisation
 from directory.selectors import user_center_ids
 
@@ -40,6 +40,13 @@ def applications_visible_to(user) -> QuerySet[Application]:
         condition |= Q(notification__agency_id__in=agencies)
         # a procuratorate sees the public-interest cases it filed (their fee deferrals)
         condition |= Q(public_interest_filing__agency_id__in=agencies)
+        # a police unit, procuratorate or court sees the requests it forwarded for a person in its
+        # custody (Art 39), and nothing else of them
+        condition |= Q(forwarded_request__unit_id__in=agencies)
+    detention_centers = user_center_ids(user, roles=(Role.DETENTION_OFFICER,))
+    if detention_centers:
+        # a detention center sees the requests it forwarded for its detainees (Art 39), nothing else
+        condition |= Q(forwarded_request__unit_id__in=detention_centers)
     bureaus = _bureau_ids(user)
     if bureaus:
         # a bureau sees the applications whose objections it decides (Art 49)
@@ -109,6 +116,40 @@ def user_is_party(user, application: Application) -> bool:
 def user_decides_for(user, application: Application) -> bool:
     """Whether ``user`` is a reviewer or director of the center handling ``application``."""
     return application.center_id in user_center_ids(user, roles=DECIDING_ROLES)
+
+
+# --- competence (Art 38): the center of the region where the handling agency sits or the dispute arose
+
+
+def application_is_competent_here(application: Application) -> bool:
+    """Whether the center holding ``application`` is the competent one: its region is the application's.
+    A center that received an application it is not competent for transfers it (services.transfers)."""
+    return application.center.region_id == application.region_id
+
+
+def application_competent_center(application: Application) -> Organisation | None:
+    """The competent center (the application's region's active aid center), or None when the region
+    has none (the receiving center then keeps the application)."""
+    if application_is_competent_here(application):
+        return application.center
+    return (
+        Organisation.objects.filter(
+            kind=OrganisationKind.AID_CENTER, region_id=application.region_id, active=True
+        )
+        .select_related("region")
+        .order_by("pk")
+        .first()
+    )
+
+
+def transfer_centers(application: Application) -> QuerySet[Organisation]:
+    """The centers ``application`` may be transferred to: every active aid center but its own."""
+    return (
+        Organisation.objects.filter(kind=OrganisationKind.AID_CENTER, active=True)
+        .exclude(pk=application.center_id)
+        .select_related("region")
+        .order_by("region__sort_order", "pk")
+    )
 
 
 def user_is_applicant_side(user, application: Application) -> bool:

@@ -26,7 +26,7 @@ from workflows.services import application_file, objection_file
 from workflows.services import application_terminate as workflow_terminate
 
 from . import serializers as s
-from .errors import django_validation_error_dict
+from .errors import nested_errors
 from .fee_waivers import fee_waivers_out
 
 
@@ -108,14 +108,7 @@ _NESTED_ERRORS = {
 
 def filing_errors(exc: DjangoValidationError) -> dict:
     """The service's field errors in the shape of the request body (``{"matter": {"type": [...]}}``)."""
-    nested: dict = {}
-    for field, messages in django_validation_error_dict(exc).items():
-        path = _NESTED_ERRORS.get(field)
-        if path is None:
-            nested[field] = messages
-        else:
-            nested.setdefault(path[0], {})[path[1]] = messages
-    return nested
+    return nested_errors(exc, _NESTED_ERRORS)
 
 
 class StandardOut(serializers.Serializer):
@@ -221,7 +214,9 @@ def application_detail(application: Application, *, user) -> dict:
         },
         "household": {
             "size": application.household_size,
-            "monthly_income": f"{application.monthly_income:.2f}",
+            "monthly_income": None
+            if application.monthly_income is None
+            else f"{application.monthly_income:.2f}",
             "assets": None if application.assets is None else f"{application.assets:.2f}",
             "fixed_income": application.fixed_income,
         },

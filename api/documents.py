@@ -9,6 +9,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.views import APIView
 
+from aid_cases import collaboration_selectors
 from aid_cases import selectors as application_selectors
 from aid_cases.models import Application
 from documents.selectors import document_by_code
@@ -52,7 +53,9 @@ def _may_read(user, document) -> bool:
         addressed = FeeWaiver.objects.filter(
             letter=document, institution_id__in=waiver_selectors.user_institution_ids(user)
         )
-        return visible.exists() or addressed.exists()
+        # a center asked for help reads the request letter (协作函), and nothing else of the case
+        asked = collaboration_selectors.letters_visible_to(user).filter(letter_code=document.code)
+        return visible.exists() or addressed.exists() or asked.exists()
     if document.subject_type == Complaint._meta.label_lower:
         return complaint_selectors.complaint_letter_visible(user, document)
     if document.subject_type == PeerReview._meta.label_lower:

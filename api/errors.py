@@ -40,6 +40,20 @@ def django_validation_error_dict(exc: DjangoValidationError) -> dict:
     return {NON_FIELD: exc.messages}
 
 
+def nested_errors(exc: DjangoValidationError, paths: dict[str, tuple[str, str]]) -> dict:
+    """A service's field errors in the shape of the request body: a service names its errors after
+    the site form's flat fields (``matter_type``); ``paths`` maps those onto the API's nested body
+    (``("matter", "type")`` gives ``{"matter": {"type": [...]}}``)."""
+    nested: dict = {}
+    for field, messages in django_validation_error_dict(exc).items():
+        path = paths.get(field)
+        if path is None:
+            nested[field] = messages
+        else:
+            nested.setdefault(path[0], {})[path[1]] = messages
+    return nested
+
+
 def exception_handler(exc, context):
     if isinstance(exc, Conflict):
         return Response({"detail": exc.message}, status=status.HTTP_409_CONFLICT)

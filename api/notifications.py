@@ -21,7 +21,7 @@ from core.site import site_base_url
 from workflows.notifications import notification_file
 
 from . import serializers as s
-from .errors import django_validation_error_dict
+from .errors import nested_errors
 from .schema import ErrorOut
 
 TAGS = ["notified defence"]
@@ -134,14 +134,7 @@ _NESTED_ERRORS = {
 
 
 def notification_errors(exc: DjangoValidationError) -> dict:
-    nested: dict = {}
-    for field, messages in django_validation_error_dict(exc).items():
-        path = _NESTED_ERRORS.get(field)
-        if path is None:
-            nested[field] = messages
-        else:
-            nested.setdefault(path[0], {})[path[1]] = messages
-    return nested
+    return nested_errors(exc, _NESTED_ERRORS)
 
 
 class NotificationListCreate(generics.ListAPIView):

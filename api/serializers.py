@@ -301,8 +301,9 @@ class MatterOut(serializers.Serializer):
 
 
 class HouseholdOut(serializers.Serializer):
-    size = serializers.IntegerField()
-    monthly_income = serializers.DecimalField(max_digits=12, decimal_places=2)
+    # null for a detainee's forwarded request until the reviewer has the answers (Art 39)
+    size = serializers.IntegerField(allow_null=True)
+    monthly_income = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
     assets = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
     fixed_income = serializers.BooleanField(allow_null=True)
 

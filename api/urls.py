@@ -3,16 +3,21 @@ from django.urls import path
 from . import (
     accounts,
     applications,
+    collaboration,
     complaints,
+    consultations,
     documents,
     fee_waivers,
+    forwarding,
     handling,
+    materials,
     notifications,
     peer_reviews,
     quality,
     quota,
     service_logs,
     tasks,
+    transfers,
     views,
 )
 
@@ -44,6 +49,11 @@ urlpatterns = [
         "applications/<int:pk>/terminate/",
         applications.ApplicationTerminate.as_view(),
         name="application-terminate",
+    ),
+    path(
+        "applications/<int:pk>/transfer/",
+        transfers.ApplicationTransferView.as_view(),
+        name="application-transfer",
     ),
     path(
         "applications/<int:pk>/recommendations/",
@@ -89,7 +99,9 @@ urlpatterns = [
         name="quota-lawyer-certificate",
     ),
     path("notifications/", notifications.NotificationListCreate.as_view(), name="notifications"),
+    path("forwarded-requests/", forwarding.ForwardedRequestListCreate.as_view(), name="forwarded-requests"),
     path("track/", applications.Track.as_view(), name="track"),
+    path("materials-checklist/", materials.MaterialsChecklist.as_view(), name="materials-checklist"),
     path("documents/<str:code>/", documents.DocumentDownload.as_view(), name="document"),
     path("tasks/", tasks.TaskList.as_view(), name="tasks"),
     path("tasks/<int:pk>/claim/", tasks.TaskClaim.as_view(), name="task-claim"),
@@ -97,3 +109,7 @@ urlpatterns = [
 ]
 # quality and complaints: each module lists its own routes
 urlpatterns += complaints.urlpatterns + quality.urlpatterns + peer_reviews.urlpatterns
+# collaboration letters between centers (协作函)
+urlpatterns += collaboration.urlpatterns
+# consultations (Art 23): online questions, recorded consultations and the reply rate
+urlpatterns += consultations.urlpatterns

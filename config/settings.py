@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "assignments",
     "waivers",
     "quality",
+    "consultations",
     "documents",
     "workflows",
     "site_ui",
@@ -315,6 +316,15 @@ SPECTACULAR_SETTINGS = {
         "WaiverKindEnum": "waivers.choices.WaiverKind",
         "ServiceLogStatusEnum": "assignments.choices.ServiceLogStatus",
         "DutyStatusEnum": "assignments.choices.DutyStatus",
+        # collaboration letters between centers (协作函)
+        "CollaborationRequestEnum": "aid_cases.choices.CollaborationRequest",
+        "CollaborationStatusEnum": "aid_cases.choices.CollaborationStatus",
+        "CollaborationDirectionEnum": "api.collaboration.DIRECTIONS",
+        # the application's channel keeps its name beside the consultation's
+        "ChannelEnum": "aid_cases.choices.Channel",
+        "ConsultationChannelEnum": "consultations.choices.ConsultationChannel",
+        "ConsultationStatusEnum": "consultations.choices.ConsultationStatus",
+        "ReferralEnum": "consultations.choices.Referral",
     },
 }
 

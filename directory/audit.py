@@ -33,7 +33,17 @@ class AuditAction(models.TextChoices):
 
     # --- applications (docs/domain.md) -------------------------------------------------
     APPLICATION_SUBMIT = "application_submit", pgettext_lazy("audit action", "Application submitted")
+    # a detainee's application, forwarded by the unit holding them (Art 39)
+    APPLICATION_FORWARD = (
+        "application_forward",
+        pgettext_lazy("audit action", "Application forwarded by the place of custody"),
+    )
     APPLICATION_DOCUMENT_ADD = "application_document_add", pgettext_lazy("audit action", "Material uploaded")
+    # passed on by the center that received it to the competent center (Art 38)
+    APPLICATION_TRANSFER = (
+        "application_transfer",
+        pgettext_lazy("audit action", "Transferred to the competent center"),
+    )
     REVIEW_CLAIM = "review_claim", pgettext_lazy("audit action", "Review started")
     REVIEW_APPROVE = "review_approve", pgettext_lazy("audit action", "Legal aid granted")
     MEANS_PROOF_CONFIRM = "means_proof_confirm", pgettext_lazy("audit action", "Proof of exemption confirmed")
@@ -156,6 +166,32 @@ class AuditAction(models.TextChoices):
     FEEDBACK_ANSWER = "feedback_answer", pgettext_lazy("audit action", "Agency's view given")
     SAMPLING_RUN = "sampling_run", pgettext_lazy("audit action", "Closed files sampled for peer review")
     PEER_REVIEW_SCORE = "peer_review_score", pgettext_lazy("audit action", "Closed file scored")
+
+    # --- collaboration letters between centers (协作函), on the requesting case --------------------
+    COLLABORATION_SEND = (
+        "collaboration_send",
+        pgettext_lazy("audit action", "Collaboration letter sent to another legal aid center"),
+    )
+    COLLABORATION_DONE = (
+        "collaboration_done",
+        pgettext_lazy("audit action", "Collaboration letter answered: done"),
+    )
+    COLLABORATION_REFUSE = (
+        "collaboration_refuse",
+        pgettext_lazy("audit action", "Collaboration letter answered: not done"),
+    )
+
+    # --- consultations (Art 23): online questions, and those given on the hotline, window, station ---
+    CONSULTATION_ASK = "consultation_ask", pgettext_lazy("audit action", "Online legal question received")
+    CONSULTATION_RECORD = "consultation_record", pgettext_lazy("audit action", "Legal consultation recorded")
+    CONSULTATION_ANSWER = (
+        "consultation_answer",
+        pgettext_lazy("audit action", "Online legal question answered"),
+    )
+    CONSULTATION_LINK = (
+        "consultation_link",
+        pgettext_lazy("audit action", "Application filed from the consultation"),
+    )
 
     # --- documents ----------------------------------------------------------------------------
     DOCUMENT_ISSUE = "document_issue", pgettext_lazy("audit action", "Document issued")

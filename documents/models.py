@@ -64,6 +64,8 @@ class DocumentKind(models.TextChoices):
     ASSIGNMENT_LETTER = "assignment_letter", _("Assignment notice")  # 指派通知书
     TERMINATION = "termination", _("Decision to terminate legal aid")  # 终止法律援助决定书
     WAIVER_LETTER = "waiver_letter", _("Fee waiver letter")  # 法律援助公证/鉴定费用减免函
+    # 法律援助申请转交函
+    TRANSFER_LETTER = "transfer_letter", _("Letter transferring a legal aid application")
     # 年度检查公益法律服务情况表: a firm's lawyers' annual duty, for the bureau's annual inspection
     DUTY_REPORT = "duty_report", _("Annual inspection report of public-interest legal service")
     DUTY_CERTIFICATE = (
@@ -72,6 +74,7 @@ class DocumentKind(models.TextChoices):
     )  # 公益法律服务证明
     COMPLAINT_REPLY = "complaint_reply", _("Reply to a complaint")  # 投诉处理答复书
     CORRECTION_NOTICE = "correction_notice", _("Correction notice")  # 整改通知书 (a failed peer review)
+    COLLABORATION_LETTER = "collaboration_letter", _("Legal aid collaboration letter")  # 法律援助协作函
 
 
 class IssuedDocument(models.Model):

@@ -10,14 +10,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from aid_cases import means, rules, selectors, services, tracking
-from aid_cases.choices import Channel
+from aid_cases import checklist_rules, means, rules, selectors, services, tracking
+from aid_cases.checklist import Item
+from aid_cases.choices import REVIEWABLE_STATUSES, Channel
 from aid_cases.models import Application
 from aid_cases.timeline import application_timeline
+from consultations.selectors import prefill_for
 from core.errors import Conflict, Forbidden
 from core.site import site_base_url
 from directory.selectors import user_is_center_staff
@@ -37,6 +40,7 @@ from .application_forms import (
     TrackForm,
     matter_types_by_category,
 )
+from .consultation_views import application_initial
 from .forms import add_errors
 
 
@@ -50,7 +54,12 @@ def apply(request):
         raise PermissionDenied
     staff = user_is_center_staff(request.user)
     form_class = StaffApplicationForm if staff else ApplicationForm
-    form = form_class(request.POST or None, request.FILES or None)
+    # from an answered consultation (/apply/?consultation=<id>): its region, matter and question
+    consultation = prefill_for(
+        request.user, request.GET.get("consultation") or request.POST.get("consultation")
+    )
+    initial = application_initial(consultation) if request.method == "GET" else {}
+    form = form_class(request.POST or None, request.FILES or None, initial=initial)
     forbidden = False
     if request.method == "POST" and form.is_valid():
         try:
@@ -59,6 +68,7 @@ def apply(request):
                 base_url=site_base_url(request),
                 channel=form.cleaned_data["channel"] if staff else "online",
                 uploads=form.cleaned_data["files"],
+                consultation=consultation,
                 **form.service_fields(),
             )
         except ValidationError as exc:
@@ -84,10 +94,29 @@ def apply(request):
             "form": form,
             "staff": staff,
             "preview": preview,
+            "consultation": consultation,
             "matter_types": matter_types_by_category(),
+            # the materials checklist: the form's script keeps it current; without it, the server's
+            "checklist": _checklist(request.POST) if request.method == "POST" else [],
+            "checklist_url": reverse("api:materials-checklist"),
         },
         status=403 if forbidden else 400 if request.method == "POST" else 200,
     )
+
+
+def _checklist(data) -> list[Item]:
+    """The materials for the answers so far (aid_cases.checklist_rules); none while they cannot say."""
+    try:
+        return checklist_rules.checklist_for(
+            categories=data.getlist("categories"),
+            matter_type=data.get("matter_type", ""),
+            region=data.get("region", "") or None,
+            fixed_income={"yes": True, "no": False}.get(data.get("fixed_income", "")),
+            defence_reason=data.get("defence_reason", ""),
+            representative=bool(data.get("representative_name", "").strip()),
+        )
+    except ValidationError:
+        return []
 
 
 def _decimal(value) -> Decimal | None:
@@ -324,6 +353,10 @@ def application_detail(request, pk: int):
             else "",
             # the case's follow-up calls, hearings and agencies' views: the center's staff only
             "quality_link": user_sees_case_quality(request.user, application),
+            # what to bring while the review is open (a supplement notice lists its own items)
+            "checklist": checklist_rules.application_checklist(application)
+            if application.status in REVIEWABLE_STATUSES
+            else [],
             **handling_page.context(),
             **waiver_block.context(),
         },
@@ -365,8 +398,8 @@ def task_list(request):
         request,
         "aid_cases/tasks.html",
         {
-            "inbox": tasks.task_rows(tasks.tasks_inbox(request.user)),
-            "queue": tasks.task_rows(tasks.tasks_queue(request.user)),
+            "inbox": tasks.task_rows(tasks.tasks_inbox(request.user), user=request.user),
+            "queue": tasks.task_rows(tasks.tasks_queue(request.user), user=request.user),
             "case_search": user_is_center_staff(request.user),
         },
     )

@@ -329,7 +329,7 @@ def my_cases(request):
         raise Http404
     user = request.user
     inbox = tasks.tasks_inbox(user)
-    offers = tasks.task_rows(tasks.tasks_filter(inbox, name="accept"))
+    offers = tasks.task_rows(tasks.tasks_filter(inbox, name="accept"), user=user)
     # each case's closing report to file, linked from its row (every case in progress has one)
     report_task = dict(
         tasks.tasks_filter(inbox, name="close_report").values_list("process__seed_object_id", "pk")

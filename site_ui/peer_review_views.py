@@ -259,7 +259,7 @@ def quality_home(request):
         ],
         "bands": scorecard.band_texts(selectors.grade_bands_in_force(today)),
         "my_reviews": tasks.task_rows(
-            tasks.tasks_filter(tasks.tasks_inbox(request.user), name="peer_review")
+            tasks.tasks_filter(tasks.tasks_inbox(request.user), name="peer_review"), user=request.user
         ),
         **_follow_ups_and_complaints(request.user, center, today),
     }

@@ -59,6 +59,11 @@ LOOKUP = Link("lookup", _("Legal service lookup"), "search")
 VERIFY = Link("document_verify_form", _("Verify a document"), "verified")
 NOTIFY = Link("notification_new", _("Notify a defence"), "campaign")
 NOTIFICATIONS = Link("notification_list", _("Notified defences"), "gavel")
+# A detainee's application forwarded by the unit holding them (Art 39): a detention center's officers, and
+# the agency officers of a police unit, procuratorate or court holding a person; the centers' staff and
+# the bureau follow the forwards and the late ones per unit.
+FORWARD = Link("forwarded_new", _("Forward a detainee's application"), "forward_to_inbox")
+FORWARDED = Link("forwarded_list", _("Forwarded applications"), "move_to_inbox")
 WRITTEN_OBJECTION = Link("written_objection", _("Record a written objection"), "history_edu")
 STATISTICS = Link("statistics", _("Statistics"), "insights")
 DUTY_LAWYER = Link("duty_lawyer_new", _("Record a duty-lawyer day"), "event_available")
@@ -95,6 +100,13 @@ QUALITY = Link("quality_home", _("Quality supervision"), "fact_check")
 MY_GRADES = Link("my_grades", _("My peer review grades"), "grading")
 QUALITY_CENTERS = Link("quality_centers", _("Quality supervision across centers"), "fact_check")
 FOLLOW_UPS = Link("quality_follow_ups", _("Follow-up calls"), "phone_in_talk")
+# Collaboration letters between centers (协作函): a center's staff follow the letters it sent and received.
+COLLABORATION = Link("collaboration_list", _("Collaboration letters"), "handshake")
+# Consultations (Art 23): a citizen asks online and reads the answers; a center's staff keep its log (with
+# the reply rate) and record hotline, window and station consultations; the bureau follows its region's.
+CONSULT = Link("consultation_list", _("Online legal consultation"), "forum")
+CONSULTATIONS = Link("consultation_list", _("Consultations"), "forum")
+CONSULTATION_RECORD = Link("consultation_record", _("Record a consultation"), "support_agent")
 # A court's or procuratorate's officer answers the center's requests for its view in the task list.
 AGENCY_TASKS = Link(
     "task_list", _("Tasks"), "assignment", frozenset({OrganisationKind.COURT, OrganisationKind.PROCURATORATE})
@@ -161,27 +173,40 @@ ROLE_DESCRIPTIONS = {
         "follow each notice until a lawyer is assigned and read the assignment notice. A procuratorate "
         "files its environmental public-interest litigation here, its appraisal fee deferred until the "
         "judgment; a court answers the litigation-fee waivers the center sends it, and gives its view on "
-        "a case when the center asks. You can also check that a letter from the center is genuine with "
-        "its verification code."
+        "a case when the center asks. A unit holding a person in custody forwards their application for "
+        "legal aid within 24 hours (Art 39). You can also check that a letter from the center is genuine "
+        "with its verification code."
     ),
     Role.DETENTION_OFFICER: _(
-        "Check that a letter from the legal aid center is genuine with its verification code, and follow "
-        "an application by its tracking number."
+        "Forward a detainee's application for legal aid to the legal aid center within 24 hours of receiving "
+        "it (Art 39), follow each forward until the center decides, and see how many of your unit's forwards "
+        "were late. You can also check that a letter from the legal aid center is genuine with its "
+        "verification code, and follow an application by its tracking number."
     ),
     ADMINISTRATOR: _("Maintain the directory and the rule tables."),
 }
 
 # Said once, plainly, where a role's main work is not on the site yet.
-ROLE_NOT_YET = {
-    Role.DETENTION_OFFICER: _("Forwarding detainees' applications is not handled on this site yet."),
-}
+ROLE_NOT_YET: dict[str, Promise] = {}
 
 ROLE_LINKS: dict[str, tuple[Link, ...]] = {
-    APPLICANT_GROUP: (APPLY, MY_APPLICATIONS, TASKS, MY_COMPLAINTS, COMPLAINT_NEW),
-    Role.CLERK: (RECORD, TASKS, CASES, WRITTEN_OBJECTION, COMPLAINTS, FOLLOW_UPS, STATISTICS),
+    APPLICANT_GROUP: (APPLY, MY_APPLICATIONS, TASKS, MY_COMPLAINTS, COMPLAINT_NEW, CONSULT),
+    Role.CLERK: (
+        RECORD,
+        TASKS,
+        CASES,
+        WRITTEN_OBJECTION,
+        COMPLAINTS,
+        FOLLOW_UPS,
+        STATISTICS,
+        COLLABORATION,
+        CONSULTATIONS,
+        CONSULTATION_RECORD,
+    ),
     Role.REVIEWER: (
         TASKS,
         CASES,
+        COLLABORATION,
         OVERDUE,
         RECORD,
         STATISTICS,
@@ -190,11 +215,15 @@ ROLE_LINKS: dict[str, tuple[Link, ...]] = {
         COMPLAINTS,
         QUALITY,
         FOLLOW_UPS,
+        FORWARDED,
+        CONSULTATIONS,
+        CONSULTATION_RECORD,
     ),
     Role.DIRECTOR: (
         TASKS,
         OVERDUE,
         CASES,
+        COLLABORATION,
         RECORD,
         STATISTICS,
         DUTY_LAWYER,
@@ -202,6 +231,9 @@ ROLE_LINKS: dict[str, tuple[Link, ...]] = {
         QUALITY,
         FOLLOW_UPS,
         COMPLAINTS,
+        FORWARDED,
+        CONSULTATIONS,
+        CONSULTATION_RECORD,
     ),
     Role.PROVIDER: (MY_CASES, TASKS, MY_SUBSIDIES, MY_GRADES, COMPLAINTS),
     Role.FIRM_ADMIN: (DUTY_FIRM, MY_SUBSIDIES, MY_GRADES),
@@ -215,9 +247,20 @@ ROLE_LINKS: dict[str, tuple[Link, ...]] = {
         COMPLAINTS,
         FOLLOW_UPS,
         QUALITY_CENTERS,
+        FORWARDED,
+        CONSULTATIONS,
     ),
-    Role.AGENCY_OFFICER: (NOTIFY, NOTIFICATIONS, AGENCY_TASKS, PUBLIC_INTEREST, WAIVER_INBOX, VERIFY, TRACK),
-    Role.DETENTION_OFFICER: (VERIFY, TRACK),
+    Role.AGENCY_OFFICER: (
+        NOTIFY,
+        NOTIFICATIONS,
+        FORWARD,
+        AGENCY_TASKS,
+        PUBLIC_INTEREST,
+        WAIVER_INBOX,
+        VERIFY,
+        TRACK,
+    ),
+    Role.DETENTION_OFFICER: (FORWARD, FORWARDED, VERIFY, TRACK),
     ADMINISTRATOR: (ADMIN,),
 }
 
@@ -279,7 +322,7 @@ def menu(request) -> list[dict]:
     if request.user.is_authenticated:
         roles = set(request_roles(request))
         if APPLICANT_GROUP in roles:
-            links += [APPLY, MY_APPLICATIONS]
+            links += [APPLY, MY_APPLICATIONS, CONSULT]
         elif roles & RECORDING_ROLES:
             links.append(RECORD)
         if roles & CASE_HANDLING_ROLES:
@@ -298,10 +341,18 @@ def menu(request) -> list[dict]:
             links.append(DUTY_FIRM)
         if roles & {Role.CLERK, Role.BUREAU_OFFICER}:
             links.append(WRITTEN_OBJECTION)
+        if roles & RECORDING_ROLES:
+            links.append(COLLABORATION)
+        if roles & {*RECORDING_ROLES, Role.BUREAU_OFFICER}:
+            links.append(CONSULTATIONS)
         if roles & {*RECORDING_ROLES, Role.BUREAU_OFFICER}:
             links.append(STATISTICS)
         if Role.AGENCY_OFFICER in roles:
             links += [NOTIFY, NOTIFICATIONS]
+        if roles & {Role.AGENCY_OFFICER, Role.DETENTION_OFFICER}:
+            links.append(FORWARD)
+        if Role.DETENTION_OFFICER in roles:
+            links.append(FORWARDED)
         if roles & KIND_ROLES:
             by_role = request_role_kinds(request)
             staff = by_role.get(Role.INSTITUTION_STAFF, set())

@@ -29,6 +29,8 @@ from directory.choices import OrganisationKind
 from directory.models import Organisation, Provider
 from waivers.selectors import institution_totals
 
+from .consultation_views import consultation_figures
+
 DATE_FORMAT = "%Y-%m-%d"
 DATE_ERROR = gettext_lazy("Enter the date as YYYY-MM-DD.")
 
@@ -300,6 +302,8 @@ def statistics(request):
         for row in fee_rows
     ]
     context = {
+        # free legal consultations (Art 23) of the centers shown, in the same calendar year as the fees
+        "consultations": consultation_figures(request.user, year=fee_year, center_ids=shown.center_ids),
         "form": form,
         "period": period,
         "fee_year": fee_year,

@@ -3,7 +3,9 @@ from django.urls import path
 
 from . import (
     account_views,
+    collaboration_views,
     complaint_views,
+    consultation_views,
     duty_report_views,
     duty_views,
     objection_views,
@@ -12,11 +14,13 @@ from . import (
     views,
 )
 from . import application_views as av
+from . import forwarding_views as fv
 from . import handling_views as hv
 from . import ledger_views as lv
 from . import notification_views as nv
 from . import service_log_views as slv
 from . import statistics_views as sv
+from . import transfer_views as tv
 from . import waiver_views as wv
 
 urlpatterns = [
@@ -40,6 +44,7 @@ urlpatterns = [
     path("apply/preview/", av.apply_preview, name="apply_preview"),
     path("my/applications/", av.my_applications, name="my_applications"),
     path("applications/<int:pk>/", av.application_detail, name="application_detail"),
+    path("applications/<int:pk>/transfer/", tv.application_transfer, name="application_transfer"),
     path(
         "applications/<int:pk>/materials/<int:upload_pk>/",
         av.application_material,
@@ -54,6 +59,8 @@ urlpatterns = [
     path("tasks/<int:pk>/", av.task_detail, name="task_detail"),
     path("notifications/", nv.notification_list, name="notification_list"),
     path("notifications/new/", nv.notification_new, name="notification_new"),
+    path("forwarded/", fv.forwarded_list, name="forwarded_list"),
+    path("forwarded/new/", fv.forwarded_new, name="forwarded_new"),
     path("track/", av.track, name="track"),
     path("objections/record/", objection_views.written_objection, name="written_objection"),
     path("statistics/", sv.statistics, name="statistics"),
@@ -69,3 +76,7 @@ urlpatterns = [
 ]
 # quality and complaints: each module lists its own pages
 urlpatterns += complaint_views.urlpatterns + quality_views.urlpatterns + peer_review_views.urlpatterns
+# collaboration letters between centers (协作函)
+urlpatterns += collaboration_views.urlpatterns
+# consultations (Art 23): online questions, the consultation log and recording
+urlpatterns += consultation_views.urlpatterns

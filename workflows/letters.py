@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from aid_cases import rules
+from aid_cases import checklist_rules, rules
 from aid_cases.choices import ObjectionOutcome, ObjectionTarget, ProvisionalGround
 from aid_cases.models import Application, Decision, Objection, SupplementRequest, Termination
 from aid_cases.services import further_remedy, provisional_threshold
@@ -71,6 +71,15 @@ def receipt_issue(
                 "your ID number."
             ),
         ]
+        # the materials checklist (申请材料清单) of the case, as the rows in force on receipt say
+        materials = checklist_rules.application_checklist(application)
+        if materials:
+            paragraphs.append(_("Please bring or upload the following materials:"))
+            paragraphs += [
+                f"{n}. "
+                + (item.label if item.required else _("%(label)s (if you have it)") % {"label": item.label})
+                for n, item in enumerate(materials, start=1)
+            ]
         fields = [
             (_("Applicant"), application.applicant.name),
             (_("Tracking number"), application.tracking_no),
@@ -85,6 +94,77 @@ def receipt_issue(
         application=application,
         kind=DocumentKind.RECEIPT,
         title=title,
+        paragraphs=paragraphs,
+        fields=fields,
+        base_url=base_url,
+    )
+
+
+def transfer_letter_issue(
+    *, acting_user: AbstractBaseUser, application: Application, transfer: Any, base_url: str
+) -> IssuedDocument:
+    """法律援助申请转交函 (Art 38): the center that received the application passes it on to the
+    competent center, with the reason; issued by the transferring center on the case, so the applicant
+    reads it among the case's documents. The tracking number and the first receipt stay."""
+    with translation.override(LETTER_LANGUAGE):
+        received = chinese_date(application.received_on)
+        paragraphs = [
+            _("To %(center)s:") % {"center": transfer.to_center.name},
+            _(
+                "On %(date)s this center received the application for legal aid of %(who)s (%(matter)s). "
+                "Under Article 38 of the Legal Aid Law of the People's Republic of China, an application is "
+                "handled by the legal aid center where the handling agency sits or where the dispute arose; "
+                "this center transfers the application and its materials to you."
+            )
+            % {
+                "date": received,
+                "who": _applicant_line(application),
+                "matter": application.get_matter_type_display(),
+            },
+            _("Reasons: %(reason)s") % {"reason": transfer.reason},
+        ]
+        due = chinese_date(transfer.decision_due) if transfer.decision_due else "—"
+        if transfer.decision_due and transfer.review_restarted:
+            paragraphs.append(
+                _(
+                    "The review period starts again on the day of this transfer: the decision is due by "
+                    "%(due)s."
+                )
+                % {"due": due}
+            )
+        elif transfer.decision_due:
+            paragraphs.append(
+                _(
+                    "The review period runs from the first receipt on %(date)s: the decision is due by "
+                    "%(due)s."
+                )
+                % {"date": received, "due": due}
+            )
+        paragraphs.append(
+            _(
+                "The applicant keeps the tracking number %(no)s and can follow the progress online with it "
+                "and the last four characters of their ID number."
+            )
+            % {"no": application.tracking_no}
+        )
+        fields = [
+            (_("Applicant"), application.applicant.name),
+            (_("Tracking number"), application.tracking_no),
+            (_("Matter"), str(application.get_matter_type_display())),
+            (_("Transferred by"), transfer.from_center.name),
+            (_("Transferred to"), transfer.to_center.name),
+            (_("First received on"), received),
+            (_("Decision due"), due),
+        ]
+        title = _("Letter transferring a legal aid application")
+    return document_issue(
+        acting_user=acting_user,
+        kind=DocumentKind.TRANSFER_LETTER,
+        issuer=transfer.from_center,
+        subject_type=Application._meta.label_lower,
+        subject_id=str(application.pk),
+        title=title,
+        number=application.tracking_no,
         paragraphs=paragraphs,
         fields=fields,
         base_url=base_url,
@@ -635,3 +715,73 @@ def complaint_reply_issue(*, acting_user: AbstractBaseUser, complaint: Any, base
     )
     complaint_letter_record(complaint=complaint, letter=letter)
     return letter
+
+
+# --- collaboration letters between centers (法律援助协作函) -------------------------------------------
+
+
+def collaboration_letter_issue(
+    *, acting_user: AbstractBaseUser, letter: Any, base_url: str
+) -> IssuedDocument:
+    """法律援助协作函: the requesting center asks another center to help with a case by a deadline; issued on
+    the requesting case, its code kept on the letter. It names the case by its tracking number and matter
+    only: what the other center needs of the parties, the sender writes in the details."""
+    from aid_cases.services.collaboration import collaboration_letter_record
+
+    application = letter.application
+    sender = letter.from_center
+    with translation.override(LETTER_LANGUAGE):
+        due = chinese_date(letter.due)
+        paragraphs = [
+            _("To %(center)s:") % {"center": letter.addressee},
+            _(
+                "%(sender)s is handling the legal aid case %(no)s, a matter of %(matter)s, and asks your "
+                "center's help with it: %(request)s."
+            )
+            % {
+                "sender": sender.name,
+                "no": application.tracking_no,
+                "matter": application.get_matter_type_display(),
+                "request": letter.get_request_display(),
+            },
+            _("What is asked: %(details)s") % {"details": letter.details},
+        ]
+        if letter.is_outside:
+            paragraphs.append(
+                _("Please reply to %(sender)s in writing by %(due)s, quoting the number of this letter.")
+                % {"sender": sender.name, "due": due}
+            )
+        else:
+            paragraphs.append(
+                _(
+                    "Please answer in the legal aid system by %(due)s: say what was done and found, or why it "
+                    "could not be done."
+                )
+                % {"due": due}
+            )
+        contact = "，".join(part for part in (sender.phone, sender.address) if part)
+        if contact:
+            paragraphs.append(_("Contact: %(contact)s") % {"contact": contact})
+        fields = [
+            (_("Letter number"), letter.number),
+            (_("Tracking number"), application.tracking_no),
+            (_("Requesting center"), sender.name),
+            (_("Receiving center"), letter.addressee),
+            (_("Request"), str(letter.get_request_display())),
+            (_("Answer by"), due),
+        ]
+        title = _("Legal aid collaboration letter")
+    document = document_issue(
+        acting_user=acting_user,
+        kind=DocumentKind.COLLABORATION_LETTER,
+        issuer=sender,
+        subject_type=Application._meta.label_lower,
+        subject_id=str(application.pk),
+        title=title,
+        number=letter.number,
+        paragraphs=paragraphs,
+        fields=fields,
+        base_url=base_url,
+    )
+    collaboration_letter_record(letter=letter, code=document.code)
+    return document

@@ -118,3 +118,22 @@ class FeeWaiverProcess(CaseProcess):
     @property
     def waiver(self) -> Any:
         return self.artifact
+
+
+class CollaborationProcess(CaseProcess):
+    """One collaboration letter to a center of the city, waiting for its answer. The letter is the
+    artifact, the requesting case the seed: the receiving center's task rows carry the case's
+    ``application_id``, though that center never sees the case itself."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("collaboration letter process")
+        verbose_name_plural = _("collaboration letter processes")
+
+    @property
+    def letter(self) -> Any:
+        return self.artifact
+
+    @property
+    def application(self) -> Application:
+        return self.letter.application

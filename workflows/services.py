@@ -17,6 +17,8 @@ from aid_cases.services.public_interest import public_interest_file as _public_i
 from assignments.models import Assignment
 from assignments.selectors import duty_rules_of_year, notary_minimum
 from assignments.services import handling
+from consultations.models import Consultation
+from consultations.services import consultation_link_application
 from core.transactions import all_or_nothing
 from waivers import selectors as waiver_selectors
 from waivers import services as waiver_services
@@ -31,16 +33,26 @@ from .models import running_processes
 
 
 def application_file(
-    *, acting_user: AbstractBaseUser, base_url: str, uploads: Sequence[UploadedFile] = (), **fields: Any
+    *,
+    acting_user: AbstractBaseUser,
+    base_url: str,
+    uploads: Sequence[UploadedFile] = (),
+    consultation: Consultation | None = None,
+    **fields: Any,
 ) -> Application:
     """File an application with its materials, issue its receipt and start its review process, all or
-    nothing: a refused file leaves no application behind."""
+    nothing: a refused file leaves no application behind. ``consultation``: the one it was filed from
+    (its pre-filled form), which records that it led to this application."""
     with all_or_nothing():
         application = services.application_submit(acting_user=acting_user, **fields)
         for upload in uploads:
             services.application_document_add(acting_user=acting_user, application=application, upload=upload)
         letters.receipt_issue(acting_user=acting_user, application=application, base_url=base_url)
         AidApplicationFlow.start.run(application=application)
+        if consultation is not None:
+            consultation_link_application(
+                acting_user=acting_user, consultation=consultation, application=application
+            )
     return application
 
 

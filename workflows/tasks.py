@@ -34,6 +34,7 @@ from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from aid_cases.selectors import applications_visible_to
 from core.errors import Conflict
 from core.transactions import all_or_nothing
 from directory.people import person_name
@@ -218,18 +219,29 @@ def task_row(task: Task, today: datetime.date | None = None) -> dict[str, Any]:
 
 
 def task_rows(
-    queryset: QuerySet[Task] | Sequence[Task], today: datetime.date | None = None
+    queryset: QuerySet[Task] | Sequence[Task], *, user: AbstractBaseUser, today: datetime.date | None = None
 ) -> list[dict[str, Any]]:
-    """Rows for a work list: special groups first (docs/domain.md), then the earliest due date."""
+    """Rows for ``user``'s work list: special groups first (docs/domain.md), then the earliest due date."""
     today = today or timezone.localdate()
     rows = []
-    for task in with_subjects(list(queryset), with_case=True):
+    tasks = with_subjects(list(queryset), with_case=True)
+    # A task may be about a case its owner may not see (another center's request for help): its row
+    # names the case by number only, as the task itself does; the applicant's name is personal data.
+    case_ids = {
+        task.process.seed_object_id for task in tasks if getattr(task.process.seed, "applicant", None)
+    }
+    seen = (
+        set(applications_visible_to(user).filter(pk__in=case_ids).values_list("pk", flat=True))
+        if case_ids
+        else set()
+    )
+    for task in tasks:
         row = task_row(task, today)
         case = task.process.seed
         row["priority"] = bool(getattr(case, "is_priority", False))
         row["tracking_no"] = getattr(case, "tracking_no", "")
         # what a reviewer picks a task by: whose case, what about, since when (an application's)
-        applicant = getattr(case, "applicant", None)
+        applicant = getattr(case, "applicant", None) if task.process.seed_object_id in seen else None
         row["applicant_name"] = getattr(applicant, "name", "")
         row["matter"] = case.get_matter_type_display() if hasattr(case, "get_matter_type_display") else ""
         row["received_on"] = getattr(case, "received_on", None)

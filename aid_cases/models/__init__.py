@@ -154,6 +154,14 @@ class PeriodRule(EffectiveDatedRule):
         validators=[MinValueValidator(1), MaxValueValidator(180)],
         help_text=_("Counted from the day the closing report was filed."),
     )
+    transfer_restarts_review = models.BooleanField(
+        _("a transfer restarts the review period"),
+        default=False,
+        help_text=_(
+            "Off: the review period runs from the first receipt, wherever the application was received "
+            "(Art 38). On: it starts again on the day the competent center receives the transfer."
+        ),
+    )
 
     rule_key_fields = ("region",)
 
@@ -443,13 +451,18 @@ class Application(models.Model):
     matter_type = models.CharField(_("matter type"), max_length=32, choices=MatterType.choices)
     matter_summary = models.TextField(_("summary"), max_length=2000)
     opposing_party = models.CharField(_("opposing party"), max_length=200, blank=True)
+    # Empty only for a detainee's request forwarded by the unit holding them (Art 39, ForwardedRequest):
+    # nobody asked about the household yet, so the means test says "unknown" until the reviewer does.
+    # A filing always gives both (services.intake).
     household_size = models.PositiveSmallIntegerField(
-        _("household size"), validators=[MinValueValidator(1), MaxValueValidator(50)]
+        _("household size"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(50)]
     )
     monthly_income = models.DecimalField(
         _("household monthly income (yuan)"),
         max_digits=12,
         decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0)],
     )
     assets = models.DecimalField(
@@ -462,7 +475,9 @@ class Application(models.Model):
     )
     fixed_income = models.BooleanField(_("has a fixed source of income"), null=True, blank=True)
     urgent_deadline = models.DateField(_("limitation period or urgent deadline"), null=True, blank=True)
-    pledged_at = models.DateTimeField(_("integrity pledge given at"))
+    # Empty only for a forwarded detainee's request (Art 39): the unit forwards it as the person made
+    # it, and the center takes the pledge when it meets them. A filing always carries it (services.intake).
+    pledged_at = models.DateTimeField(_("integrity pledge given at"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=32, choices=Status.choices, default=Status.SUBMITTED, db_index=True
     )

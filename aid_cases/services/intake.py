@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 from core.errors import Forbidden
 from core.transactions import service_transaction
 from directory.audit import AuditAction
-from directory.choices import MatterType, matter_type_fits
+from directory.choices import CENTER_STAFF_ROLES, MatterType, OrganisationKind, matter_type_fits
 from directory.models import Organisation, Region
 from directory.selectors import (
     center_for_region,
@@ -34,6 +34,7 @@ from directory.selectors import (
     user_center_ids,
     user_is_applicant,
     user_is_center_staff,
+    user_memberships,
 )
 from directory.services import audit_record
 
@@ -220,21 +221,49 @@ def _representative_errors(representative: RepresentativeData | None) -> dict[st
     return {}
 
 
-def _channel_errors(*, acting_user, channel: str, center: Organisation) -> dict[str, list[str]]:
-    """Online the applicants themselves; window and hotline only the staff of the competent center, on the applicant's behalf."""
+def _channel_errors(*, acting_user, channel: str, staff_centers: list[Organisation]) -> dict[str, list[str]]:
+    """Online the applicants themselves; window and hotline the staff of any aid center of the city,
+    on the applicant's behalf (Art 38, 市域通办: a citizen is served wherever they come)."""
     if channel == Channel.ONLINE:
         if user_is_applicant(acting_user):
             return {}
         return {"channel": [_("Staff record requests received at the window or by the hotline.")]}
     if channel not in STAFF_CHANNELS:
         return {"channel": [_("This channel cannot be used here.")]}
-    if not user_is_center_staff(acting_user, center):
+    if not staff_centers:
         return {
-            "channel": [
-                _("Only the staff of the competent aid center record window and hotline applications.")
-            ]
+            "channel": [_("Only the staff of a legal aid center record window and hotline applications.")]
         }
     return {}
+
+
+def _staff_centers(user: AbstractBaseUser) -> list[Organisation]:
+    """The aid centers where ``user`` is a clerk, reviewer or director, in the order they joined them."""
+    centers: list[Organisation] = []
+    for membership in user_memberships(user):
+        center = membership.organisation
+        if (
+            membership.role in CENTER_STAFF_ROLES
+            and center.kind == OrganisationKind.AID_CENTER
+            and center not in centers
+        ):
+            centers.append(center)
+    return centers
+
+
+def receiving_center(
+    *, channel: str, competent: Organisation, staff_centers: list[Organisation]
+) -> Organisation:
+    """The center that receives a filing and issues its receipt and tracking number (Art 38, 市域通办).
+
+    Online: the competent center, the region's. A window or hotline record: the recording staff
+    member's own center, whatever the region says — the competent one if they work there, else the
+    first they joined. A center that is not competent transfers the application to the competent
+    one (services.transfers); the region stays where the dispute arose or the handling agency sits.
+    """
+    if channel == Channel.ONLINE or competent in staff_centers:
+        return competent
+    return staff_centers[0]
 
 
 def tracking_no_next(*, region: Region, year: int) -> str:
@@ -427,9 +456,12 @@ def application_submit(
         raise ValidationError(errors)
     region = center.region  # no errors: the competent center, and with it the region, was found
 
-    channel_errors = _channel_errors(acting_user=acting_user, channel=channel, center=center)
+    staff_centers = _staff_centers(acting_user) if channel in STAFF_CHANNELS else []
+    channel_errors = _channel_errors(acting_user=acting_user, channel=channel, staff_centers=staff_centers)
     if channel_errors:
         raise ValidationError(channel_errors)
+    # the means test and the periods are the region's; the receipt and tracking number the receiving center's
+    center = receiving_center(channel=channel, competent=center, staff_centers=staff_centers)
     household = means.Household(
         size=household_size, monthly_income=monthly_income, assets=assets, fixed_income=fixed_income
     )
@@ -445,7 +477,7 @@ def application_submit(
     period_rule = rules.period_rule_in_force(region, received_on)
 
     person.save()
-    application.tracking_no = tracking_no_next(region=region, year=received_on.year)
+    application.tracking_no = tracking_no_next(region=center.region, year=received_on.year)
     application.region, application.center, application.filed_by, application.applicant = (
         region,
         center,
@@ -592,3 +624,31 @@ def agency_case_create(
     )
     application.save()
     return application
+
+
+# The matter's own fields on the application, checked by ``matter_errors``.
+_MATTER_FIELDS = ("matter_category", "matter_type", "matter_summary", "opposing_party", "defence_reason")
+
+
+def matter_errors(matter: MatterData, *, defence_reason: str, day: datetime.date) -> dict[str, list[str]]:
+    """What is wrong with a matter and its reason for seeking a defender, keyed like a filing's errors:
+    the model's own field checks, the type fitting the category (a local type: in force on ``day``)
+    and Art 24's reason. For the routes other than a filing that make an application from a request
+    (a detainee's request forwarded by the unit holding them, Art 39)."""
+    application = Application(
+        matter_category=matter.category,
+        matter_type=matter.type,
+        matter_summary=matter.summary,
+        opposing_party=matter.opposing_party or "",
+        defence_reason=defence_reason or "",
+    )
+    # a local matter type (local_…) is not among the field's choices: _matter_errors checks it
+    checked = [f for f in _MATTER_FIELDS if not (f == "matter_type" and means.is_local_code(matter.type))]
+    errors: dict[str, list[str]] = {}
+    try:
+        application.clean_fields(exclude=[f.name for f in Application._meta.fields if f.name not in checked])
+    except ValidationError as exc:
+        errors.update(_messages(exc))
+    errors.update(_matter_errors(matter.category, matter.type, day))
+    errors.update(_defence_reason_errors(matter.type, defence_reason or ""))
+    return errors

@@ -16,7 +16,7 @@ from core.transactions import service_transaction
 from directory.audit import AuditAction
 from directory.services import audit_record
 
-from .. import means, rules
+from .. import means, rules, selectors
 from ..choices import REVIEWABLE_STATUSES, DecisionKind, ProvisionalGround, Status, TerminationGround
 from ..models import Application, Decision, SupplementRequest, Termination
 from .proof import exemption_proof_settle
@@ -120,9 +120,11 @@ def review_approve(
 
 @service_transaction()
 def review_refuse(*, acting_user: AbstractBaseUser, application: Application, reason: str) -> Decision:
-    """Refuse aid, with the written reasons the refusal letter states (Art 43)."""
+    """Refuse aid, with the written reasons the refusal letter states (Art 43). A center that is not
+    competent does not refuse: it transfers the application to the competent center (Art 38)."""
     require_status(application, REVIEWABLE)
     require_not_recused(acting_user, application)
+    _require_competent(application)
     decision = _record_decision(
         acting_user=acting_user,
         application=application,
@@ -137,6 +139,27 @@ def review_refuse(*, acting_user: AbstractBaseUser, application: Application, re
         detail={"decision": decision.pk},
     )
     return decision
+
+
+def _require_competent(application: Application) -> None:
+    """400 when another center is competent for the application (Art 38): a center may not refuse
+    an application only because it is not competent; it transfers it (services.transfers)."""
+    if selectors.application_is_competent_here(application):
+        return
+    competent = selectors.application_competent_center(application)
+    if competent is None:  # the region has no center to take it: the receiving center decides
+        return
+    raise ValidationError(
+        {
+            "outcome": [
+                _(
+                    "This center is not competent for this application: do not refuse it, transfer it "
+                    "to %(center)s instead."
+                )
+                % {"center": competent.name}
+            ]
+        }
+    )
 
 
 def provisional_threshold(application: Application, today: datetime.date | None = None) -> int:

@@ -36,6 +36,7 @@ EXPECTED_ACCOUNTS = {
     "notary_city": (Role.INSTITUTION_STAFF, "景德镇市公证处"),
     "notary_leping": (Role.INSTITUTION_STAFF, "乐平市公证处"),
     "forensic_wc": (Role.INSTITUTION_STAFF, "景德镇市妇女儿童司法鉴定援助中心"),
+    "detention_zhushan": (Role.DETENTION_OFFICER, "景德镇市珠山区看守所"),
     "applicant_01": None,
     "applicant_02": None,
 }
@@ -119,6 +120,9 @@ def test_organisations(seeded):
     assert len(forensic) == 2 and "景德镇市妇女儿童司法鉴定援助中心" in forensic
     for kind in (OrganisationKind.POLICE, OrganisationKind.PROCURATORATE, OrganisationKind.COURT):
         assert Organisation.objects.filter(kind=kind).count() == 1
+    # a detention center in 珠山 forwards its detainees' applications (Art 39)
+    (detention,) = Organisation.objects.filter(kind=OrganisationKind.DETENTION)
+    assert (detention.name, detention.region.code) == ("景德镇市珠山区看守所", "zhushan")
     for organisation in Organisation.objects.all():
         organisation.full_clean()
 
@@ -291,3 +295,14 @@ def test_existing_rows_are_reused_not_changed(settings, zhushan_center):
     assert user.first_name == "自"
     assert Membership.objects.filter(user=user, organisation=zhushan_center, role=Role.REVIEWER).exists()
     assert Group.objects.get(name=APPLICANT_GROUP).user_set.count() == 2
+
+
+def test_the_forwarding_period_is_the_statutes_24_hours(seeded):
+    from aid_cases.forwarding_rules import forwarding_rule_in_force
+    from aid_cases.models import ForwardingRule
+
+    (row,) = ForwardingRule.objects.all()
+    assert (row.region, row.hours, row.is_demo) == (None, 24, False)  # the law's figure, not a demo value
+    row.full_clean()
+    detention = Organisation.objects.get(name="景德镇市珠山区看守所")
+    assert forwarding_rule_in_force(detention.region, timezone.localdate()) == row

@@ -304,6 +304,7 @@ def page_queries(client) -> int:
 def test_the_page_costs_the_same_queries_for_2_or_40_cases(world):
     client = client_for(world.users["city_bureau"])
     rate_cases(world, world.zhushan, 1, 1)
+    page_queries(client)  # a running server's steady state: the rule rows' cache (core.refdata) is warm
     few = page_queries(client)
     rate_cases(world, world.zhushan, 19, 0)
     rate_cases(world, world.leping, 19, 0)
@@ -442,3 +443,38 @@ def test_a_reviewer_of_two_centers_chooses_the_center(world, make_member):
     refused = client.post(DUTY, duty_form(world, center=other.pk, day="2026-01-05"))
     assert refused.status_code == 400 and 'id="id_center_error"' in refused.content.decode()
     assert DutyLawyerRecord.objects.count() == 1
+
+
+def test_the_consultations_and_their_reply_rate_per_center_shown(world):
+    """DESIGN §7: the free consultations (Art 23) of the centers shown, with the reply rate of the
+    online questions; a center's staff see their center, the city bureau every center."""
+    from consultations.services import consultation_ask, consultation_record
+
+    for user, center in (("director", "珠山"), ("director", "珠山"), ("leping_reviewer", "乐平")):
+        consultation_record(
+            acting_user=world.users[user],
+            channel="window",
+            matter_type="wage_arrears",
+            question=f"{center}：老板拖欠工资怎么办？",
+            answer="可以申请劳动仲裁。",
+            anonymous=True,
+        )
+    consultation_ask(
+        acting_user=world.users["applicant"], region="zhushan", matter_type="maintenance", question="赡养费？"
+    )
+
+    def section(user):
+        html = client_for(world.users[user]).get(STATS).content.decode()
+        found = re.search(r'id="stats-consultations".*?</section>', html, re.S)
+        assert found, user
+        return found.group(0)
+
+    mine = section("director")
+    assert world.zhushan.name in mine and world.leping.name not in mine
+    # two recorded at the window; the online question is still within its period: no rate yet
+    assert re.search(r"<span class=\"site-stats-value\">2</span>", mine)
+    assert "0 / 0" in mine
+    city = section("city_bureau")
+    assert (
+        world.zhushan.name in city and world.leping.name in city and 'id="stats-consultations-total"' in city
+    )

@@ -19,7 +19,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 from viewflow.workflow.models import Task
 
-from aid_cases import means_rules, rules, services
+from aid_cases import checklist_rules, means_rules, rules, services
 from aid_cases.models import Application
 from directory.models import Region
 from directory.selectors import center_for_region_code
@@ -61,6 +61,7 @@ def _warm_up():
     rules.work_calendar()
     means_rules.not_restricted_matters(timezone.localdate())
     means_rules.exemptions(timezone.localdate())
+    checklist_rules.rules_in_force(zhushan, timezone.localdate())  # the receipt lists the materials
 
 
 def _measure(actors) -> tuple[dict[str, int], dict[str, list[str]]]:

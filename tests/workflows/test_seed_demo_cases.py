@@ -36,8 +36,8 @@ def test_demo_cases_cover_the_review_states_and_run_once(settings, tmp_path):
     assert Application.objects.filter(status="in_progress", provider__isnull=False).count() == 1
     assert Application.objects.filter(provisional=True).count() == 1
     # the new one, the provisional confirmation, two assignments, a fee waiver, the closed case's
-    # follow-up call
-    assert "reviewer_zhushan has 6 task(s)" in out.getvalue()
+    # follow-up call, the citizen's open online question
+    assert "reviewer_zhushan has 7 task(s)" in out.getvalue()
     from quality.models import FollowUp
 
     assert list(FollowUp.objects.values_list("application__status", "point", "status")) == [

@@ -205,9 +205,41 @@ def _drive(actors) -> dict[str, int]:
     ids["PeerReviewFlow.peer_review"] = next(
         t["id"] for t in inbox(actors, actors.director) if t["name"] == "peer_review"
     )
+    # a citizen's online question, waiting for its answer at the center (no case)
+    asked = actors.api(actors.applicant).post(
+        "/api/v1/consultations/",
+        {"region": "zhushan", "matter_type": "maintenance", "question": "子女不付赡养费怎么办？"},
+        format="json",
+    )
+    assert asked.status_code == 201, asked.content
+    ids["ConsultationFlow.answer_consultation"] = next(
+        t["id"] for t in queue(actors, actors.reviewer) if t["consultation_id"] == asked.json()["id"]
+    )
     PeerCheckFlow.start.run(application=Application.objects.get(pk=fresh["id"]))
     ids["PeerCheckFlow.review"] = next(
         t["id"] for t in queue(actors, actors.reviewer) if t["title"] == "Peer check of the decision"
+    )
+    # a request for help to another center (协作函): answered there
+    changjiang = OrganisationFactory(
+        kind=OrganisationKind.AID_CENTER, name="测试昌江中心", region=region("changjiang")
+    )
+    actors.changjiang_reviewer = UserFactory(username="reviewer_cj_perm")
+    membership_grant(
+        acting_user=None, user=actors.changjiang_reviewer, organisation=changjiang, role=Role.REVIEWER
+    )
+    sent = actors.api(actors.reviewer).post(
+        "/api/v1/collaboration-letters/",
+        {
+            "application_id": cases[2],
+            "to_center_id": changjiang.pk,
+            "request": "evidence",
+            "details": "请协助调取证据",
+        },
+        format="json",
+    )
+    assert sent.status_code == 201, sent.content
+    ids["CollaborationFlow.answer_collaboration"] = next(
+        t["id"] for t in queue(actors, actors.changjiang_reviewer) if t["name"] == "answer_collaboration"
     )
     return ids
 
@@ -228,6 +260,8 @@ def test_can_assign_can_execute_and_can_view_on_every_node_of_every_flow(actors)
         "ComplaintFlow.accept_complaint": actors.director,
         "FollowUpFlow.follow_up": actors.reviewer2,
         "FeedbackFlow.answer_feedback": actors.court_officer,
+        "ConsultationFlow.answer_consultation": actors.reviewer2,
+        "CollaborationFlow.answer_collaboration": actors.changjiang_reviewer,
     }
     holders = {
         "AidApplicationFlow.supplement": actors.applicant,
@@ -258,6 +292,8 @@ def test_can_assign_can_execute_and_can_view_on_every_node_of_every_flow(actors)
                 assert node.can_assign(claimer, task) is True, key
                 assert node.can_execute(claimer, task) is False, key  # not before claiming
             for outsider in outsiders:
+                if key == "ConsultationFlow.answer_consultation" and outsider is actors.clerk:
+                    continue  # whoever works at the center answers its questions, its clerks too
                 assert node.can_assign(_fresh(outsider), task) is False, (key, outsider.username)
                 assert node.can_execute(_fresh(outsider), task) is False, (key, outsider.username)
             checked.add(key)

@@ -13,8 +13,18 @@ for _module in pkgutil.iter_modules(__path__):
 
 from .aid_application import AidApplicationFlow  # noqa: E402
 from .assignment import AssignmentFlow  # noqa: E402
+from .collaboration import CollaborationFlow  # noqa: E402
+from .consultation import ConsultationFlow  # noqa: E402
 from .fee_waiver import FeeWaiverFlow  # noqa: E402
 from .objection import ObjectionFlow  # noqa: E402
 from .service_log import ServiceLogFlow  # noqa: E402
 
-__all__ = ["AidApplicationFlow", "AssignmentFlow", "FeeWaiverFlow", "ObjectionFlow", "ServiceLogFlow"]
+__all__ = [
+    "AidApplicationFlow",
+    "AssignmentFlow",
+    "CollaborationFlow",
+    "ConsultationFlow",
+    "FeeWaiverFlow",
+    "ObjectionFlow",
+    "ServiceLogFlow",
+]

@@ -19,7 +19,7 @@ from viewflow.workflow import flow, lock
 from viewflow.workflow.lock import after_lock_released
 from viewflow.workflow.models import Process, Task
 
-from aid_cases import rules, services
+from aid_cases import checklist_rules, rules, services
 from aid_cases.choices import ProvisionalGround, Status
 from aid_cases.models import Application
 from assignments.services import handling
@@ -130,7 +130,11 @@ class ReviewForm(TaskForm):
             "other legal grounds (name the provision)."
         ),
     )
-    missing_items = ItemsField(label=_("Missing materials, one per line"), required=False)
+    missing_items = ItemsField(
+        label=_("Missing materials, one per line"),
+        required=False,
+        help_text=_("Tick the items of the case's materials checklist above, or write your own lines."),
+    )
     # Art 42: an exemption from the means test stands on its proof; without it, granting needs reasons.
     proof_confirmed = forms.BooleanField(
         label=_("I have seen the proof the exemption from the means test needs (Art 42)"),
@@ -231,6 +235,8 @@ def _review_context(*, task: Task, subject: Application, user: AbstractBaseUser)
         "provisional_allowed": services.provisional_allowed(subject),  # on the deadline ground
         "provisional_days": services.provisional_threshold(subject),
         "urgent_deadline": subject.urgent_deadline,
+        # the case's materials checklist: ticks that fill the supplement notice's missing items
+        "checklist": checklist_rules.application_checklist(subject),
     }
 
 

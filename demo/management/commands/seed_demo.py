@@ -86,6 +86,7 @@ FORENSIC_WC = "景德镇市妇女儿童司法鉴定援助中心"
 POLICE_ZHUSHAN = "景德镇市公安局珠山分局"
 PROCURATORATE_CITY = "景德镇市人民检察院"
 COURT_CITY = "景德镇市中级人民法院"
+DETENTION_ZHUSHAN = "景德镇市珠山区看守所"  # forwards its detainees' applications (Art 39)
 
 # Public contact details, shown by the public lookup (法律查询服务). Invented for the demo: the
 # house numbers and telephone numbers are not those of any real office.
@@ -171,6 +172,7 @@ def demo_organisations() -> list[DemoOrganisation]:
         DemoOrganisation(OrganisationKind.POLICE, POLICE_ZHUSHAN, "zhushan"),
         DemoOrganisation(OrganisationKind.PROCURATORATE, PROCURATORATE_CITY, "jdz"),
         DemoOrganisation(OrganisationKind.COURT, COURT_CITY, "jdz"),
+        DemoOrganisation(OrganisationKind.DETENTION, DETENTION_ZHUSHAN, "zhushan"),
     ]
     return orgs
 
@@ -446,6 +448,7 @@ OTHER_ACCOUNTS: tuple[DemoAccount, ...] = (
     _staff("police_zhushan", Role.AGENCY_OFFICER, POLICE_ZHUSHAN, "沈勇"),
     _staff("procuratorate_city", Role.AGENCY_OFFICER, PROCURATORATE_CITY, "曾雅琴"),
     _staff("court_city", Role.AGENCY_OFFICER, COURT_CITY, "彭德明"),
+    _staff("detention_zhushan", Role.DETENTION_OFFICER, DETENTION_ZHUSHAN, "胡建军"),
     _staff("applicant_01", APPLICANT, "", "吕春花"),
     _staff("applicant_02", APPLICANT, "", "苏大山"),
 )
@@ -701,6 +704,26 @@ class Command(BaseCommand):
         from demo.quality import seed_scorecards
 
         for _row in range(seed_scorecards()):
+            self._count("rule rows")
+        # the materials checklist (申请材料清单): after the local group and matter above, which it names
+        from demo.checklist import seed_checklist
+
+        for _row in range(seed_checklist()):
+            self._count("rule rows")
+        # collaboration letters (协作函): how many working days a letter without a deadline gets
+        from demo.collaboration import seed_collaboration_rule
+
+        for _row in range(seed_collaboration_rule()):
+            self._count("rule rows")
+        # detainees' applications (Art 39): the 24 hours the unit holding a person has to forward them
+        from demo.forwarding import seed_forwarding_rule
+
+        for _row in range(seed_forwarding_rule()):
+            self._count("rule rows")
+        # consultations (Art 23): how soon an online question is answered, and the reply-rate target
+        from demo.consultations import seed_consultation_rule
+
+        for _row in range(seed_consultation_rule()):
             self._count("rule rows")
 
     def _rule(self, model, key: dict, values: dict) -> None:

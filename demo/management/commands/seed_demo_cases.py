@@ -165,6 +165,11 @@ class Command(BaseCommand):
                     acting_user=users[filer], application=application, reason="收入中包含临时借款，实际困难"
                 )
         self._public_interest(users)
+        # consultations (Art 23): hotline, window and online ones at 珠山, after the cases (a task lookup
+        # above goes by the artifact's id alone)
+        from demo.consultations import seed_consultations
+
+        seed_consultations()
         self.stdout.write(
             self.style.SUCCESS(
                 f"{len(CASES)} demo applications filed; reviewer_zhushan has {tasks_queue(reviewer).count()} task(s) "
