@@ -60,7 +60,6 @@ from typing import Any, NamedTuple
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import (
-    Count,
     DecimalField,
     Exists,
     F,
@@ -70,11 +69,9 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    Sum,
     Value,
-    Window,
 )
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -155,10 +152,6 @@ class DutyRuleValues:
     counting_date: str = ACCEPTED
     duty_lawyer_days_per_case: int | None = None
     prorate_new_lawyers: bool = False
-
-    def __post_init__(self) -> None:
-        # to a tenth of an hour once here, not once per lawyer in duty_status (a frozen dataclass)
-        object.__setattr__(self, "min_hours", Decimal(self.min_hours).quantize(TENTH))
 
     @classmethod
     def from_rule(cls, rule: DutyRule | None) -> DutyRuleValues:
@@ -254,6 +247,7 @@ def duty_status(figures: DutyFigures, rule: DutyRuleValues, *, year: int, today:
         prorated = (min_cases, min_hours) != (rule.min_cases, rule.min_hours)
     else:
         min_cases, min_hours, prorated = rule.min_cases, rule.min_hours, False
+    min_hours = Decimal(min_hours).quantize(TENTH)
     if figures.exempt:
         status = EXEMPT
     elif cases >= min_cases or hours >= min_hours:
@@ -399,10 +393,6 @@ def _placements(rules: Mapping[int | None, DutyRule]) -> set[str]:
     return used
 
 
-# A report's lawyers: region by region, firm by firm, by name.
-REPORT_ORDER = ("organisation__region__sort_order", "organisation__name", "organisation_id", "name", "pk")
-
-
 def duty_lawyers(
     *,
     year: int,
@@ -425,25 +415,18 @@ def duty_lawyers(
         qs = qs.filter(organisation__region_id__in=list(region_ids))
     if provider_ids is not None:
         qs = qs.filter(pk__in=list(provider_ids))
-    return qs.order_by(*REPORT_ORDER)
+    return qs.order_by(
+        "organisation__region__sort_order", "organisation__name", "organisation_id", "name", "pk"
+    )
 
 
-def _rows(
-    lawyers: QuerySet[Provider], *, year: int, today: datetime.date | None, wide: bool = False
-) -> list[LawyerDuty]:
-    """The duty of each of ``lawyers``: the year's rules (one query) and the figures (one query).
-
-    ``wide``: the lawyers of a region or of the whole city, not of a few firms (see :func:`_grouped`)."""
+def _rows(lawyers: QuerySet[Provider], *, year: int, today: datetime.date | None) -> list[LawyerDuty]:
+    """The duty of each of ``lawyers``: the year's rules (one query) and the figures (one query)."""
     today = today or timezone.localdate()
     rules = duty_rules_of_year(year)
-    rows: Iterable[tuple]
-    if wide and connections[lawyers.db].vendor == "postgresql":
-        rows, cases = _grouped(lawyers, year=year, rules=rules)
-    else:
-        queryset, cases = _figures_queryset(lawyers, year=year, rules=rules)
-        rows = _fetch(queryset)
+    rows, cases = _figures_queryset(lawyers, year=year, rules=rules)
     with _collector_paused():
-        return _duties(rows, rules=rules, cases=cases, year=year, today=today)
+        return _duties(_fetch(rows), rules=rules, cases=cases, year=year, today=today)
 
 
 def _figures_queryset(
@@ -495,96 +478,6 @@ def _fetch(rows: QuerySet) -> Iterable[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
-
-
-# The columns of the lawyers' part of the grouped statement, under names of their own: the provider's
-# and the firm's ``name`` would clash in a derived table.
-_IDENTITY = {
-    "q_id": F("pk"),
-    "q_name": F("name"),
-    "q_licensed": F("practice_start"),
-    "q_firm": F("organisation_id"),
-    "q_firm_name": F("organisation__name"),
-    "q_region": F("organisation__region_id"),
-}
-
-
-def _grouped(
-    lawyers: QuerySet[Provider], *, year: int, rules: Mapping[int | None, DutyRule]
-) -> tuple[list[tuple], list[str]]:
-    """The rows of :func:`_figures_queryset` for a region or the whole city, on PostgreSQL, as one
-    statement of grouped figures joined to the lawyers (what the hand-written report does).
-
-    The correlated subqueries of :func:`_figures_queryset` run once per lawyer, one index probe each,
-    on one core: right for a firm's twenty lawyers, a fifth slower than this for twenty thousand,
-    where PostgreSQL aggregates each table once, in parallel, and hash-joins the results. A firm's
-    report stays correlated: the grouped form would aggregate the whole city for it. The ORM builds
-    every part (filters, quoting, parameters); only the joining of the parts is written here, since
-    Django cannot join a grouped subquery. Tested equal to the correlated form.
-    """
-    start, end = _year_bounds(year)
-    placements = _placements(rules)
-    ordering = [F(name) for name in REPORT_ORDER]  # duty_lawyers' order, numbered in the statement
-    base = lawyers.order_by().annotate(**_IDENTITY, q_order=Window(RowNumber(), order_by=ordering))
-    parts: list[tuple[str, QuerySet]] = []  # (alias, a grouped queryset of provider_id and its figures)
-    counted = Assignment.objects.filter(accepted_on__isnull=False, status__in=COUNTING_STATUSES)
-    if ACCEPTED in placements:
-        parts.append(
-            (
-                "cases_accepted",
-                counted.filter(accepted_on__gte=start, accepted_on__lt=end).values("provider_id"),
-            )
-        )
-    if CLOSED in placements:
-        zone = timezone.get_current_timezone()
-        parts.append(
-            (
-                "cases_closed",
-                counted.filter(
-                    closing_report__approved=True,
-                    closing_report__reviewed_at__gte=datetime.datetime.combine(
-                        start, datetime.time.min, tzinfo=zone
-                    ),
-                    closing_report__reviewed_at__lt=datetime.datetime.combine(
-                        end, datetime.time.min, tzinfo=zone
-                    ),
-                ).values("provider_id"),
-            )
-        )
-    cases = [alias for alias, _queryset in parts]
-    logs = ServiceLog.objects.filter(status=ServiceLogStatus.VERIFIED, date__gte=start, date__lt=end)
-    days = DutyLawyerRecord.objects.filter(day__gte=start, day__lt=end)
-    exemptions = DutyExemption.objects.filter(year=year).values("provider_id").distinct()
-    statements = [
-        # real aggregates here: Django groups by the provider for them
-        ("logged", logs.values("provider_id").annotate(v=Sum("hours"))),
-        ("duty", days.values("provider_id").annotate(v=Sum("hours"), w=Count("day", distinct=True))),
-        ("exempt", exemptions),
-        *((alias, queryset.annotate(v=Count("*"))) for alias, queryset in parts),
-    ]
-    try:
-        base_sql, params = base.values_list(*_IDENTITY, "q_order").query.sql_with_params()
-        joins = []
-        for alias, queryset in statements:
-            sql, part_params = queryset.order_by().query.sql_with_params()
-            joins.append(f'LEFT JOIN ({sql}) "{alias}" ON "{alias}"."provider_id" = b."q_id"')
-            params = (*params, *part_params)
-    except EmptyResultSet:  # filtered on an empty list: no lawyer
-        return [], cases
-    columns = ", ".join(
-        [
-            *(f'b."{name}"' for name in _IDENTITY),
-            f'COALESCE("logged"."v", {ZERO_HOURS})',
-            f'COALESCE("duty"."v", {ZERO_HOURS})',
-            'COALESCE("duty"."w", 0)',
-            '"exempt"."provider_id" IS NOT NULL',
-            *(f'COALESCE("{alias}"."v", 0)' for alias in cases),
-        ]
-    )
-    sql = f'SELECT {columns} FROM ({base_sql}) b {" ".join(joins)} ORDER BY b."q_order"'  # noqa: S608 (ORM-built parts)
-    with connections[lawyers.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall(), cases
 
 
 @contextmanager
@@ -657,7 +550,7 @@ def lawyer_duty_rows(
     ``today`` (default: today). Two queries, whatever the number of lawyers. Who may see which rows
     is the caller's check (:func:`duty_scope_for`)."""
     lawyers = duty_lawyers(year=year, firm_ids=firm_ids, region_ids=region_ids, provider_ids=provider_ids)
-    return _rows(lawyers, year=year, today=today, wide=firm_ids is None and provider_ids is None)
+    return _rows(lawyers, year=year, today=today)
 
 
 def firm_duties(rows: Iterable[LawyerDuty], *, year: int) -> list[FirmDuty]:

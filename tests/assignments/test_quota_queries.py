@@ -262,11 +262,10 @@ def test_the_duty_reports_cost_the_same_statements_with_1_and_with_30_lawyers(wo
     assert small["rows_all"] == small["rows_firm"] == small["firms_all"] == 2
 
 
-def test_a_firms_report_statement_has_one_subquery_per_figure_and_no_group_by_outside_them(world):
+def test_the_report_statement_has_one_subquery_per_figure_and_no_group_by_outside_them(world):
     """DESIGN §8.4: independent correlated subqueries, nothing derived from them in SQL, no GROUP BY
-    on the outer query (Django would put a subquery into it). A firm's report (and every report on
-    SQLite) takes this form; the city's on PostgreSQL the grouped one (next test)."""
-    _rows, _n, statements = _count(lambda: quota.lawyer_duty_rows(year=YEAR, firm_ids=[world.first_firm.pk]))
+    on the outer query (Django would put a subquery into it)."""
+    _rows, _n, statements = _count(lambda: quota.lawyer_duty_rows(year=YEAR))
     report = statements[-1]
     assert report.count("SELECT") == 1 + 6  # two placements, logged hours, duty hours, duty days, exemption
     outer = report
@@ -280,32 +279,6 @@ def test_a_firms_report_statement_has_one_subquery_per_figure_and_no_group_by_ou
         outer = outer[:start] + "(…)" + outer[end + 1 :]
     assert "GROUP BY" not in outer
     assert "COUNT(" not in outer and "SUM(" not in outer
-
-
-def test_the_city_report_on_postgresql_gives_the_same_rows_grouped_as_correlated(world):
-    """A region's or the city's report on PostgreSQL aggregates each table once and joins the results
-    (quota._grouped), a firm's runs one correlated subquery per figure: both give the same rows, in
-    the same order, with the same types, whatever the placements and exemptions."""
-    if connection.vendor != "postgresql":
-        pytest.skip("the grouped statement is PostgreSQL's; SQLite always runs the correlated one")
-    world.grow(12)
-    today = datetime.date(YEAR, 12, 2)
-    lawyers = quota.duty_lawyers(year=YEAR)
-    grouped = quota._rows(lawyers, year=YEAR, today=today, wide=True)
-    correlated = quota._rows(lawyers, year=YEAR, today=today, wide=False)
-    assert len(grouped) > 12
-    assert {row.status for row in grouped} == {"met", "in_progress", "exempt"}
-    assert grouped == correlated
-    assert [[type(v) for v in row.figures] for row in grouped] == [
-        [type(v) for v in row.figures] for row in correlated
-    ]
-    # and the public functions take it for a region, not for a firm
-    with CaptureQueriesContext(connection) as region_report:
-        quota.lawyer_duty_rows(year=YEAR, region_ids=[region("zhushan").pk], today=today)
-    assert "ROW_NUMBER()" in region_report.captured_queries[-1]["sql"]
-    with CaptureQueriesContext(connection) as firm_report:
-        quota.lawyer_duty_rows(year=YEAR, firm_ids=[world.first_firm.pk], today=today)
-    assert "ROW_NUMBER()" not in firm_report.captured_queries[-1]["sql"]
 
 
 def test_the_report_reads_the_same_values_straight_from_the_cursor_as_through_the_queryset(world):
