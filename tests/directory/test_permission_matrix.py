@@ -29,6 +29,7 @@ ORGS = {
     "forensic_city": (OrganisationKind.FORENSIC, "jdz"),
     "court_city": (OrganisationKind.COURT, "jdz"),
     "police_zhushan": (OrganisationKind.POLICE, "zhushan"),
+    "detention_zhushan": (OrganisationKind.DETENTION, "zhushan"),
 }
 
 USERS = {
@@ -46,6 +47,7 @@ USERS = {
     "forensic_staff": (Role.INSTITUTION_STAFF, "forensic_city"),
     "court_officer": (Role.AGENCY_OFFICER, "court_city"),
     "police_officer": (Role.AGENCY_OFFICER, "police_zhushan"),
+    "detention_officer": (Role.DETENTION_OFFICER, "detention_zhushan"),
     "bureau_zhushan": (Role.BUREAU_OFFICER, "bureau_zhushan"),
     "bureau_city": (Role.BUREAU_OFFICER, "bureau_city"),
 }
@@ -67,8 +69,9 @@ EXPECTED = {
     "forensic_staff": {"forensic_city"},
     "court_officer": {"court_city"},
     "police_officer": {"police_zhushan"},
+    "detention_officer": {"detention_zhushan"},
     # a bureau supervises its own region's organisations; the city bureau the whole city
-    "bureau_zhushan": {"center_zhushan", "bureau_zhushan", "firm_a", "police_zhushan"},
+    "bureau_zhushan": {"center_zhushan", "bureau_zhushan", "firm_a", "police_zhushan", "detention_zhushan"},
     "bureau_city": ALL_ORGS,
     "admin": ALL_ORGS,
 }
