@@ -41,6 +41,7 @@ from django.utils import timezone
 
 from directory.choices import CENTER_STAFF_ROLES, OrganisationKind, Role
 from directory.models import Membership, Organisation, Region
+from directory.selectors import WatchedCenters, watched_centers_for
 
 from . import rules
 from .choices import ConsultationChannel, ConsultationStatus
@@ -257,52 +258,9 @@ def consultation_stats_by_center(
     }
 
 
-@dataclass(frozen=True)
-class StatsScope:
-    """The centers whose figures a user sees (``everything``: all of them)."""
-
-    everything: bool = False
-    center_ids: frozenset[int] = frozenset()
-    is_bureau: bool = False  # a bureau sees the figures per center
-
-    def sees(self, center_id: int) -> bool:
-        return self.everything or center_id in self.center_ids
-
-    def centers(self) -> QuerySet[Organisation]:
-        qs = Organisation.objects.filter(kind=OrganisationKind.AID_CENTER).select_related("region")
-        if not self.everything:
-            qs = qs.filter(pk__in=sorted(self.center_ids))
-        return qs.order_by("region__sort_order", "name", "pk")
-
-
-def stats_scope_for(user: Any) -> StatsScope | None:
-    """The centers whose consultation figures ``user`` sees, or ``None`` when their roles see none (403):
-    a center's staff their center; a bureau officer the aid centers of the bureau's region and the
-    regions under it; an administrator every center. A lawyer on duty at a center answers its
-    questions but does not watch its figures."""
-    if not user.is_authenticated:
-        return None
-    if user.is_superuser:
-        return StatsScope(everything=True, is_bureau=True)
-    centers: set[int] = set()
-    regions: set[int] = set()
-    for membership in Membership.objects.filter(
-        user=user, active=True, organisation__active=True, role__in=(*CENTER_STAFF_ROLES, Role.BUREAU_OFFICER)
-    ).select_related("organisation__region"):
-        organisation = membership.organisation
-        if membership.role == Role.BUREAU_OFFICER and organisation.kind == OrganisationKind.BUREAU:
-            regions.update(organisation.region.self_and_descendant_ids())
-        elif membership.role in CENTER_STAFF_ROLES and organisation.kind == OrganisationKind.AID_CENTER:
-            centers.add(organisation.pk)
-    if regions:
-        centers.update(
-            Organisation.objects.filter(kind=OrganisationKind.AID_CENTER, region_id__in=sorted(regions))
-            .order_by()
-            .values_list("pk", flat=True)
-        )
-    if not centers and not regions:
-        return None
-    return StatsScope(center_ids=frozenset(centers), is_bureau=bool(regions))
+# The centers a user watches: the same rule as the follow-up rates' (directory.selectors).
+StatsScope = WatchedCenters
+stats_scope_for = watched_centers_for
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
@@ -233,3 +235,55 @@ def organisation_members(organisation: Organisation) -> QuerySet[Membership]:
         .select_related("user")
         .order_by("role", "user__username")
     )
+
+
+@dataclass(frozen=True)
+class WatchedCenters:
+    """The aid centers whose figures a user watches (``everything``: all of them)."""
+
+    everything: bool = False
+    center_ids: frozenset[int] = frozenset()
+    is_bureau: bool = False  # a bureau is shown the figures per center
+
+    def sees(self, center_id: int) -> bool:
+        return self.everything or center_id in self.center_ids
+
+    def centers(self) -> QuerySet[Organisation]:
+        qs = Organisation.objects.filter(kind=OrganisationKind.AID_CENTER).select_related("region")
+        if not self.everything:
+            qs = qs.filter(pk__in=sorted(self.center_ids))
+        return qs.order_by("region__sort_order", "name", "pk")
+
+
+def watched_centers_for(user: Any) -> WatchedCenters | None:
+    """The centers whose figures (follow-up rates, consultation reply rates) ``user`` watches, or
+    ``None`` when their roles watch none (403).
+
+    A center's staff (clerk, reviewer, director): their center. A bureau officer: the aid centers of
+    the bureau's region and the regions under it (``Region.self_and_descendant_ids``). An
+    administrator: every center. A provider, even one on duty at a center, watches none.
+    """
+    if not user.is_authenticated:
+        return None
+    if user.is_superuser:
+        return WatchedCenters(everything=True, is_bureau=True)
+    centers: set[int] = set()
+    regions: set[int] = set()
+    for membership in Membership.objects.filter(
+        user=user, active=True, organisation__active=True, role__in=(*CENTER_STAFF_ROLES, Role.BUREAU_OFFICER)
+    ).select_related("organisation__region"):
+        organisation = membership.organisation
+        if membership.role == Role.BUREAU_OFFICER and organisation.kind == OrganisationKind.BUREAU:
+            regions.update(organisation.region.self_and_descendant_ids())
+        elif membership.role in CENTER_STAFF_ROLES and organisation.kind == OrganisationKind.AID_CENTER:
+            centers.add(organisation.pk)
+    if regions:
+        centers.update(
+            Organisation.objects.filter(kind=OrganisationKind.AID_CENTER, region_id__in=sorted(regions))
+            .order_by()
+            .values_list("pk", flat=True)
+        )
+    if not centers and not regions:
+        return None
+    # a bureau whose regions have no aid center yet sees an empty page, not a 404
+    return WatchedCenters(center_ids=frozenset(centers), is_bureau=bool(regions))

@@ -41,8 +41,9 @@ from django.utils import timezone
 
 from assignments.models import Rating
 from assignments.statistics import SATISFIED_SCORE, rate
-from directory.choices import CENTER_STAFF_ROLES, OrganisationKind, Role
-from directory.models import Membership, Organisation, Provider
+from directory.choices import CENTER_STAFF_ROLES
+from directory.models import Membership, Provider
+from directory.selectors import WatchedCenters, watched_centers_for
 
 from ..choices import FollowUpPoint, FollowUpStatus
 from ..models import FollowUp
@@ -79,55 +80,9 @@ class FollowUpRates:
 # --- who sees what ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class RatesScope:
-    """The centers whose figures a user sees (``everything``: all of them)."""
-
-    everything: bool = False
-    center_ids: frozenset[int] = frozenset()
-    is_bureau: bool = False  # the page shows a bureau the figures per center
-
-    def sees(self, center_id: int) -> bool:
-        return self.everything or center_id in self.center_ids
-
-    def centers(self) -> QuerySet[Organisation]:
-        qs = Organisation.objects.filter(kind=OrganisationKind.AID_CENTER).select_related("region")
-        if not self.everything:
-            qs = qs.filter(pk__in=sorted(self.center_ids))
-        return qs.order_by("region__sort_order", "name", "pk")
-
-
-def rates_scope_for(user: Any) -> RatesScope | None:
-    """The centers whose follow-up figures ``user`` sees, or ``None`` when their roles see none (403).
-
-    A center's staff (clerk, reviewer, director): their center. A bureau officer: the aid centers of
-    the bureau's region and the regions under it (``Region.self_and_descendant_ids``, as the annual
-    duty's and the notarisations' bureau scopes). An administrator: every center.
-    """
-    if not user.is_authenticated:
-        return None
-    if user.is_superuser:
-        return RatesScope(everything=True, is_bureau=True)
-    centers: set[int] = set()
-    regions: set[int] = set()
-    for membership in Membership.objects.filter(
-        user=user, active=True, organisation__active=True, role__in=(*CENTER_STAFF_ROLES, Role.BUREAU_OFFICER)
-    ).select_related("organisation__region"):
-        organisation = membership.organisation
-        if membership.role == Role.BUREAU_OFFICER and organisation.kind == OrganisationKind.BUREAU:
-            regions.update(organisation.region.self_and_descendant_ids())
-        elif membership.role in CENTER_STAFF_ROLES and organisation.kind == OrganisationKind.AID_CENTER:
-            centers.add(organisation.pk)
-    if regions:
-        centers.update(
-            Organisation.objects.filter(kind=OrganisationKind.AID_CENTER, region_id__in=sorted(regions))
-            .order_by()
-            .values_list("pk", flat=True)
-        )
-    if not centers and not regions:
-        return None
-    # a bureau whose regions have no aid center yet sees an empty page, not a 404
-    return RatesScope(center_ids=frozenset(centers), is_bureau=bool(regions))
+# The centers a user watches: one rule for every figure of the centers (directory.selectors).
+RatesScope = WatchedCenters
+rates_scope_for = watched_centers_for
 
 
 # --- the counts --------------------------------------------------------------------------------------
