@@ -25,6 +25,8 @@ class CaseOutcome(models.TextChoices):
     MEDIATED = "mediated", _("Mediated")
     WITHDRAWN = "withdrawn", _("Withdrawn")
     OTHER = "other", _("Other")
+    # set by the report of the work on a terminated case (services.handling.termination_report_file)
+    TERMINATED = "terminated", _("Aid terminated")
 
 
 class CaseStage(models.TextChoices):

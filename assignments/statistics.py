@@ -35,7 +35,7 @@ from aid_cases.models import Application, Decision, DefenceNotification
 from directory.choices import CENTER_STAFF_ROLES, OrganisationKind, ProviderKind, Role
 from directory.models import Membership, Organisation, Region
 
-from .choices import AssignmentStatus, PaymentStatus
+from .choices import AssignmentStatus, CaseOutcome, PaymentStatus
 from .models import Assignment, ClosingReport, DutyLawyerRecord, Rating, SubsidyPayment
 
 RATE_PLACES = Decimal("0.0001")
@@ -495,7 +495,7 @@ def closure_counts(center_ids: Iterable[int], period: Period) -> dict[int, int]:
             approved=True,
             reviewed_at__gte=lo,
             reviewed_at__lt=hi,
-        ),
+        ).exclude(outcome=CaseOutcome.TERMINATED),  # a terminated case's report of its work closes nothing
         "application__center__region_id",
     ).annotate(closed=Count("pk"))
     return {row["stat_region"]: row["closed"] for row in rows}

@@ -92,6 +92,18 @@ class AuditAction(models.TextChoices):
     CLOSING_REPORT_FILE = "closing_report_file", pgettext_lazy("audit action", "Closing report filed")
     CLOSURE_APPROVE = "closure_approve", pgettext_lazy("audit action", "Case closed")
     CLOSURE_RETURN = "closure_return", pgettext_lazy("audit action", "Closing report returned")
+    TERMINATION_REPORT_FILE = (
+        "termination_report_file",
+        pgettext_lazy("audit action", "Report of the work before the termination filed"),
+    )
+    TERMINATION_REPORT_APPROVE = (
+        "termination_report_approve",
+        pgettext_lazy("audit action", "Report of the work before the termination accepted"),
+    )
+    TERMINATION_REPORT_RETURN = (
+        "termination_report_return",
+        pgettext_lazy("audit action", "Report of the work before the termination returned"),
+    )
     RATING_GIVE = "rating_give", pgettext_lazy("audit action", "Service rated")
     SUBSIDY_OWED = "subsidy_owed", pgettext_lazy("audit action", "Subsidy calculated")
     SUBSIDY_APPROVE = "subsidy_approve", pgettext_lazy("audit action", "Subsidy approved for payment")

@@ -162,8 +162,6 @@ ASSIGNMENT_STATUSES = (
     Status.TERMINATED,
 )
 REPLACEABLE = (Status.ASSIGNED, Status.IN_PROGRESS)
-# The closing file takes documents while the case is handled and while its report is reviewed.
-CLOSING_FILE_OPEN = (Status.IN_PROGRESS, Status.CLOSING)
 ACTIONS = ("progress_note", "closing_document", "reassign", "rating")
 
 
@@ -195,9 +193,8 @@ class CasePage:
         self.applicant_side = not self.handling_provider and selectors.user_is_applicant_side(
             user, application
         )
-        if (self.handling_provider and application.status in CLOSING_FILE_OPEN) or (
-            self.center_staff and accepted
-        ):
+        file_open = self.handling_provider and handling.closing_file_open(application)
+        if file_open or (self.center_staff and accepted):
             self.checklist = handling.closing_checklist(application)
         status = application.status
         self.action_forms = {
@@ -205,7 +202,7 @@ class CasePage:
             if self.handling_provider and status == Status.IN_PROGRESS
             else None,
             "closing_document": ClosingDocumentForm(checklist=self.checklist)
-            if self.handling_provider and status in CLOSING_FILE_OPEN and self.checklist
+            if file_open and self.checklist
             else None,
             "reassign": ReassignForm()
             if self.deciding and status in REPLACEABLE and not selectors.user_recused(user, application)
@@ -283,10 +280,15 @@ class CasePage:
                 .select_related("author")
                 .order_by("noted_on", "pk")
             )
-        close_task = None
+        close_task = termination_task = None
         if self.handling_provider and application.status == Status.IN_PROGRESS:
             close_task = tasks.tasks_filter(
                 tasks.tasks_inbox(user), application_id=application.pk, name="close_report"
+            ).first()
+        elif self.handling_provider and application.status == Status.TERMINATED:
+            # aid ended early: the provider reports the work done until then (flows.termination_report)
+            termination_task = tasks.tasks_filter(
+                tasks.tasks_inbox(user), application_id=application.pk, name="termination_report"
             ).first()
         return {
             "handling": {
@@ -300,6 +302,7 @@ class CasePage:
                 "checklist": self.checklist,
                 "checklist_shown": bool(self.checklist) or self.action_forms["closing_document"] is not None,
                 "close_task": close_task,
+                "termination_task": termination_task,
                 "closing_period": handling.closing_report_period(application) if close_task else "",
                 "report": getattr(self.assignment, "closing_report", None)
                 if self.handling_provider and application.status == Status.CLOSING
@@ -334,6 +337,10 @@ def my_cases(request):
     report_task = dict(
         tasks.tasks_filter(inbox, name="close_report").values_list("process__seed_object_id", "pk")
     )
+    # a terminated case's report of the work done until then (flows.termination_report)
+    work_report_task = dict(
+        tasks.tasks_filter(inbox, name="termination_report").values_list("process__seed_object_id", "pk")
+    )
     cases = list(
         selectors.applications_visible_to(user)
         .filter(provider__user=user)
@@ -342,6 +349,7 @@ def my_cases(request):
     )
     for case in cases:
         case.report_task_id = report_task.get(case.pk)
+        case.work_report_task_id = work_report_task.get(case.pk)
     return render(
         request,
         "aid_cases/my_cases.html",

@@ -29,6 +29,7 @@ from waivers.models import FeeWaiver
 from . import letters
 from .flows import AidApplicationFlow, AssignmentFlow, FeeWaiverFlow, ObjectionFlow
 from .flows.assignment import assignment_cancel
+from .flows.termination_report import termination_report_start
 from .models import running_processes
 
 
@@ -97,6 +98,8 @@ def application_terminate(
         )
         handling.assignment_end_for_termination(acting_user=acting_user, application=application)
         assignment_cancel(application.pk)
+        # a provider who had accepted the case reports the work done, for the subsidy's share
+        termination_report_start(application.pk)
         for process in running_processes(AidApplicationFlow, application.pk):
             AidApplicationFlow.instance.cancel(process)
         letters.termination_issue(

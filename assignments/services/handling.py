@@ -294,39 +294,30 @@ def default_stage(aid_form: str) -> str:
     return CaseStage.FIRST_INSTANCE
 
 
-@service_transaction()
-def closing_report_file(
+def _report_fill(
+    report: ClosingReport,
     *,
     acting_user: AbstractBaseUser,
     application: Application,
+    assignment: Assignment,
     outcome: str,
+    stage: str,
     summary: str,
     hours: object,
-    stage: str = "",
-    ended_on: datetime.date | None = None,
-) -> ClosingReport:
-    """The handling provider files (or files again, after a return) the closing report.
-
-    It completes without the closing-file documents; what is missing is recorded for the center's
-    review. 409 unless the case is being handled (a terminated case is not closed this way).
-    """
-    _locked(application)
-    require_status(application, (Status.IN_PROGRESS,))
-    assignment = _require_handling_provider(acting_user, application)
+    ended_on: datetime.date,
+    today: datetime.date,
+) -> None:
+    """Fill and save ``report`` as filed today, with what is missing of its checklist; and set the
+    center's review clock on the application (saved by the caller)."""
     if outcome not in CaseOutcome.values:
         raise ValidationError({"outcome": [_("Choose the outcome.")]})
     stage = stage or default_stage(assignment.aid_form)
     if stage not in CaseStage.values:
         raise ValidationError({"stage": [_("Choose the stage the case reached.")]})
-    today = timezone.localdate()
-    ended_on = ended_on or today
     if ended_on > today:
         raise ValidationError({"ended_on": [_("The date cannot be in the future.")]})
     if assignment.accepted_on and ended_on < assignment.accepted_on:
         raise ValidationError({"ended_on": [_("The case cannot end before it was accepted.")]})
-    report = ClosingReport.objects.filter(assignment=assignment).first() or ClosingReport(
-        assignment=assignment, application=application
-    )
     report.outcome = outcome
     report.stage = stage
     report.summary = require_reason(summary, "summary")
@@ -342,6 +333,50 @@ def closing_report_file(
     report.save()
     rule = rules.period_rule_in_force(application.region, today)
     application.closure_due = rules.due_date(start=today, days=rule.closure_review_days, rule=rule)
+
+
+def _report_for(assignment: Assignment, application: Application) -> ClosingReport:
+    return ClosingReport.objects.filter(assignment=assignment).first() or ClosingReport(
+        assignment=assignment, application=application
+    )
+
+
+@service_transaction()
+def closing_report_file(
+    *,
+    acting_user: AbstractBaseUser,
+    application: Application,
+    outcome: str,
+    summary: str,
+    hours: object,
+    stage: str = "",
+    ended_on: datetime.date | None = None,
+) -> ClosingReport:
+    """The handling provider files (or files again, after a return) the closing report.
+
+    It completes without the closing-file documents; what is missing is recorded for the center's
+    review. 409 unless the case is being handled: a terminated case is never closed (its provider
+    files the report of the work done instead, ``termination_report_file``).
+    """
+    _locked(application)
+    require_status(application, (Status.IN_PROGRESS,))
+    assignment = _require_handling_provider(acting_user, application)
+    if outcome == CaseOutcome.TERMINATED:  # only a termination ends a case so
+        raise ValidationError({"outcome": [_("Choose the outcome.")]})
+    today = timezone.localdate()
+    report = _report_for(assignment, application)
+    _report_fill(
+        report,
+        acting_user=acting_user,
+        application=application,
+        assignment=assignment,
+        outcome=outcome,
+        stage=stage,
+        summary=summary,
+        hours=hours,
+        ended_on=ended_on or today,
+        today=today,
+    )
     application_set_status(
         acting_user=acting_user,
         application=application,
@@ -364,22 +399,19 @@ def closing_report_late(report: ClosingReport, rule_days: int) -> bool:
     return (report.filed_on - report.ended_on).days > rule_days
 
 
-@service_transaction()
-def closure_review(
-    *, acting_user: AbstractBaseUser, application: Application, approve: bool, comment: str = ""
-) -> ClosingReport:
-    """The center accepts the closing report (the case is closed; the subsidy is owed) or returns it
-    to the provider with what is missing. Approving while required items are missing needs a comment."""
-    _locked(application)
-    _require_center_staff(
-        acting_user, application, _("Only the center's reviewers and directors review closing reports.")
-    )
-    require_not_recused(acting_user, application)
-    require_status(application, (Status.CLOSING,))
-    assignment = live_assignment(application)
-    report = ClosingReport.objects.filter(assignment=assignment).first() if assignment else None
-    if report is None:
-        raise Conflict(_("There is no closing report to review."))
+def _report_decide(
+    report: ClosingReport,
+    *,
+    acting_user: AbstractBaseUser,
+    application: Application,
+    assignment: Assignment,
+    approve: bool,
+    comment: str,
+    terminated: bool,
+) -> None:
+    """Record the center's review of ``report``; an accepted one makes the subsidy owed (at the
+    termination's share when ``terminated``). Approving while required items are missing needs a
+    comment, as does a return."""
     today = timezone.localdate()
     lines = closing.checklist_for(application, aid_form=assignment.aid_form, stage=report.stage, day=today)
     report.missing_items = closing.missing_required(lines)
@@ -398,7 +430,36 @@ def closure_review(
     report.save()
     application.closure_due = None
     if approve:
-        _subsidy_owed(acting_user=acting_user, assignment=assignment, report=report, day=today)
+        _subsidy_owed(
+            acting_user=acting_user, assignment=assignment, report=report, day=today, terminated=terminated
+        )
+
+
+@service_transaction()
+def closure_review(
+    *, acting_user: AbstractBaseUser, application: Application, approve: bool, comment: str = ""
+) -> ClosingReport:
+    """The center accepts the closing report (the case is closed; the subsidy is owed) or returns it
+    to the provider with what is missing. Approving while required items are missing needs a comment."""
+    _locked(application)
+    _require_center_staff(
+        acting_user, application, _("Only the center's reviewers and directors review closing reports.")
+    )
+    require_not_recused(acting_user, application)
+    require_status(application, (Status.CLOSING,))
+    assignment = live_assignment(application)
+    report = ClosingReport.objects.filter(assignment=assignment).first() if assignment else None
+    if report is None:
+        raise Conflict(_("There is no closing report to review."))
+    _report_decide(
+        report,
+        acting_user=acting_user,
+        application=application,
+        assignment=assignment,
+        approve=approve,
+        comment=comment,
+        terminated=False,
+    )
     application_set_status(
         acting_user=acting_user,
         application=application,
@@ -410,17 +471,146 @@ def closure_review(
     return report
 
 
+# --- the work done on a terminated case (Art 48, 50, 52) ------------------------------------------
+#
+# A terminated case is never closed: its close_report task ends with the termination and closing it
+# answers 409. Yet a provider who accepted it worked on it until then, and Art 52's subsidy is owed for
+# that work, at the share the subsidy standard's ``terminated`` adjustment gives; and Art 50 pays
+# nothing without the file. So the provider files the report of the work done to the termination
+# (stage reached, hours, summary; its closing-file checklist), the center reviews it as it reviews a
+# closing report, and an accepted report records the subsidy at that share. The case stays terminated
+# throughout; while an objection against the termination is with the bureau the case is not terminated
+# (its status is the objection's), so both steps wait with a 409.
+
+
+def termination_report_due(application: Application) -> bool:
+    """Whether the provider of a terminated case still has the report of their work to file: they
+    had accepted it, and no report of it waits for review or was accepted."""
+    if application.status != Status.TERMINATED:
+        return False
+    assignment = live_assignment(application)
+    if assignment is None or assignment.status != AssignmentStatus.ACCEPTED:
+        return False
+    report = ClosingReport.objects.filter(assignment=assignment).only("outcome", "approved").first()
+    return not _termination_report_pending_or_accepted(report)
+
+
+def _termination_report_pending_or_accepted(report: ClosingReport | None) -> bool:
+    return report is not None and report.outcome == CaseOutcome.TERMINATED and report.approved is not False
+
+
+@service_transaction()
+def termination_report_file(
+    *,
+    acting_user: AbstractBaseUser,
+    application: Application,
+    summary: str,
+    hours: object,
+    stage: str = "",
+    ended_on: datetime.date | None = None,
+) -> ClosingReport:
+    """The provider of a terminated case files (or files again, after a return) the report of the work
+    done until the termination: the stage reached decides the standard, the termination its share.
+
+    ``ended_on`` defaults to the day of the termination. 409 unless the case is terminated and the
+    provider had accepted it, or when the report waits for review or was accepted.
+    """
+    _locked(application)
+    require_status(application, (Status.TERMINATED,))
+    assignment = _require_handling_provider(acting_user, application)
+    report = _report_for(assignment, application)
+    if _termination_report_pending_or_accepted(report if report.pk else None):
+        raise Conflict(_("The report of the work on this case has been filed already."))
+    termination = application.terminations.filter(revoked_at__isnull=True).order_by("-decided_at").first()
+    today = timezone.localdate()
+    terminated_on = timezone.localtime(termination.decided_at).date() if termination else today
+    _report_fill(
+        report,
+        acting_user=acting_user,
+        application=application,
+        assignment=assignment,
+        outcome=CaseOutcome.TERMINATED,
+        stage=stage,
+        summary=summary,
+        hours=hours,
+        ended_on=ended_on or terminated_on,
+        today=today,
+    )
+    application.save(update_fields=["closure_due", "updated_at"])
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.TERMINATION_REPORT_FILE,
+        obj=application,
+        new={"report": report.pk, "stage": report.stage, "missing": len(report.missing_items)},
+    )
+    return report
+
+
+@service_transaction()
+def termination_report_review(
+    *, acting_user: AbstractBaseUser, application: Application, approve: bool, comment: str = ""
+) -> ClosingReport:
+    """The center accepts the report of the work on a terminated case (the subsidy is owed at the
+    termination's share) or returns it to the provider. The case stays terminated."""
+    _locked(application)
+    _require_center_staff(
+        acting_user, application, _("Only the center's reviewers and directors review closing reports.")
+    )
+    require_not_recused(acting_user, application)
+    require_status(application, (Status.TERMINATED,))
+    assignment = live_assignment(application)
+    report = ClosingReport.objects.filter(assignment=assignment).first() if assignment else None
+    if report is None or report.outcome != CaseOutcome.TERMINATED or report.approved is not None:
+        raise Conflict(_("There is no report of the work on this case to review."))
+    _report_decide(
+        report,
+        acting_user=acting_user,
+        application=application,
+        assignment=assignment,
+        approve=approve,
+        comment=comment,
+        terminated=True,
+    )
+    application.save(update_fields=["closure_due", "updated_at"])
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.TERMINATION_REPORT_APPROVE if approve else AuditAction.TERMINATION_REPORT_RETURN,
+        obj=application,
+        new={"report": report.pk, "missing": report.missing_items},
+    )
+    return report
+
+
 def _subsidy_owed(
-    *, acting_user: AbstractBaseUser, assignment: Assignment, report: ClosingReport, day: datetime.date
+    *,
+    acting_user: AbstractBaseUser,
+    assignment: Assignment,
+    report: ClosingReport,
+    day: datetime.date,
+    terminated: bool,
 ) -> None:
     """The subsidy is owed from the accepted closing file (Art 50, 52), at the standard in force on the
     closure day. Without a standard row for the case the closure still stands: the ledger then has no
-    line for it, and the center adds the standard and records it (assignments.services.payments)."""
+    line for it, and the center adds the standard and records it (assignments.services.payments).
+
+    A case whose termination was revoked may have its share recorded already: still owed, it becomes
+    the whole subsidy; approved or paid, it stays the ledger's line and the closure stands (the
+    balance is the center's to settle, docs/domain.md, subsidies)."""
     try:
         with transaction.atomic():
-            subsidy_record(acting_user=acting_user, assignment=assignment, day=day, report=report)
+            subsidy_record(
+                acting_user=acting_user,
+                assignment=assignment,
+                day=day,
+                report=report,
+                terminated=terminated,
+                revise_owed=not terminated,
+            )
     except ValidationError as exc:
         if getattr(exc, "code", None) != "no_subsidy_standard":
+            raise
+    except Conflict:
+        if terminated:
             raise
 
 
@@ -501,6 +691,20 @@ def rating_give(
 
 
 MAX_CLOSING_DOCUMENTS = 30
+# The closing file takes documents while the case is handled and while its report is reviewed (and on
+# a terminated case until the report of the work is accepted, ``closing_file_open``).
+CLOSING_FILE_STATUSES = (Status.IN_PROGRESS, Status.CLOSING)
+
+
+def closing_file_open(application: Application) -> bool:
+    """Whether the handling provider may still add to the case's closing file."""
+    if application.status in CLOSING_FILE_STATUSES:
+        return True
+    if application.status != Status.TERMINATED:
+        return False
+    return not ClosingReport.objects.filter(
+        application=application, outcome=CaseOutcome.TERMINATED, approved=True
+    ).exists()
 
 
 def closing_checklist(application: Application) -> list[closing.ChecklistLine]:
@@ -521,7 +725,10 @@ def closing_document_add(
     while the case is handled or its report reviewed. Checked like every upload (type, content, size)."""
     _locked(application)
     assignment = _require_handling_provider(acting_user, application)
-    require_status(application, (Status.IN_PROGRESS, Status.CLOSING))
+    if application.status != Status.TERMINATED:
+        require_status(application, CLOSING_FILE_STATUSES)
+    elif not closing_file_open(application):
+        raise Conflict(_("The report of the work on this case has been accepted: its file is complete."))
     report = ClosingReport.objects.filter(assignment=assignment).first()
     stage = report.stage if report else default_stage(assignment.aid_form)
     codes = {

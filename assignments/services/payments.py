@@ -21,7 +21,7 @@ from core.transactions import service_transaction
 from directory.audit import AuditAction
 from directory.services import audit_record
 
-from ..choices import PaymentStatus
+from ..choices import CaseOutcome, PaymentStatus
 from ..models import Assignment, ClosingReport, SubsidyPayment, SubsidyStandard
 from ..subsidy import subsidy_quote
 
@@ -37,6 +37,7 @@ def subsidy_record(
     day: datetime.date,
     terminated: bool = False,
     report: ClosingReport | None = None,
+    revise_owed: bool = False,
 ) -> SubsidyPayment:
     """Write the ledger row of ``assignment``: the subsidy owed from ``day`` (the closure approval date).
 
@@ -46,15 +47,17 @@ def subsidy_record(
     400 when no standard is in force for the case on ``day`` (the center must add one). The
     assignment is re-read under its row lock, so two closures cannot both record it. ``report``: the
     closing report as the caller holds it under the application's lock (the closure's review), which
-    saves reading it again. Audited on the payment (money owed to a provider is not on the case's
-    timeline, which the applicant reads).
+    saves reading it again. ``revise_owed``: a row still owed is computed again in place rather than
+    refused (the share of a termination that was later revoked, now that the case closes). Audited on
+    the payment (money owed to a provider is not on the case's timeline, which the applicant reads).
     """
     locked = Assignment.objects.select_for_update().select_related("application").get(pk=assignment.pk)
     if report is None or report.assignment_id != locked.pk:
         report = ClosingReport.objects.filter(assignment=locked).only("approved", "stage").first()
     if report is None or report.approved is not True:
         raise Conflict(_("No subsidy is payable before the center has accepted the closing file (Art 50)."))
-    if SubsidyPayment.objects.filter(assignment=locked).exists():
+    existing = SubsidyPayment.objects.filter(assignment=locked).first()
+    if existing is not None and not (revise_owed and existing.status == PaymentStatus.OWED):
         raise Conflict(_("The subsidy of this assignment has been recorded already."))
     application = locked.application
     quote = subsidy_quote(
@@ -74,18 +77,19 @@ def subsidy_record(
             code="no_subsidy_standard",
             params={"day": day.isoformat()},
         )
-    payment = SubsidyPayment(
+    payment = existing or SubsidyPayment(
         assignment=locked,
         application=application,
         provider_id=locked.provider_id,
         organisation_id=locked.organisation_id,
-        standard=quote.standard,
-        base_amount=quote.base_amount,
-        factors=[[kind, str(factor)] for kind, factor in quote.factors],
-        amount=quote.amount,
-        status=PaymentStatus.OWED,
-        owed_on=day,
     )
+    previous = str(payment.amount) if existing else None
+    payment.standard = quote.standard
+    payment.base_amount = quote.base_amount
+    payment.factors = [[kind, str(factor)] for kind, factor in quote.factors]
+    payment.amount = quote.amount
+    payment.status = PaymentStatus.OWED
+    payment.owed_on = day
     # the database enforces the check constraint; validating it here would cost a query in a savepoint
     payment.full_clean(exclude=_PAYMENT_KEYS, validate_unique=False, validate_constraints=False)
     payment.save()
@@ -95,6 +99,7 @@ def subsidy_record(
         # on the payment, not the case: the case's timeline is the applicant's, and money owed to the
         # provider is not theirs to read
         obj=payment,
+        old={"amount": previous} if previous else None,
         new={
             "amount": str(payment.amount),
             "standard": quote.standard.pk,
@@ -119,9 +124,16 @@ def subsidy_record_for_closure(
     *, acting_user: AbstractBaseUser | None, report: ClosingReport
 ) -> SubsidyPayment:
     """The subsidy of a case closed while no standard applied, recorded once one is added: at the
-    standard in force on the closure day (the day the report was accepted), as at the closure."""
+    standard in force on the closure day (the day the report was accepted), as at the closure; for the
+    report of the work on a terminated case, at the termination's share."""
     day = timezone.localtime(report.reviewed_at).date() if report.reviewed_at else timezone.localdate()
-    return subsidy_record(acting_user=acting_user, assignment=report.assignment, day=day, report=report)
+    return subsidy_record(
+        acting_user=acting_user,
+        assignment=report.assignment,
+        day=day,
+        report=report,
+        terminated=report.outcome == CaseOutcome.TERMINATED,
+    )
 
 
 @service_transaction()

@@ -147,7 +147,53 @@ def test_terminating_while_the_provider_accepts(actors, lawyers):
     application.refresh_from_db()
     assert results[1][0] == "ok"  # terminating an accepted or an offered case both work
     assert application.status == "terminated"
-    assert not tasks.tasks_inbox(lawyers[0][0]).filter(status__in=tasks.OPEN).exists()
+    open_tasks = tasks.tasks_inbox(lawyers[0][0]).filter(status__in=tasks.OPEN)
+    names = [t.flow_task.name for t in open_tasks]
+    if results[0][0] == "ok":  # accepted first: the provider reports the work done before the termination
+        assert names == ["termination_report"]
+    else:  # terminated first: the offer was withdrawn, no work and nothing to report
+        assert names == []
+
+
+def test_two_reviewers_accept_a_terminated_cases_report_at_once_one_subsidy(actors, lawyers):
+    from assignments.models import SubsidyAdjustment, SubsidyPayment, SubsidyStandard
+
+    SubsidyStandard.objects.create(
+        region=region("zhushan"),
+        matter_category="civil",
+        aid_form="representation",
+        amount="1000.00",
+        valid_from=datetime.date(2020, 1, 1),
+    )
+    SubsidyAdjustment.objects.create(kind="terminated", factor="0.40", valid_from=datetime.date(2020, 1, 1))
+    application = _accepted(actors, lawyers[0])
+    application_terminate(
+        acting_user=actors.reviewer,
+        application=application,
+        ground="own_lawyer",
+        reason="自行委托",
+        base_url=BASE,
+    )
+    report = _task(lawyers[0][0], application, "termination_report", scope="inbox")
+    tasks.task_complete(
+        user=lawyers[0][0], task_id=report.pk, data={"summary": "会见两次", "hours": "5"}, base_url=BASE
+    )
+    task_id = _task(actors.reviewer, application, "review_termination_report").pk
+    results = _race(
+        *[
+            (
+                lambda user=user: tasks.task_complete(
+                    user=user, task_id=task_id, data={"approve": True, "comment": "已归档"}, base_url=BASE
+                )
+            )
+            for user in (actors.reviewer, actors.reviewer2)
+        ]
+    )
+    assert sorted(kind for kind, _ in results) == ["conflict", "ok"], results
+    (payment,) = SubsidyPayment.objects.filter(application=application)
+    assert str(payment.amount) == "400.00"
+    application.refresh_from_db()
+    assert application.status == "terminated"
 
 
 def test_a_double_rating_counts_once(actors, lawyers):

@@ -109,6 +109,33 @@ def _drive(actors) -> dict[str, int]:
     ids["AssignmentFlow.review_closure"] = next(
         t["id"] for t in queue(actors, actors.reviewer) if t["name"] == "review_closure"
     )
+    # two terminated cases the lawyer had accepted: one whose report of the work waits to be filed,
+    # one whose report waits for the center's review
+    terminated = []
+    for _ in range(2):
+        case = file(actors)
+        complete(actors, actors.reviewer, review_task(actors, case["id"])["id"], outcome="approve")
+        (assign,) = [t for t in queue(actors, actors.reviewer) if t["application_id"] == case["id"]]
+        complete(actors, actors.reviewer, assign["id"], provider_id=lawyer.pk)
+        (offer,) = [t for t in inbox(actors, lawyer_user) if t["application_id"] == case["id"]]
+        complete(actors, lawyer_user, offer["id"], accept=True)
+        ended = actors.api(actors.reviewer).post(
+            f"/api/v1/applications/{case['id']}/terminate/",
+            {"ground": "own_lawyer", "reason": "受援人自行委托律师"},
+            format="json",
+        )
+        assert ended.status_code == 200, ended.content
+        terminated.append(case["id"])
+    work = {
+        t["application_id"]: t["id"] for t in inbox(actors, lawyer_user) if t["name"] == "termination_report"
+    }
+    ids["TerminationReportFlow.termination_report"] = work[terminated[0]]
+    assert (
+        complete(actors, lawyer_user, work[terminated[1]], summary="会见一次", hours="2").status_code == 200
+    )
+    ids["TerminationReportFlow.review_termination_report"] = next(
+        t["id"] for t in queue(actors, actors.reviewer) if t["name"] == "review_termination_report"
+    )
     actors.lawyer_user = lawyer_user
     # fee waivers on the case the lawyer handles: one awaiting review, one sent to the notary office
     notary = OrganisationFactory(kind=OrganisationKind.NOTARY, name="测试公证处", region=region("jdz"))
@@ -254,6 +281,7 @@ def test_can_assign_can_execute_and_can_view_on_every_node_of_every_flow(actors)
         "PeerCheckFlow.review": actors.reviewer2,
         "AssignmentFlow.assign": actors.reviewer,
         "AssignmentFlow.review_closure": actors.director,
+        "TerminationReportFlow.review_termination_report": actors.reviewer2,
         "FeeWaiverFlow.review_waiver": actors.director,
         "FeeWaiverFlow.confirm_waiver": actors.notary_staff,
         "ServiceLogFlow.verify_service_log": actors.reviewer2,
@@ -267,6 +295,7 @@ def test_can_assign_can_execute_and_can_view_on_every_node_of_every_flow(actors)
         "AidApplicationFlow.supplement": actors.applicant,
         "AssignmentFlow.accept": actors.lawyer_user,
         "AssignmentFlow.close_report": actors.lawyer_user,
+        "TerminationReportFlow.termination_report": actors.lawyer_user,
         "ComplaintFlow.decide_complaint": actors.director,
         "PeerReviewFlow.peer_review": actors.director,
     }

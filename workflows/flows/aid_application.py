@@ -31,6 +31,7 @@ from ..models import AidApplicationProcess
 from ..registry import TaskSpec, register
 from ..visibility import CaseVisibilityMixin
 from .assignment import AssignmentFlow, assignment_cancel
+from .termination_report import termination_report_start_later
 
 REVIEW_PERMISSION = "directory.review_applications"
 
@@ -283,6 +284,7 @@ def _confirm_review(
         handling.assignment_end_for_termination(acting_user=user, application=subject)
         # another flow's process: cancelled under its own lock, after this one's
         after_lock_released(lambda: assignment_cancel(subject.pk))
+        termination_report_start_later(subject)
         letters.termination_issue(
             acting_user=user, application=subject, termination=termination, base_url=base_url
         )

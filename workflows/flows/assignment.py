@@ -158,7 +158,11 @@ class AcceptForm(TaskForm):
 
 
 class CloseReportForm(TaskForm):
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=[("", _("Choose…")), *CaseOutcome.choices])
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        # "aid terminated" is the termination's own report (flows.termination_report), never a closure's
+        choices=[("", _("Choose…")), *[c for c in CaseOutcome.choices if c[0] != CaseOutcome.TERMINATED]],
+    )
     stage = forms.ChoiceField(
         label=_("Stage the case reached"),
         choices=[("", _("As the form of aid suggests")), *CaseStage.choices],
@@ -267,7 +271,7 @@ def _close_report(
     )
 
 
-def _closing_context(*, task: Task, subject: Application, user: AbstractBaseUser) -> dict[str, Any]:
+def closing_context(*, task: Task, subject: Application, user: AbstractBaseUser) -> dict[str, Any]:
     assignment = handling.live_assignment(subject)
     report = ClosingReport.objects.filter(assignment=assignment).first() if assignment else None
     stage = report.stage if report else handling.default_stage(assignment.aid_form if assignment else "")
@@ -335,7 +339,7 @@ register(
         action_title=_("Closing report"),
         subject_model=Application,
         subject_related=APPLICATION_RELATED,
-        page_context=_closing_context,
+        page_context=closing_context,
     ),
     TaskSpec(
         node=AssignmentFlow.review_closure,
@@ -346,6 +350,6 @@ register(
         subject_model=Application,
         subject_related=APPLICATION_RELATED,
         due=lambda application: application.closure_due,
-        page_context=_closing_context,
+        page_context=closing_context,
     ),
 )

@@ -24,6 +24,7 @@ from ..registry import TaskSpec, register
 from ..visibility import CaseVisibilityMixin
 from .aid_application import AidApplicationFlow
 from .assignment import assignment_start_later
+from .termination_report import termination_report_cancel
 
 OBJECTION_PERMISSION = "directory.decide_objections"
 
@@ -79,7 +80,10 @@ class ObjectionFlow(CaseVisibilityMixin, flow.Flow):
         after_lock_released(lambda: AidApplicationFlow.restart.run(application=application))
 
     def resume(self, activation: Any) -> None:
-        assignment_start_later(activation.process.objection.application)
+        application = activation.process.objection.application
+        # the case goes on: the report of the work before the termination is not wanted any more
+        after_lock_released(lambda: termination_report_cancel(application.pk))
+        assignment_start_later(application)
 
 
 class DecideObjectionForm(TaskForm):
