@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.refdata import refdata
-from directory.choices import MatterCategory, MatterType, matter_type_fits
+from directory.choices import MatterType, category_for_matter_type
 from directory.models import Region
 from directory.selectors import region_for_input
 
@@ -141,12 +141,11 @@ def means_path_for(
     income counts only when ``fixed_income`` is answered), or means-tested. Codes already checked."""
     groups, matters = _local(categories, matter_type, day)
     local_matter = next((m for m in matters if m.code == matter_type), None)
-    # the means test asks for a kind of matter only to check it: the kind the type belongs to
+    # the means test asks for a kind of matter only to check it: the kind the type belongs to (codes
+    # are checked already, so a statutory type always has one)
     matter_category = (
-        local_matter.matter_category
-        if local_matter is not None
-        else next(c for c in MatterCategory.values if matter_type_fits(c, matter_type))
-    )
+        local_matter.matter_category if local_matter is not None else category_for_matter_type(matter_type)
+    ) or ""
     result = means.means_test(
         categories=categories,
         matter_category=matter_category,

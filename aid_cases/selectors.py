@@ -8,7 +8,7 @@ from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 
 from directory.choices import DECIDING_ROLES, OrganisationKind, Role
 from directory.models import Citizen, Organisation
-from directory.selectors import user_center_ids
+from directory.selectors import user_center_ids, user_memberships
 
 from .choices import Channel
 from .models import Application, Objection
@@ -34,24 +34,34 @@ def applications_visible_to(user) -> QuerySet[Application]:
         # a city center configured to oversee the county-level centers of its city
         overseen = Organisation.objects.filter(pk__in=centers, sees_subregion_cases=True).values("region_id")
         condition |= Q(center__region__parent_id__in=overseen)
-    agencies = user_center_ids(user, roles=(Role.AGENCY_OFFICER,))
+    # the units holding people, in one query: an agency's officers and a detention center's
+    units = _officer_units(user)
+    if units:
+        # a police unit, procuratorate, court or detention center sees the requests it forwarded for
+        # a person in its custody (Art 39), and nothing else of them
+        condition |= Q(forwarded_request__unit_id__in=[unit for unit, _ in units])
+    agencies = [unit for unit, role in units if role == Role.AGENCY_OFFICER]
     if agencies:
         # an agency sees the notified defences it sent, and nothing else of others' cases
         condition |= Q(notification__agency_id__in=agencies)
         # a procuratorate sees the public-interest cases it filed (their fee deferrals)
         condition |= Q(public_interest_filing__agency_id__in=agencies)
-        # a police unit, procuratorate or court sees the requests it forwarded for a person in its
-        # custody (Art 39), and nothing else of them
-        condition |= Q(forwarded_request__unit_id__in=agencies)
-    detention_centers = user_center_ids(user, roles=(Role.DETENTION_OFFICER,))
-    if detention_centers:
-        # a detention center sees the requests it forwarded for its detainees (Art 39), nothing else
-        condition |= Q(forwarded_request__unit_id__in=detention_centers)
     bureaus = _bureau_ids(user)
     if bureaus:
         # a bureau sees the applications whose objections it decides (Art 49)
         condition |= Q(pk__in=Objection.objects.filter(bureau_id__in=bureaus).values("application_id"))
     return qs.filter(condition)
+
+
+def _officer_units(user) -> list[tuple[int, str]]:
+    """``(organisation id, role)`` of each active organisation where the user is an agency or a
+    detention officer: ``user_center_ids`` of both roles in one query, each unit with the role held."""
+    return list(
+        user_memberships(user)
+        .filter(role__in=(Role.AGENCY_OFFICER, Role.DETENTION_OFFICER))
+        .order_by()
+        .values_list("organisation_id", "role")
+    )
 
 
 def _bureau_ids(user) -> list[int]:

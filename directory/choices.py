@@ -127,6 +127,8 @@ class AidForm(models.TextChoices):
 
 
 CRIMINAL_MATTER_TYPES = frozenset({MatterType.CRIMINAL_DEFENCE, MatterType.CRIMINAL_VICTIM})
+# State compensation, a retrial's acquittal's included: the matter types of their own category.
+STATE_COMPENSATION_TYPES = frozenset({MatterType.STATE_COMPENSATION, MatterType.RETRIAL_COMPENSATION})
 
 
 # A victim of abuse, abandonment or domestic violence asserting related rights may sue in a private
@@ -140,3 +142,17 @@ def matter_type_fits(category: str, matter_type: str) -> bool:
     if category == MatterCategory.CRIMINAL and matter_type in CRIMINAL_OR_CIVIL_MATTER_TYPES:
         return True
     return (category == MatterCategory.CRIMINAL) == (matter_type in CRIMINAL_MATTER_TYPES)
+
+
+def category_for_matter_type(matter_type: str) -> str | None:
+    """The category a statutory matter type is filed under unless told otherwise: criminal for the
+    criminal types, state compensation for its two, civil for the rest (abuse and domestic violence
+    too, which ``matter_type_fits`` lets into the criminal category as well). None for any other code
+    (a local matter type, ``local_…``, carries its own category)."""
+    if matter_type not in MatterType.values:
+        return None
+    if matter_type in CRIMINAL_MATTER_TYPES:
+        return MatterCategory.CRIMINAL
+    if matter_type in STATE_COMPENSATION_TYPES:
+        return MatterCategory.STATE_COMPENSATION
+    return MatterCategory.CIVIL

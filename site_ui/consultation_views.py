@@ -31,12 +31,7 @@ from consultations import rules, selectors, services
 from consultations.choices import RECORDED_CHANNELS, ConsultationChannel, Referral
 from consultations.models import Consultation
 from core.errors import Conflict, Forbidden
-from directory.choices import (
-    CRIMINAL_MATTER_TYPES,
-    MatterCategory,
-    MatterType,
-    OrganisationKind,
-)
+from directory.choices import MatterCategory, MatterType, OrganisationKind, category_for_matter_type
 from directory.models import Region
 from directory.selectors import user_is_applicant, user_is_center_staff
 from workflows import tasks
@@ -47,7 +42,6 @@ from .quality_views import percent_text
 
 PER_PAGE = 25
 FIRST_YEAR = 2022  # the Legal Aid Law's first year
-STATE_COMPENSATION_TYPES = frozenset({MatterType.STATE_COMPENSATION, MatterType.RETRIAL_COMPENSATION})
 
 
 def _regions_with_center() -> QuerySet[Region]:
@@ -334,15 +328,10 @@ def application_initial(consultation: Consultation | None) -> dict[str, Any]:
     if consultation is None:
         return {}
     matter_type = consultation.matter_type
-    if matter_type in CRIMINAL_MATTER_TYPES:
-        category = MatterCategory.CRIMINAL
-    elif matter_type in STATE_COMPENSATION_TYPES:
-        category = MatterCategory.STATE_COMPENSATION
-    else:
-        category = MatterCategory.CIVIL
     initial: dict[str, Any] = {
         "region": consultation.region.code,
-        "matter_category": category,
+        # a consultation's matter is a statutory one (consultations.services); civil for anything else
+        "matter_category": category_for_matter_type(matter_type) or MatterCategory.CIVIL,
         "matter_type": matter_type,
         "matter_summary": consultation.question[:2000],
     }

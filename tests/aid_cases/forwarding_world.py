@@ -28,10 +28,10 @@ def set_clock(monkeypatch, moment: datetime.datetime) -> None:
     monkeypatch.setattr("django.utils.timezone.now", lambda: moment)
 
 
-@pytest.fixture
-def world(actors, make_member):
+def add_units_holding_people(actors, make_member):
     """The Zhushan center's world (tests.world.Actors) with the units that hold people: a detention
-    center in Zhushan and one in Leping, a police unit in Zhushan and one in Leping, and a lawyer."""
+    center in Zhushan and one in Leping, a police unit in Zhushan and one in Leping, and a lawyer.
+    The tests of tests/aid_cases get it as the ``forwarding_world`` fixture (their conftest)."""
     actors.detention = OrganisationFactory(
         kind=OrganisationKind.DETENTION, name="景德镇市珠山区看守所", region=region("zhushan")
     )
@@ -66,6 +66,13 @@ def world(actors, make_member):
         user=actors.lawyer,
     )
     return actors
+
+
+@pytest.fixture
+def world(actors, make_member):
+    """``add_units_holding_people`` as a fixture for the modules outside tests/aid_cases that import
+    it by name (tests/api/test_forwarding_api.py)."""
+    return add_units_holding_people(actors, make_member)
 
 
 def body(**overrides) -> dict:

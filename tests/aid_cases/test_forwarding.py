@@ -26,17 +26,16 @@ from .forwarding_world import (
     forward,
     forwarded,
     set_clock,
-    world,  # noqa: F401  (the fixture, by name)
 )
 
 pytestmark = pytest.mark.django_db
 
 
-def tasks(world, user, scope, application_id, name=None):  # noqa: F811
+def tasks(forwarding_world, user, scope, application_id, name=None):
     params = {"scope": scope, "application_id": application_id}
     if name:
         params["name"] = name
-    response = world.api(user).get("/api/v1/tasks/", params)
+    response = forwarding_world.api(user).get("/api/v1/tasks/", params)
     assert response.status_code == 200, response.content
     return response.json()["results"]
 
@@ -44,10 +43,10 @@ def tasks(world, user, scope, application_id, name=None):  # noqa: F811
 # --- the 24 hours (Art 39): clock hours, not working days ----------------------------------------------
 
 
-def test_received_friday_23_00_and_forwarded_saturday_23_30_is_late(world, monkeypatch):  # noqa: F811
+def test_received_friday_23_00_and_forwarded_saturday_23_30_is_late(forwarding_world, monkeypatch):
     assert RECEIVED.weekday() == 4  # Friday
     set_clock(monkeypatch, at(5, 23, 30))  # Saturday, a rest day: the hours run all the same
-    response = forward(world)
+    response = forward(forwarding_world)
     assert response.status_code == 201, response.content
     assert response.json()["forwarded_late"] is True
     request = Application.objects.get(pk=response.json()["id"]).forwarded_request
@@ -55,9 +54,9 @@ def test_received_friday_23_00_and_forwarded_saturday_23_30_is_late(world, monke
     assert request.received_at == RECEIVED and request.forwarded_at == at(5, 23, 30)
 
 
-def test_received_friday_23_00_and_forwarded_saturday_22_30_is_in_time(world, monkeypatch):  # noqa: F811
+def test_received_friday_23_00_and_forwarded_saturday_22_30_is_in_time(forwarding_world, monkeypatch):
     set_clock(monkeypatch, at(5, 22, 30))
-    response = forward(world)
+    response = forward(forwarding_world)
     assert response.status_code == 201, response.content
     assert response.json()["forwarded_late"] is False
 
@@ -66,14 +65,14 @@ def test_received_friday_23_00_and_forwarded_saturday_22_30_is_in_time(world, mo
     ("moment", "late"),
     [(at(5, 23, 0, 0), False), (at(5, 23, 0, 1), True), (at(4, 23, 0), False)],
 )
-def test_exactly_24_hours_is_in_time_a_second_more_is_late(world, monkeypatch, moment, late):  # noqa: F811
+def test_exactly_24_hours_is_in_time_a_second_more_is_late(forwarding_world, monkeypatch, moment, late):
     set_clock(monkeypatch, moment)
-    assert forward(world).json()["forwarded_late"] is late
+    assert forward(forwarding_world).json()["forwarded_late"] is late
 
 
-def test_the_created_body_is_exactly_the_contract(world, monkeypatch):  # noqa: F811
+def test_the_created_body_is_exactly_the_contract(forwarding_world, monkeypatch):
     set_clock(monkeypatch, at(5, 9, 0))
-    response = forward(world)
+    response = forward(forwarding_world)
     application = Application.objects.get()
     assert response.json() == {
         "id": application.pk,
@@ -84,16 +83,18 @@ def test_the_created_body_is_exactly_the_contract(world, monkeypatch):  # noqa: 
 
 
 def test_a_regions_own_rule_row_shortens_the_period_and_the_forward_keeps_its_hours(
-    world,  # noqa: F811
+    forwarding_world,
     monkeypatch,
 ):
     ForwardingRule.objects.create(region=region("zhushan"), hours=12, valid_from=datetime.date(2026, 1, 1))
     ForwardingRule.objects.create(region=None, hours=24, valid_from=datetime.date(2026, 1, 1))
     set_clock(monkeypatch, at(5, 11, 30))  # 12.5 hours after receipt
-    late = forwarded(world)
+    late = forwarded(forwarding_world)
     assert late.forwarded_request.forwarded_late and late.forwarded_request.hours_allowed == 12
     # the Leping unit follows the row for every region: 24 hours
-    leping = forwarded(world, user=world.other_officer, region="leping", place="乐平市看守所")
+    leping = forwarded(
+        forwarding_world, user=forwarding_world.other_officer, region="leping", place="乐平市看守所"
+    )
     assert not leping.forwarded_request.forwarded_late and leping.forwarded_request.hours_allowed == 24
     # the rule changed afterwards: the forward made under the old one stays as it was judged
     ForwardingRule.objects.filter(region=region("zhushan")).update(hours=48)
@@ -104,11 +105,13 @@ def test_a_regions_own_rule_row_shortens_the_period_and_the_forward_keeps_its_ho
 # --- what the forward makes -----------------------------------------------------------------------------
 
 
-def test_the_forward_is_an_application_received_by_the_center_when_forwarded(world, monkeypatch):  # noqa: F811
+def test_the_forward_is_an_application_received_by_the_center_when_forwarded(forwarding_world, monkeypatch):
     set_clock(monkeypatch, at(5, 23, 30))
-    application = forwarded(world)
+    application = forwarded(forwarding_world)
     assert application.channel == "forwarded" and application.status == "submitted"
-    assert application.center.name == "珠山区法律援助中心" and application.filed_by == world.officer
+    assert (
+        application.center.name == "珠山区法律援助中心" and application.filed_by == forwarding_world.officer
+    )
     # the review period runs from the center's receipt, Saturday (Art 43), not from the unit's Friday
     assert application.received_on == datetime.date(2026, 12, 5)
     rule = rules.period_rule_in_force(application.region, application.received_on)
@@ -129,26 +132,26 @@ def test_the_forward_is_an_application_received_by_the_center_when_forwarded(wor
     }
     assert application.defence_reason == "economic_hardship"
     assert application.forwarded_request.place == "景德镇市珠山区看守所 三监区"
-    assert application.forwarded_request.unit == world.detention
+    assert application.forwarded_request.unit == forwarding_world.detention
     # the audit row says who forwarded it, for which unit, and whether late
     event = AuditEvent.objects.get(object_id=str(application.pk), action="application_forward")
-    assert event.actor == world.officer
-    assert event.new["unit"] == world.detention.pk and event.new["forwarded_late"] is True
+    assert event.actor == forwarding_world.officer
+    assert event.new["unit"] == forwarding_world.detention.pk and event.new["forwarded_late"] is True
     # a receipt, as for every application: the unit hands it to the person
     assert IssuedDocument.objects.filter(kind="receipt", subject_id=str(application.pk)).exists()
 
 
-def test_a_defence_sought_for_another_reason_is_not_means_tested(world, monkeypatch):  # noqa: F811
+def test_a_defence_sought_for_another_reason_is_not_means_tested(forwarding_world, monkeypatch):
     set_clock(monkeypatch, at(5, 9, 0))
-    application = forwarded(world, defence_reason="other")
+    application = forwarded(forwarding_world, defence_reason="other")
     assert application.means_result == "not_restricted"
     assert [r["code"] for r in application.means_reasons] == ["art24_other_reason"]
 
 
-def test_a_civil_matter_of_a_detainee_is_forwarded_too(world, monkeypatch):  # noqa: F811
+def test_a_civil_matter_of_a_detainee_is_forwarded_too(forwarding_world, monkeypatch):
     set_clock(monkeypatch, at(5, 9, 0))
     application = forwarded(
-        world,
+        forwarding_world,
         matter={
             "category": "civil",
             "type": "wage_arrears",
@@ -161,41 +164,44 @@ def test_a_civil_matter_of_a_detainee_is_forwarded_too(world, monkeypatch):  # n
     assert application.defence_reason == "" and application.means_result == "unknown"
 
 
-def test_the_centers_reviewer_gets_the_review_task_and_grants_aid(world, monkeypatch):  # noqa: F811
+def test_the_centers_reviewer_gets_the_review_task_and_grants_aid(forwarding_world, monkeypatch):
     set_clock(monkeypatch, at(5, 9, 0))
-    application = forwarded(world)
-    (task,) = tasks(world, world.reviewer, "queue", application.pk, "review")
+    application = forwarded(forwarding_world)
+    (task,) = tasks(forwarding_world, forwarding_world.reviewer, "queue", application.pk, "review")
     assert task["due"] == application.decision_due.isoformat()
     # nobody outside the center may take it
-    for outsider in (world.officer, world.other_reviewer):
-        assert tasks(world, outsider, "queue", application.pk, "review") == []
-    api = world.api(world.reviewer)
+    for outsider in (forwarding_world.officer, forwarding_world.other_reviewer):
+        assert tasks(forwarding_world, outsider, "queue", application.pk, "review") == []
+    api = forwarding_world.api(forwarding_world.reviewer)
     assert api.post(f"/api/v1/tasks/{task['id']}/claim/").status_code == 200
     done = api.post(f"/api/v1/tasks/{task['id']}/complete/", {"outcome": "approve"}, format="json")
     assert done.status_code == 200, done.content
     application.refresh_from_db()
     assert application.status in ("approved", "assigning")
-    assert tasks(world, world.reviewer, "queue", application.pk, "assign")
+    assert tasks(forwarding_world, forwarding_world.reviewer, "queue", application.pk, "assign")
 
 
-def test_the_supplement_notice_goes_to_the_forwarding_officer_who_relays_it(world, monkeypatch):  # noqa: F811
+def test_the_supplement_notice_goes_to_the_forwarding_officer_who_relays_it(forwarding_world, monkeypatch):
     """The reviewer asks for the household and the pledge the forward lacks; the unit hands the notice to
     the person and sends back what they give."""
     from tests.world import upload_material
 
     set_clock(monkeypatch, at(5, 9, 0))
-    application = forwarded(world)
-    (task,) = tasks(world, world.reviewer, "queue", application.pk, "review")
-    api = world.api(world.reviewer)
+    application = forwarded(forwarding_world)
+    (task,) = tasks(forwarding_world, forwarding_world.reviewer, "queue", application.pk, "review")
+    api = forwarding_world.api(forwarding_world.reviewer)
     asked = api.post(
         f"/api/v1/tasks/{task['id']}/complete/",
         {"outcome": "request_supplement", "missing_items": ["家庭人口及收入情况", "个人诚信承诺书"]},
         format="json",
     )
     assert asked.status_code == 200, asked.content
-    (supplement,) = tasks(world, world.officer, "inbox", application.pk, "supplement")
-    assert upload_material(world, world.officer, application.pk, "承诺书.pdf").status_code == 201
-    done = world.api(world.officer).post(
+    (supplement,) = tasks(forwarding_world, forwarding_world.officer, "inbox", application.pk, "supplement")
+    assert (
+        upload_material(forwarding_world, forwarding_world.officer, application.pk, "承诺书.pdf").status_code
+        == 201
+    )
+    done = forwarding_world.api(forwarding_world.officer).post(
         f"/api/v1/tasks/{supplement['id']}/complete/", {"note": "已转交本人填写"}, format="json"
     )
     assert done.status_code == 200 and done.json() == {"next": ["review"]}
@@ -203,39 +209,44 @@ def test_the_supplement_notice_goes_to_the_forwarding_officer_who_relays_it(worl
     assert application.status == "under_review"
 
 
-def test_an_agency_officer_forwards_for_a_person_in_its_custody(world, monkeypatch):  # noqa: F811
+def test_an_agency_officer_forwards_for_a_person_in_its_custody(forwarding_world, monkeypatch):
     set_clock(monkeypatch, at(5, 9, 0))
-    application = forwarded(world, user=world.police_officer, place="珠山分局执法办案中心")
-    assert application.forwarded_request.unit == world.police
+    application = forwarded(
+        forwarding_world, user=forwarding_world.police_officer, place="珠山分局执法办案中心"
+    )
+    assert application.forwarded_request.unit == forwarding_world.police
 
 
-def test_an_officer_of_two_units_names_the_one_forwarding(world, monkeypatch):  # noqa: F811
+def test_an_officer_of_two_units_names_the_one_forwarding(forwarding_world, monkeypatch):
     set_clock(monkeypatch, at(5, 9, 0))
     from directory import services
 
     services.membership_grant(
-        acting_user=None, user=world.officer, organisation=world.other_detention, role="detention_officer"
+        acting_user=None,
+        user=forwarding_world.officer,
+        organisation=forwarding_world.other_detention,
+        role="detention_officer",
     )
-    default = forwarded(world)
-    assert default.forwarded_request.unit == world.detention  # the first unit
-    chosen = forwarded(world, unit_id=world.other_detention.pk, region="leping")
-    assert chosen.forwarded_request.unit == world.other_detention
+    default = forwarded(forwarding_world)
+    assert default.forwarded_request.unit == forwarding_world.detention  # the first unit
+    chosen = forwarded(forwarding_world, unit_id=forwarding_world.other_detention.pk, region="leping")
+    assert chosen.forwarded_request.unit == forwarding_world.other_detention
 
 
 # --- refusals: 400, nothing saved -----------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("unit", ["missing", "other_detention", "police", "center"])
-def test_a_forward_for_an_unknown_unit_is_refused_and_saves_nothing(world, monkeypatch, unit):  # noqa: F811
+def test_a_forward_for_an_unknown_unit_is_refused_and_saves_nothing(forwarding_world, monkeypatch, unit):
     set_clock(monkeypatch, at(5, 9, 0))
     unit_id = {
         "missing": 999_999,
-        "other_detention": world.other_detention.pk,  # another unit's
-        "police": world.police.pk,
-        "center": world.center.pk,
+        "other_detention": forwarding_world.other_detention.pk,  # another unit's
+        "police": forwarding_world.police.pk,
+        "center": forwarding_world.center.pk,
     }[unit]
     before = counts()
-    response = forward(world, unit_id=unit_id)
+    response = forward(forwarding_world, unit_id=unit_id)
     assert response.status_code == 400, response.content
     assert set(response.json()["errors"]) == {"unit_id"}
     assert counts() == before
@@ -261,20 +272,20 @@ def test_a_forward_for_an_unknown_unit_is_refused_and_saves_nothing(world, monke
         ({"place": "所" * 201}, "place"),
     ],
 )
-def test_bad_forwards_are_refused_and_save_nothing(world, monkeypatch, overrides, field):  # noqa: F811
+def test_bad_forwards_are_refused_and_save_nothing(forwarding_world, monkeypatch, overrides, field):
     set_clock(monkeypatch, at(5, 9, 0))
     before = counts()
-    response = forward(world, **overrides)
+    response = forward(forwarding_world, **overrides)
     assert response.status_code == 400, response.content
     assert field in response.json()["errors"], response.json()
     assert counts() == before
 
 
-def test_every_problem_is_reported_at_once(world, monkeypatch):  # noqa: F811
+def test_every_problem_is_reported_at_once(forwarding_world, monkeypatch):
     set_clock(monkeypatch, at(5, 9, 0))
     response = forward(
-        world,
-        unit_id=world.police.pk,
+        forwarding_world,
+        unit_id=forwarding_world.police.pk,
         region="nowhere",
         person={"name": ""},
         matter={"category": "administrative"},
@@ -286,19 +297,21 @@ def test_every_problem_is_reported_at_once(world, monkeypatch):  # noqa: F811
     assert set(errors["person"]) == {"name"} and set(errors["matter"]) == {"type"}
 
 
-def test_a_clock_a_little_ahead_is_not_the_future(world, monkeypatch):  # noqa: F811
+def test_a_clock_a_little_ahead_is_not_the_future(forwarding_world, monkeypatch):
     set_clock(monkeypatch, at(5, 9, 0))
-    application = forwarded(world, received_at=at(5, 9, 3).isoformat())
+    application = forwarded(forwarding_world, received_at=at(5, 9, 3).isoformat())
     assert application.forwarded_request.received_at == at(5, 9, 0)  # never after the forward
 
 
 @pytest.mark.parametrize("who", ["reviewer", "clerk", "applicant", "bureau_officer", "lawyer"])
-def test_roles_that_never_forward_get_403(world, monkeypatch, who):  # noqa: F811
+def test_roles_that_never_forward_get_403(forwarding_world, monkeypatch, who):
     set_clock(monkeypatch, at(5, 9, 0))
-    user = getattr(world, who)
+    user = getattr(forwarding_world, who)
     before = counts()
-    assert forward(world, user=user).status_code == 403
-    assert world.api(user).post("/api/v1/forwarded-requests/", {}, format="json").status_code == 403
+    assert forward(forwarding_world, user=user).status_code == 403
+    assert (
+        forwarding_world.api(user).post("/api/v1/forwarded-requests/", {}, format="json").status_code == 403
+    )
     assert counts() == before
     with pytest.raises(Forbidden):
         forwarded_request_submit(
@@ -313,42 +326,45 @@ def test_roles_that_never_forward_get_403(world, monkeypatch, who):  # noqa: F81
         )
 
 
-def test_an_anonymous_caller_gets_401(world):  # noqa: F811
-    assert world.api(None).post("/api/v1/forwarded-requests/", body(), format="json").status_code == 401
-    assert world.api(None).get("/api/v1/forwarded-requests/").status_code == 401
+def test_an_anonymous_caller_gets_401(forwarding_world):
+    assert (
+        forwarding_world.api(None).post("/api/v1/forwarded-requests/", body(), format="json").status_code
+        == 401
+    )
+    assert forwarding_world.api(None).get("/api/v1/forwarded-requests/").status_code == 401
 
 
 # --- late forwards counted per unit -------------------------------------------------------------------
 
 
-def _forward_at(world, monkeypatch, user, moment, **overrides):  # noqa: F811
+def _forward_at(forwarding_world, monkeypatch, user, moment, **overrides):
     set_clock(monkeypatch, moment)
-    return forwarded(world, user=user, **overrides)
+    return forwarded(forwarding_world, user=user, **overrides)
 
 
-def test_late_forwards_are_counted_per_unit_in_one_query(world, monkeypatch):  # noqa: F811
-    _forward_at(world, monkeypatch, world.officer, at(5, 22, 30))
+def test_late_forwards_are_counted_per_unit_in_one_query(forwarding_world, monkeypatch):
+    _forward_at(forwarding_world, monkeypatch, forwarding_world.officer, at(5, 22, 30))
     with CaptureQueriesContext(connection) as one:
-        rows = forwarding_counts(world.reviewer, year=2026)
+        rows = forwarding_counts(forwarding_world.reviewer, year=2026)
     assert [(r.unit_name, r.forwarded, r.late) for r in rows] == [("景德镇市珠山区看守所", 1, 0)]
-    _forward_at(world, monkeypatch, world.officer2, at(5, 23, 30))
-    _forward_at(world, monkeypatch, world.officer, at(6, 9, 0))
-    _forward_at(world, monkeypatch, world.police_officer, at(5, 10, 0))
-    _forward_at(world, monkeypatch, world.police_officer, at(6, 10, 0))
+    _forward_at(forwarding_world, monkeypatch, forwarding_world.officer2, at(5, 23, 30))
+    _forward_at(forwarding_world, monkeypatch, forwarding_world.officer, at(6, 9, 0))
+    _forward_at(forwarding_world, monkeypatch, forwarding_world.police_officer, at(5, 10, 0))
+    _forward_at(forwarding_world, monkeypatch, forwarding_world.police_officer, at(6, 10, 0))
     with CaptureQueriesContext(connection) as many:
-        rows = forwarding_counts(world.reviewer, year=2026)
+        rows = forwarding_counts(forwarding_world.reviewer, year=2026)
     assert [(r.unit_name, r.forwarded, r.late) for r in rows] == [
         ("景德镇市公安局珠山分局", 2, 1),
         ("景德镇市珠山区看守所", 3, 2),
     ]
     assert len(many) == len(one)
     # another year has none; a unit counts only its own
-    assert forwarding_counts(world.reviewer, year=2025) == []
-    assert [(r.unit_name, r.forwarded, r.late) for r in forwarding_counts(world.officer2)] == [
+    assert forwarding_counts(forwarding_world.reviewer, year=2025) == []
+    assert [(r.unit_name, r.forwarded, r.late) for r in forwarding_counts(forwarding_world.officer2)] == [
         ("景德镇市珠山区看守所", 3, 2)
     ]
     # the Zhushan bureau counts the forwards its region's center received; Leping's reviewer none
-    assert len(forwarding_counts(world.bureau_officer)) == 2
-    assert forwarding_counts(world.other_reviewer) == []
+    assert len(forwarding_counts(forwarding_world.bureau_officer)) == 2
+    assert forwarding_counts(forwarding_world.other_reviewer) == []
     with pytest.raises(Forbidden):
-        forwarding_counts(world.lawyer)
+        forwarding_counts(forwarding_world.lawyer)

@@ -5,10 +5,11 @@ import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
 
+from aid_cases.selectors import applications_visible_to
 from directory.models import Citizen
 from tests.factories import UserFactory
 
-from .forwarding_world import DETAINEE_ID, at, forwarded, set_clock, world  # noqa: F401  (the fixture)
+from .forwarding_world import DETAINEE_ID, at, forwarded, set_clock
 
 pytestmark = pytest.mark.django_db
 
@@ -36,20 +37,20 @@ LISTS |= {"reviewer", "clerk", "director", "other_reviewer"}
 
 
 @pytest.fixture
-def case(world, monkeypatch):  # noqa: F811
+def case(forwarding_world, monkeypatch):
     set_clock(monkeypatch, at(5, 9, 0))
     # the person, later released, registers with their own ID number
-    world.detainee = UserFactory(username="13900000077")
-    world.detainee.groups.add(Group.objects.get(name="applicant"))
-    Citizen.objects.create(user=world.detainee, id_number=DETAINEE_ID, phone="13900000077")
-    return forwarded(world)
+    forwarding_world.detainee = UserFactory(username="13900000077")
+    forwarding_world.detainee.groups.add(Group.objects.get(name="applicant"))
+    Citizen.objects.create(user=forwarding_world.detainee, id_number=DETAINEE_ID, phone="13900000077")
+    return forwarded(forwarding_world)
 
 
 @pytest.mark.parametrize("who", sorted(MATRIX))
-def test_forwarded_application_matrix(world, case, who):  # noqa: F811
+def test_forwarded_application_matrix(forwarding_world, case, who):
     sees, full_id, lists = MATRIX[who]
-    user = getattr(world, who)
-    api = world.api(user)
+    user = getattr(forwarding_world, who)
+    api = forwarding_world.api(user)
     listed = [row["id"] for row in api.get("/api/v1/applications/").json()["results"]]
     page = Client()
     page.force_login(user)
@@ -71,30 +72,68 @@ def test_forwarded_application_matrix(world, case, who):  # noqa: F811
         assert forwards.status_code == 403, who
 
 
-def test_the_receipt_is_downloaded_by_the_unit_and_the_center_only(world, case):  # noqa: F811
+def test_the_receipt_is_downloaded_by_the_unit_and_the_center_only(forwarding_world, case):
     from documents.models import IssuedDocument
 
     code = IssuedDocument.objects.get(kind="receipt", subject_id=str(case.pk)).code
     for who in ("officer", "officer2", "reviewer", "detainee"):
-        response = world.api(getattr(world, who)).get(f"/api/v1/documents/{code}/")
+        response = forwarding_world.api(getattr(forwarding_world, who)).get(f"/api/v1/documents/{code}/")
         assert response.status_code == 200 and response["Content-Type"] == "application/pdf", who
     for who in ("other_officer", "police_officer", "other_reviewer", "lawyer", "applicant"):
-        assert world.api(getattr(world, who)).get(f"/api/v1/documents/{code}/").status_code == 404, who
+        assert (
+            forwarding_world.api(getattr(forwarding_world, who)).get(f"/api/v1/documents/{code}/").status_code
+            == 404
+        ), who
 
 
-def test_an_officer_who_leaves_the_unit_no_longer_sees_the_colleagues_forwards(world, case):  # noqa: F811
+def test_an_officer_who_leaves_the_unit_no_longer_sees_the_colleagues_forwards(forwarding_world, case):
     from directory import services
     from directory.models import Membership
 
-    membership = Membership.objects.get(user=world.officer2, organisation=world.detention)
+    membership = Membership.objects.get(
+        user=forwarding_world.officer2, organisation=forwarding_world.detention
+    )
     services.membership_revoke(acting_user=None, membership=membership)
-    assert world.api(world.officer2).get(f"/api/v1/applications/{case.pk}/").status_code == 404
-    assert world.api(world.officer2).get("/api/v1/forwarded-requests/").status_code == 403
+    assert (
+        forwarding_world.api(forwarding_world.officer2).get(f"/api/v1/applications/{case.pk}/").status_code
+        == 404
+    )
+    assert (
+        forwarding_world.api(forwarding_world.officer2).get("/api/v1/forwarded-requests/").status_code == 403
+    )
 
 
-def test_anonymous_callers_are_asked_to_log_in(world, case):  # noqa: F811
-    assert world.api(None).get(f"/api/v1/applications/{case.pk}/").status_code == 401
-    assert world.api(None).get("/api/v1/forwarded-requests/").status_code == 401
+def test_anonymous_callers_are_asked_to_log_in(forwarding_world, case):
+    assert forwarding_world.api(None).get(f"/api/v1/applications/{case.pk}/").status_code == 401
+    assert forwarding_world.api(None).get("/api/v1/forwarded-requests/").status_code == 401
     for path in (f"/applications/{case.pk}/", "/forwarded/", "/forwarded/new/"):
         response = Client().get(path)
         assert response.status_code == 302 and "/accounts/login/" in response["Location"], path
+
+
+@pytest.mark.parametrize("who", ["officer", "police_officer"])
+def test_an_officers_units_are_looked_up_in_one_query(forwarding_world, case, who, django_assert_num_queries):
+    """A detention or agency officer's visibility asks three queries, not four: their centers, their
+    units (agency and detention officers' together) and their bureaus."""
+    user = getattr(forwarding_world, who)
+    with django_assert_num_queries(3):
+        visible = applications_visible_to(user)
+    assert list(visible.values_list("pk", flat=True)) == ([case.pk] if who == "officer" else [])
+
+
+def test_an_officer_of_a_detention_center_and_a_police_unit_sees_the_forwards_of_both(
+    forwarding_world, case, make_member, monkeypatch, django_assert_num_queries
+):
+    from directory import services
+
+    police_officer = forwarding_world.police_officer
+    police_forward = forwarded(forwarding_world, user=police_officer, place="珠山分局执法办案中心")
+    services.membership_grant(
+        acting_user=None,
+        user=police_officer,
+        organisation=forwarding_world.detention,
+        role="detention_officer",
+    )
+    with django_assert_num_queries(3):
+        visible = applications_visible_to(police_officer)
+    assert sorted(visible.values_list("pk", flat=True)) == sorted([case.pk, police_forward.pk])
