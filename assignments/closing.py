@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from aid_cases.models import Application, ApplicationDocument
+from core.refdata import refdata
 from documents.models import DocumentKind, IssuedDocument
 
 from .models import ClosingChecklistItem
@@ -39,14 +40,20 @@ class ChecklistLine:
 def checklist_items(
     *, matter_category: str, aid_form: str, stage: str, day: datetime.date
 ) -> list[ClosingChecklistItem]:
-    """The rows in force on ``day`` that fit the case, one per code (the most specific row wins)."""
-    rows = (
-        ClosingChecklistItem.objects.filter(valid_from__lte=day)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
-        .filter(Q(matter_category="") | Q(matter_category=matter_category))
-        .filter(Q(aid_form="") | Q(aid_form=aid_form))
-        .filter(Q(stage="") | Q(stage=stage))
-    )
+    """The rows in force on ``day`` that fit the case, one per code (the most specific row wins).
+
+    Through the reference-data cache (``core.refdata``): every closing report and its review read them."""
+
+    def load() -> list[ClosingChecklistItem]:
+        return list(
+            ClosingChecklistItem.objects.filter(valid_from__lte=day)
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+            .filter(Q(matter_category="") | Q(matter_category=matter_category))
+            .filter(Q(aid_form="") | Q(aid_form=aid_form))
+            .filter(Q(stage="") | Q(stage=stage))
+        )
+
+    rows = refdata(f"closing-items:{matter_category}:{aid_form}:{stage}:{day.isoformat()}", load)
     chosen: dict[str, ClosingChecklistItem] = {}
     for row in rows:
 

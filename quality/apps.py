@@ -10,11 +10,13 @@ class QualityConfig(AppConfig):
     def ready(self) -> None:
         from core.refdata import refdata_changed
 
-        from .models import ComplaintRule
+        from .models import ComplaintRule, FollowUpRule
 
-        # The complaint periods are read through the reference-data cache (quality.complaint_rules):
-        # a change in the admin starts a new generation at once, as aid_cases does for its rule rows.
-        post_save.connect(refdata_changed, sender=ComplaintRule, dispatch_uid="refdata-ComplaintRule-save")
-        post_delete.connect(
-            refdata_changed, sender=ComplaintRule, dispatch_uid="refdata-ComplaintRule-delete"
-        )
+        # The complaint periods and the follow-up rule are read through the reference-data cache
+        # (quality.complaint_rules, quality.services.follow_ups): a change in the admin starts a new
+        # generation at once, as aid_cases does for its rule rows.
+        for model in (ComplaintRule, FollowUpRule):
+            post_save.connect(refdata_changed, sender=model, dispatch_uid=f"refdata-{model.__name__}-save")
+            post_delete.connect(
+                refdata_changed, sender=model, dispatch_uid=f"refdata-{model.__name__}-delete"
+            )

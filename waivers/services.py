@@ -25,6 +25,7 @@ from aid_cases.models import Application
 from aid_cases.selectors import user_decides_for
 from aid_cases.services.public_interest import filing_procuratorate
 from aid_cases.services.recusal import require_not_recused
+from aid_cases.services.status import application_lock
 from core.errors import Conflict, Forbidden
 from core.transactions import service_transaction
 from directory.audit import AuditAction
@@ -165,7 +166,7 @@ def waiver_request(
     fee; 409 when the case is not approved and still handled. Any institution of the city may be
     chosen, whatever the case's region (the seed opens notary practice across the city).
     """
-    application.refresh_from_db(from_queryset=Application.objects.select_for_update())
+    application_lock(application)
     if not may_request_waiver(acting_user, application):
         raise Forbidden(
             _("Only the provider handling the case and the center's reviewers ask for a fee waiver.")

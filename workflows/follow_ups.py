@@ -77,7 +77,11 @@ def follow_up_after_closure(application: Application) -> None:
 
 def follow_up_after_acceptance(application: Application) -> None:
     """The call after the provider accepts the case, when the rule in force makes one (queued as
-    ``follow_up_after_closure`` is)."""
+    ``follow_up_after_closure`` is). Most rules make none: asked first, from the cached rule row,
+    that costs no transaction and no statement; the service asks again under the case's lock."""
+    rule = follow_ups.follow_up_rule_in_force(application.region_id, timezone.localdate())
+    if not follow_ups.follow_up_point_allowed(rule, FollowUpPoint.ASSIGNMENT):
+        return
     application_id = application.pk
     after_lock_released(lambda: _start_due(application_id, FollowUpPoint.ASSIGNMENT))
 

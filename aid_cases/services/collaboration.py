@@ -30,7 +30,7 @@ from ..choices import CollaborationRequest, CollaborationStatus, Status
 from ..collaboration_selectors import user_answers, user_sends_for
 from ..models import Application, CollaborationLetter
 from ..models.collaboration import ANSWER_MAX, DETAILS_MAX, OUTSIDE_NAME_MAX
-from .status import require_status
+from .status import application_lock, require_status
 
 # Under review (a letter may gather what the review needs) or granted and not yet closing.
 SENDABLE_STATUSES = (
@@ -135,7 +135,7 @@ def collaboration_letter_send(
     """
     # the case under its row lock: a letter and a termination, closure or transfer of the case never
     # cross, and the center it is checked against is the case's center now
-    application.refresh_from_db(from_queryset=Application.objects.select_for_update())
+    application_lock(application)
     if not user_sends_for(acting_user, application):
         raise Forbidden(
             _("Only the reviewers and directors of the case's center send collaboration letters.")

@@ -28,7 +28,7 @@ from ..choices import DecisionKind, ObjectionOutcome, ObjectionTarget, Status
 from ..models import Application, Decision, Objection, Termination
 from ..selectors import application_get, user_is_applicant_side
 from .recusal import require_not_recused
-from .status import application_set_status, require_reason
+from .status import application_lock, application_set_status, require_reason
 
 OBJECTION_TARGETS = {Status.REFUSED: ObjectionTarget.REFUSAL, Status.TERMINATED: ObjectionTarget.TERMINATION}
 
@@ -190,7 +190,7 @@ def objection_submit(
     stored and the others find it (409); the unique link to the decision is the last guard.
     """
     # re-read in place: the caller's object shows the new status afterwards
-    application.refresh_from_db(from_queryset=Application.objects.select_for_update())
+    application_lock(application)
     if on_behalf:
         if not may_record_on_behalf(acting_user, application):
             raise Forbidden(
@@ -249,7 +249,7 @@ def objection_decide(
         raise ValidationError({"outcome": [_("Choose uphold or correct.")]})
     # Both re-read in place under their locks: the flow routes on the objection object it holds.
     application = objection.application
-    application.refresh_from_db(from_queryset=Application.objects.select_for_update())
+    application_lock(application)
     objection.refresh_from_db(from_queryset=Objection.objects.select_for_update())
     objection.application = application
     if objection.outcome:

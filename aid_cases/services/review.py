@@ -21,7 +21,7 @@ from ..choices import REVIEWABLE_STATUSES, DecisionKind, ProvisionalGround, Stat
 from ..models import Application, Decision, SupplementRequest, Termination
 from .proof import exemption_proof_settle
 from .recusal import require_not_recused
-from .status import application_set_status, optional_text, require_reason, require_status
+from .status import application_lock, application_set_status, optional_text, require_reason, require_status
 
 REVIEWABLE = REVIEWABLE_STATUSES
 
@@ -273,7 +273,7 @@ def review_confirm(
     *, acting_user: AbstractBaseUser, application: Application, confirm: bool, reason: str = ""
 ) -> Termination | None:
     """After provisional aid: confirm it, or refuse, which terminates the aid (Art 48)."""
-    application.refresh_from_db(from_queryset=Application.objects.select_for_update())
+    application_lock(application)
     if not application.provisional:
         raise Conflict(_("This application has no provisional aid to confirm."))
     require_status(application, CONFIRMABLE)

@@ -16,6 +16,27 @@ from directory.services import audit_record
 from ..models import Application
 
 REASON_MAX_LENGTH = 2000
+# What a service reads of a case besides its row: the applicant (letters), the center (who decides,
+# the task's permission) and the region (the rule rows in force). Their rows are not locked with the
+# case, so reading them again after the case's row lock guards nothing: ``application_lock`` keeps the
+# ones the caller loaded, as long as the case still points to them.
+_KEPT_RELATIONS = ("applicant", "center", "region")
+
+
+def application_lock(application: Application) -> Application:
+    """Re-read ``application`` in place under its row lock (``SELECT ... FOR UPDATE``): every write
+    re-reads the state it depends on under the lock. The applicant, center and region the caller had
+    loaded are kept when they are still the case's (one query each spared)."""
+    kept = []
+    for name in _KEPT_RELATIONS:
+        field = Application._meta.get_field(name)
+        if field.is_cached(application):
+            kept.append((field, field.get_cached_value(application)))
+    application.refresh_from_db(from_queryset=Application.objects.select_for_update())
+    for field, row in kept:
+        if row is not None and getattr(application, field.attname) == row.pk:
+            field.set_cached_value(application, row)
+    return application
 
 
 # savepoint=False: a status change is always one step of a larger decision, whose own transaction

@@ -21,7 +21,7 @@ from ..choices import Status, TerminationGround
 from ..models import Application, Termination
 from ..selectors import user_decides_for
 from .recusal import require_not_recused
-from .status import application_set_status, require_reason, require_status
+from .status import application_lock, application_set_status, require_reason, require_status
 
 # The grounds the center decides on (Art 48); a refused provisional review has its own task.
 TERMINATION_GROUNDS = [g for g in TerminationGround if g != TerminationGround.PROVISIONAL_REFUSED]
@@ -54,7 +54,7 @@ def application_terminate(
     its row lock. Provisional aid awaiting its confirming review ends too: there is nothing left to
     confirm. A fraud ground records a referral to the bureau (Art 64).
     """
-    application.refresh_from_db(from_queryset=Application.objects.select_for_update())
+    application_lock(application)
     if not may_terminate(acting_user, application):
         raise Forbidden(_("Only the center's reviewers and directors decide to terminate legal aid."))
     require_not_recused(acting_user, application)

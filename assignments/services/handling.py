@@ -25,7 +25,13 @@ from aid_cases.choices import Status
 from aid_cases.models import Application, ApplicationDocument
 from aid_cases.selectors import user_decides_for, user_is_applicant_side
 from aid_cases.services.recusal import require_not_recused
-from aid_cases.services.status import application_set_status, optional_text, require_reason, require_status
+from aid_cases.services.status import (
+    application_lock,
+    application_set_status,
+    optional_text,
+    require_reason,
+    require_status,
+)
 from aid_cases.uploads import checked_upload
 from core.errors import Conflict, Forbidden
 from core.transactions import service_transaction
@@ -46,7 +52,7 @@ MAX_HOURS = Decimal("10000")
 
 
 def _locked(application: Application) -> Application:
-    application.refresh_from_db(from_queryset=Application.objects.select_for_update())
+    application_lock(application)
     return application
 
 
@@ -399,6 +405,22 @@ def closing_report_late(report: ClosingReport, rule_days: int) -> bool:
     return (report.filed_on - report.ended_on).days > rule_days
 
 
+def _report_to_review(
+    acting_user: AbstractBaseUser, application: Application, status: str
+) -> tuple[Assignment | None, ClosingReport | None]:
+    """What every review of a provider's report starts with, under the case's lock: the reviewer is
+    the center's and not recused, the case is in ``status``; the live assignment and its report."""
+    _locked(application)
+    _require_center_staff(
+        acting_user, application, _("Only the center's reviewers and directors review closing reports.")
+    )
+    require_not_recused(acting_user, application)
+    require_status(application, (status,))
+    assignment = live_assignment(application)
+    report = ClosingReport.objects.filter(assignment=assignment).first() if assignment else None
+    return assignment, report
+
+
 def _report_decide(
     report: ClosingReport,
     *,
@@ -441,15 +463,8 @@ def closure_review(
 ) -> ClosingReport:
     """The center accepts the closing report (the case is closed; the subsidy is owed) or returns it
     to the provider with what is missing. Approving while required items are missing needs a comment."""
-    _locked(application)
-    _require_center_staff(
-        acting_user, application, _("Only the center's reviewers and directors review closing reports.")
-    )
-    require_not_recused(acting_user, application)
-    require_status(application, (Status.CLOSING,))
-    assignment = live_assignment(application)
-    report = ClosingReport.objects.filter(assignment=assignment).first() if assignment else None
-    if report is None:
+    assignment, report = _report_to_review(acting_user, application, Status.CLOSING)
+    if assignment is None or report is None:
         raise Conflict(_("There is no closing report to review."))
     _report_decide(
         report,
@@ -552,15 +567,13 @@ def termination_report_review(
 ) -> ClosingReport:
     """The center accepts the report of the work on a terminated case (the subsidy is owed at the
     termination's share) or returns it to the provider. The case stays terminated."""
-    _locked(application)
-    _require_center_staff(
-        acting_user, application, _("Only the center's reviewers and directors review closing reports.")
-    )
-    require_not_recused(acting_user, application)
-    require_status(application, (Status.TERMINATED,))
-    assignment = live_assignment(application)
-    report = ClosingReport.objects.filter(assignment=assignment).first() if assignment else None
-    if report is None or report.outcome != CaseOutcome.TERMINATED or report.approved is not None:
+    assignment, report = _report_to_review(acting_user, application, Status.TERMINATED)
+    if (
+        assignment is None
+        or report is None
+        or report.outcome != CaseOutcome.TERMINATED
+        or report.approved is not None
+    ):
         raise Conflict(_("There is no report of the work on this case to review."))
     _report_decide(
         report,
@@ -597,6 +610,8 @@ def _subsidy_owed(
     the whole subsidy; approved or paid, it stays the ledger's line and the closure stands (the
     balance is the center's to settle, docs/domain.md, subsidies)."""
     try:
+        # its own savepoint: a refusal leaving a transaction block without one marks the whole
+        # transaction for rollback, and the closure must stand
         with transaction.atomic():
             subsidy_record(
                 acting_user=acting_user,

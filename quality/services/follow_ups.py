@@ -27,8 +27,9 @@ from aid_cases.choices import Status
 from aid_cases.models import Application
 from aid_cases.selectors import user_decides_for
 from aid_cases.services.recusal import require_not_recused
-from aid_cases.services.status import optional_text
+from aid_cases.services.status import application_lock, optional_text
 from core.errors import Conflict, Forbidden
+from core.refdata import refdata
 from core.transactions import service_transaction
 from directory.audit import AuditAction
 from directory.models import Region
@@ -52,16 +53,20 @@ DEFAULT_RULE = FollowUpRule(at_assignment=False, mid_case=False, call_days=15)
 
 def follow_up_rule_in_force(region: Region | int, day: datetime.date) -> FollowUpRule:
     """The region's own row in force on ``day``, else the row for every region, else ``DEFAULT_RULE``
-    (unsaved: after closure only). ``region`` is a region or its id. One query: both candidate rows
-    come back, the region's own first."""
+    (unsaved: after closure only). ``region`` is a region or its id. One query, through the
+    reference-data cache (``core.refdata``: every acceptance asks it): both candidate rows come back,
+    the region's own first."""
     region_id = region.pk if isinstance(region, Region) else region
-    row = (
-        FollowUpRule.objects.filter(Q(region_id=region_id) | Q(region__isnull=True), valid_from__lte=day)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
-        .order_by(F("region").asc(nulls_last=True), "-valid_from")
-        .first()
-    )
-    return row or DEFAULT_RULE
+
+    def load() -> FollowUpRule | None:
+        return (
+            FollowUpRule.objects.filter(Q(region_id=region_id) | Q(region__isnull=True), valid_from__lte=day)
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+            .order_by(F("region").asc(nulls_last=True), "-valid_from")
+            .first()
+        )
+
+    return refdata(f"follow-up-rule:{region_id}:{day.isoformat()}", load) or DEFAULT_RULE
 
 
 def follow_up_point_allowed(rule: FollowUpRule, point: str) -> bool:
@@ -103,7 +108,7 @@ def follow_up_open(*, acting_user: AbstractBaseUser | None, application: Applica
     closed). 409: a call at that point is already open, or the recipient was already reached after
     closure.
     """
-    application.refresh_from_db(from_queryset=Application.objects.select_for_update())
+    application_lock(application)
     if acting_user is not None:
         if not may_make_calls(acting_user, application):
             raise Forbidden(_("Only the center's reviewers and directors make follow-up calls."))
@@ -168,7 +173,7 @@ def follow_up_open_if_due(*, application: Application, point: str) -> FollowUp |
     """The system's call at ``point`` when the rule in force makes one, the case is there and no call
     at that point is open or was made: at closure always, at acceptance when the rule says so (again
     for a new provider after a replacement). ``None`` when there is nothing to open."""
-    application.refresh_from_db(from_queryset=Application.objects.select_for_update())
+    application_lock(application)
     if application.status not in POINT_STATUSES.get(point, ()):
         return None
     rule = follow_up_rule_in_force(application.region_id, timezone.localdate())

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from aid_cases.choices import Status
 from aid_cases.models import Application
 from aid_cases.services.recusal import require_not_recused
+from aid_cases.services.status import application_lock
 from core.errors import Conflict, Forbidden
 from core.transactions import service_transaction
 from directory.audit import AuditAction
@@ -114,7 +115,7 @@ def hearing_observation_record(
     received; no court, or both a court of the directory and a name. 403 for anyone but the case's
     center's reviewers and directors; 409 for a party to the case, and for a case no provider handles.
     """
-    application.refresh_from_db(from_queryset=Application.objects.select_for_update())
+    application_lock(application)
     _require_center_staff(acting_user, application)
     errors: dict[str, list[str]] = {}
     day = _date(date, "date", errors)
@@ -194,7 +195,7 @@ def feedback_request(
     than 90 days away. 403 for anyone but the case's center's reviewers and directors; 409 for a party
     to the case, a case no provider handles, or a question to that agency still unanswered.
     """
-    application.refresh_from_db(from_queryset=Application.objects.select_for_update())
+    application_lock(application)
     _require_center_staff(acting_user, application)
     errors: dict[str, list[str]] = {}
     agency = None

@@ -158,3 +158,35 @@ def test_provider_list_costs_the_same_queries_for_1_and_many(api):
         response = api.get("/api/v1/providers/", {"page_size": 200})
     assert response.json()["count"] == 41
     assert len(many.captured_queries) == len(one.captured_queries)
+
+
+def test_a_list_page_is_one_statement_with_its_count(api):
+    """The count comes with the page's rows (``COUNT(*) OVER ()``): no separate COUNT statement, the
+    same statements for a short list and a long one, and the pages and links stay right."""
+    firm = _firm("计数所", "zhushan")
+    for _ in range(3):
+        ProviderFactory(organisation=firm)
+    with CaptureQueriesContext(connection) as short:
+        body = api.get("/api/v1/providers/", {"page_size": 3}).json()
+    assert body["count"] == 3 and body["next"] is None and len(body["results"]) == 3
+    with CaptureQueriesContext(connection) as longer:
+        first = api.get("/api/v1/providers/", {"page_size": 2}).json()
+    assert first["count"] == 3 and first["next"] is not None and len(first["results"]) == 2
+    for captured in (short, longer):
+        assert not [q for q in captured.captured_queries if "COUNT(*) AS" in q["sql"].upper()]
+    assert len(short.captured_queries) == len(longer.captured_queries)
+    second = api.get("/api/v1/providers/", {"page_size": 2, "page": 2}).json()
+    assert second["count"] == 3 and second["next"] is None and second["previous"] is not None
+    names = {p["name"] for p in first["results"]} | {p["name"] for p in second["results"]}
+    assert len(names) == 3
+    last = api.get("/api/v1/providers/", {"page_size": 2, "page": "last"}).json()
+    assert [p["name"] for p in last["results"]] == [p["name"] for p in second["results"]]
+    empty = api.get("/api/v1/providers/", {"page_size": 2, "region": "leping"})
+    assert empty.status_code == 200 and empty.json() == {
+        "count": 0,
+        "next": None,
+        "previous": None,
+        "results": [],
+    }
+    assert api.get("/api/v1/providers/", {"page_size": 2, "page": 3}).status_code == 404
+    assert api.get("/api/v1/providers/", {"page_size": 2, "page": 0}).status_code == 404

@@ -387,3 +387,21 @@ def test_asked_for_money_opens_a_complaint_linked_on_the_call(world):
     ).exists()
     listed = world.api(world.reviewer).get(f"/api/v1/applications/{application_id}/follow-ups/").json()
     assert listed["results"][0]["complaint_id"] == complaint.pk
+
+
+def test_the_rule_is_read_from_the_cache_and_a_change_in_the_admin_applies_at_once(
+    world, django_assert_num_queries
+):
+    """Every acceptance asks the rule: it comes from the reference-data cache, and saving a row (as the
+    admin does) is seen by the next call."""
+    today = timezone.localdate()
+    first = rule(at_assignment=False)
+    zhushan = region("zhushan").pk
+    assert service.follow_up_rule_in_force(zhushan, today).at_assignment is False
+    with django_assert_num_queries(0):
+        assert service.follow_up_rule_in_force(zhushan, today).at_assignment is False
+    first.at_assignment = True
+    first.save()
+    assert service.follow_up_rule_in_force(region("zhushan"), today).at_assignment is True
+    first.delete()
+    assert service.follow_up_rule_in_force(region("zhushan"), today).pk is None  # the default again
