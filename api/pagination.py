@@ -7,6 +7,9 @@ from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
 
+# The largest OFFSET the databases take (a signed 64-bit integer): a page number beyond it is no page.
+MAX_OFFSET = 2**63 - 1
+
 
 class OneQueryPaginator(DjangoPaginator):
     """Django's paginator, with the count taken in the page's own query: ``COUNT(*) OVER ()`` beside
@@ -30,6 +33,8 @@ class OneQueryPaginator(DjangoPaginator):
         if number < 1:
             raise EmptyPage(self.error_messages["min_page"])
         bottom = (number - 1) * self.per_page
+        if bottom + self.per_page > MAX_OFFSET:  # past any list a database holds (and its integers)
+            raise EmptyPage(self.error_messages["no_results"])
         rows = list(queryset.annotate(_list_total=Window(Count("*")))[bottom : bottom + self.per_page])
         if rows:
             self.__dict__["count"] = rows[0]._list_total  # ``count`` is a cached_property: set, not queried

@@ -190,3 +190,6 @@ def test_a_list_page_is_one_statement_with_its_count(api):
     }
     assert api.get("/api/v1/providers/", {"page_size": 2, "page": 3}).status_code == 404
     assert api.get("/api/v1/providers/", {"page_size": 2, "page": 0}).status_code == 404
+    # a page number past any database's integers is not found, never a 500
+    assert api.get("/api/v1/providers/", {"page": "192205440852242001297408"}).status_code == 404
+    assert api.get("/api/v1/providers/", {"page": str(2**63 // 50)}).status_code == 404
