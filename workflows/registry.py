@@ -21,6 +21,7 @@ from django import forms
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import Model, QuerySet
 from django.utils.module_loading import autodiscover_modules
+from viewflow.workflow.fields import get_task_ref
 from viewflow.workflow.models import Process, Task
 
 
@@ -82,12 +83,14 @@ class TaskSpec:
 _SPECS: dict[Any, TaskSpec] = {}
 _discovered = False
 _subject_querysets: dict[type[Model], QuerySet] | None = None
+_refs: dict[str, tuple[str, ...]] = {}
 
 
 def register(*specs: TaskSpec) -> None:
     """Called by each flow module at import, for each of its human nodes."""
     global _subject_querysets
     _subject_querysets = None  # built again from every spec on first use
+    _refs.clear()
     for spec in specs:
         existing = _SPECS.get(spec.node)
         if existing is not None and existing is not spec:
@@ -121,6 +124,15 @@ def human_nodes() -> list[Any]:
 
 def decision_nodes() -> list[Any]:
     return [node for node, spec in _specs().items() if spec.decision]
+
+
+def node_refs(kind: str) -> tuple[str, ...]:
+    """What the ``flow_task`` column stores for the human nodes (``"human"``) or the decisions
+    (``"decision"``): the task layer's raw conditions compare with these."""
+    if kind not in _refs:
+        nodes = human_nodes() if kind == "human" else decision_nodes()
+        _refs[kind] = tuple(get_task_ref(node) for node in nodes)
+    return _refs[kind]
 
 
 def nodes_named(name: str) -> list[Any]:

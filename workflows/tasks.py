@@ -31,16 +31,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.models import GroupObjectPermission, UserObjectPermission
 from viewflow.workflow.exceptions import FlowLockFailed
-from viewflow.workflow.models import Task
+from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import STATUS
 
+from aid_cases.models import Application
 from aid_cases.selectors import applications_visible_to
 from core.errors import Conflict
 from core.transactions import all_or_nothing
 from directory.people import person_name
 
 from . import registry
-from .models import case_filter, recused_filter
+from .models import case_filter, recused_sql
 
 OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 
@@ -90,15 +91,39 @@ def _may_claim(user: AbstractBaseUser) -> RawSQL:
     return RawSQL(_grant_sql(connection), [user.pk, user.pk], output_field=BooleanField())  # noqa: S611
 
 
+def _in_sql(column: str, values: Sequence[str]) -> str:
+    return f"{column} IN ({', '.join(['%s'] * len(values))})" if values else "1 = 0"
+
+
 def _human(qs: QuerySet[Task]) -> QuerySet[Task]:
-    return qs.filter(flow_task__in=registry.human_nodes())
+    # As SQL with the stored node names, not ``flow_task__in=nodes``: the ORM prepares each of the
+    # twenty-odd nodes again on every task list and every claim or completion.
+    refs = registry.node_refs("human")
+    column = f"{connection.ops.quote_name(Task._meta.db_table)}.{connection.ops.quote_name('flow_task')}"
+    return qs.filter(RawSQL(_in_sql(column, refs), refs, output_field=BooleanField()))  # noqa: S611
 
 
 def _not_recused(qs: QuerySet[Task], user: AbstractBaseUser) -> QuerySet[Task]:
-    """Without the decisions on cases the user filed or is a party to: a colleague decides those."""
-    if not user.is_authenticated:
+    """Without the decisions on cases the user filed or is a party to: a colleague decides those.
+
+    One raw condition from ``workflows.models.recused_sql`` (the selector's own statement) and the
+    stored node names: as an ORM ``exclude`` it cost more to build than to run (see ``_grant_sql``).
+    """
+    refs = registry.node_refs("decision")
+    if not user.is_authenticated or not refs:
         return qs
-    return qs.exclude(Q(flow_task__in=registry.decision_nodes()) & recused_filter(user))
+    qn = connection.ops.quote_name
+    task, process = qn(Task._meta.db_table), qn(Process._meta.db_table)
+    recused, recused_params = recused_sql(user, connection.alias)
+    # Identifiers only, from the models' metadata and quoted by the backend; values are parameters.
+    decision = _in_sql(f"{task}.{qn('flow_task')}", refs)
+    condition = (
+        f"NOT ({decision} AND {task}.{qn('process_id')} IN ("  # noqa: S608
+        f"SELECT p.{qn('id')} FROM {process} p WHERE p.{qn('seed_content_type_id')} = %s "
+        f"AND p.{qn('seed_object_id')} IN ({recused})))"
+    )
+    params = [*refs, ContentType.objects.get_for_model(Application).pk, *recused_params]
+    return qs.filter(RawSQL(condition, params, output_field=BooleanField()))  # noqa: S611
 
 
 # --- reads -----------------------------------------------------------------------------------

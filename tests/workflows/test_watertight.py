@@ -7,16 +7,19 @@ period and materials, nobody deciding their own filing, who may file and who may
 import datetime
 
 import pytest
+from django.db.models.expressions import RawSQL
 from django.test import Client
 from django.utils import timezone
 
 from aid_cases import services
 from aid_cases.models import Application, ApplicationDocument, Objection, SupplementRequest
+from aid_cases.selectors import applications_recused_for
 from core.errors import Conflict
 from directory.choices import OrganisationKind, Role
 from directory.models import Citizen
 from tests.factories import OrganisationFactory, region
 from tests.world import ADULT_ID, PDF_BYTES, application_payload, pdf_file, upload_material
+from workflows.models import recused_sql
 
 from .test_aid_flow_api import complete, file, inbox, queue, review_task, status_of
 
@@ -247,6 +250,28 @@ def test_a_reviewer_who_is_the_applicant_does_not_see_the_review(actors):
     filed = file(actors)  # the applicant block carries ADULT_ID
     assert [t for t in queue(actors, actors.reviewer2) if t["application_id"] == filed["id"]] == []
     assert len([t for t in queue(actors, actors.reviewer) if t["application_id"] == filed["id"]]) == 1
+
+
+def test_the_task_layers_compiled_recusal_is_the_selectors(actors):
+    """workflows.models.recused_sql compiles aid_cases.selectors.applications_recused_for once and
+    binds each user's id: it must name the same cases as the selector for every kind of user."""
+    recorded = actors.api(actors.reviewer).post(
+        "/api/v1/applications/", application_payload(channel="window"), format="json"
+    )
+    assert recorded.status_code == 201, recorded.content
+    Citizen.objects.create(user=actors.reviewer2, id_number=ADULT_ID, phone="13907985557")
+    filed = file(actors)
+    for user, expected in (
+        (actors.reviewer, {recorded.json()["id"]}),
+        # both applicant blocks carry ADULT_ID: reviewer2 is the applicant of both
+        (actors.reviewer2, {recorded.json()["id"], filed["id"]}),
+        (actors.applicant, {filed["id"]}),  # they filed it online
+        (actors.bureau_officer, set()),
+    ):
+        sql, params = recused_sql(user)
+        in_subquery = RawSQL(sql, params)  # noqa: S611
+        compiled = set(Application.objects.filter(pk__in=in_subquery).values_list("pk", flat=True))
+        assert compiled == set(applications_recused_for(user).values_list("pk", flat=True)) == expected
 
 
 def test_a_bureau_officer_who_is_the_applicant_does_not_decide_the_objection(actors, make_member):
