@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -336,36 +337,69 @@ def task_complete(
     form = spec.form(data=data, files=files)
     if not form.is_valid():
         raise ValidationError(form.errors.as_data())
-    with _locked(task) as activation:
-        task = activation.task
-        if task.status not in (STATUS.NEW, STATUS.ASSIGNED):
-            raise Conflict(_("This task is already finished."))
-        if task.owner_id and task.owner_id != user.pk:
-            raise Conflict(_("This task is held by someone else."))
-        if not task.owner_id:
-            if not claimable:
-                raise TaskNotFound(task_id)
-            # Taken and done in one step: the decision records it, and no claim hook runs (a
-            # "review started" a moment before the decision would tell nobody anything).
-            activation.assign(user)
-        activation.start(None)
-        process = activation.process
-        subject = registry.subject_for(task, process)
-        spec.handler(
-            task=task, process=process, subject=subject, user=user, data=form.cleaned_data, base_url=base_url
-        )
-        activation.execute()
-    return next_task_names(task)
+    created: list[Task] = []
+    recording = None
+    try:
+        with _locked(task) as activation:
+            task = activation.task
+            if task.status not in (STATUS.NEW, STATUS.ASSIGNED):
+                raise Conflict(_("This task is already finished."))
+            if task.owner_id and task.owner_id != user.pk:
+                raise Conflict(_("This task is held by someone else."))
+            if not task.owner_id:
+                if not claimable:
+                    raise TaskNotFound(task_id)
+                # Taken and done in one step: the decision records it, and no claim hook runs (a
+                # "review started" a moment before the decision would tell nobody anything).
+                activation.assign(user)
+            activation.start(None)
+            process = activation.process
+            subject = registry.subject_for(task, process)
+            spec.handler(
+                task=task,
+                process=process,
+                subject=subject,
+                user=user,
+                data=form.cleaned_data,
+                base_url=base_url,
+            )
+            # From here to the lock's release (the processes the flows start once it is released
+            # included): the tasks created are the step's next tasks.
+            recording = _new_tasks.set(created)
+            activation.execute()
+    finally:
+        if recording is not None:
+            _new_tasks.reset(recording)
+    return next_task_names(task, created)
 
 
-def next_task_names(task: Task) -> list[str]:
-    """Open human tasks of the same case (or process) created since this task finished."""
+def next_task_names(task: Task, created: Sequence[Task]) -> list[str]:
+    """The open human tasks of the same case (or process) among ``created``, the tasks saved since
+    ``task`` finished, in the order they were created.
+
+    Collected as viewflow saved them (``record_new_task``) rather than queried afterwards: the
+    answer of every completion would otherwise cost one more statement."""
     process = task.process
-    same_case = Q(process_id=process.pk)
-    if process.seed_object_id is not None:
-        same_case |= Q(
-            process__seed_content_type_id=process.seed_content_type_id,
-            process__seed_object_id=process.seed_object_id,
+    human = set(registry.human_nodes())
+    names = []
+    for new in created:
+        other = new.process
+        same_case = other.pk == process.pk or (
+            process.seed_object_id is not None
+            and (other.seed_content_type_id, other.seed_object_id)
+            == (process.seed_content_type_id, process.seed_object_id)
         )
-    tasks = _human(Task.objects.filter(same_case, status__in=OPEN, created__gte=task.finished))
-    return [task_name(t) for t in tasks.order_by("created", "pk")]
+        if same_case and new.status in OPEN and new.flow_task in human:
+            names.append(task_name(new))
+    return names
+
+
+_new_tasks: ContextVar[list[Task] | None] = ContextVar("workflows_new_tasks", default=None)
+
+
+def record_new_task(sender: type[Model], instance: Model, created: bool, **kwargs: Any) -> None:
+    """``post_save`` receiver (workflows.apps): a task viewflow creates while a completion records."""
+    if created and isinstance(instance, Task):
+        bucket = _new_tasks.get()
+        if bucket is not None:
+            bucket.append(instance)
