@@ -13,8 +13,10 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
+from viewflow.workflow.models import Process
 
 from aid_cases.selectors import applications_visible_to
+from directory.models import Organisation
 
 
 class CaseVisibilityMixin:
@@ -48,3 +50,24 @@ class ArtifactVisibilityMixin:
 
     def has_manage_permission(self, user: Any, obj: Any = None) -> bool:
         return user.is_authenticated and user.is_superuser
+
+
+def organisation_at(*path: str) -> Callable[[Process], Organisation]:
+    """A node's ``.Permission(..., obj=organisation_at("center"))``: the organisation whose members may
+    claim the task, reached from the process's artifact along ``path`` (the last name a foreign key to
+    the organisation).
+
+    Returned with its primary key only: viewflow stamps the object's type and key on the task and
+    django-guardian checks only those, so reading the organisation's row at every task creation
+    would buy nothing. viewflow also calls this with a plain ``Process`` when it checks a stored task
+    (``can_assign``): the process is coerced to its flow's proxy first.
+    """
+    *through, last = path
+
+    def permission_obj(process: Process) -> Organisation:
+        subject = process.coerced.artifact
+        for name in through:
+            subject = getattr(subject, name)
+        return Organisation(pk=getattr(subject, f"{last}_id"))
+
+    return permission_obj

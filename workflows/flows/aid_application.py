@@ -23,13 +23,12 @@ from aid_cases import checklist_rules, rules, services
 from aid_cases.choices import ProvisionalGround, Status
 from aid_cases.models import Application
 from assignments.services import handling
-from directory.models import Organisation
 
 from .. import letters, views
 from ..forms import ItemsField, TaskForm, YesNoField, reasons_field
 from ..models import AidApplicationProcess
 from ..registry import TaskSpec, register
-from ..visibility import CaseVisibilityMixin
+from ..visibility import CaseVisibilityMixin, organisation_at
 from .assignment import AssignmentFlow, assignment_cancel
 from .termination_report import termination_report_start_later
 
@@ -39,11 +38,6 @@ REVIEW_PERMISSION = "directory.review_applications"
 def _end_of_day(day: datetime.date) -> datetime.datetime:
     """A period ending on ``day`` expires when that day is over, in China's time."""
     return timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min))
-
-
-def _center(process: Process) -> Organisation:
-    # viewflow calls this with a plain Process when it checks a stored task (can_assign): coerce it.
-    return process.coerced.application.center
 
 
 class AidApplicationFlow(CaseVisibilityMixin, flow.Flow):
@@ -58,7 +52,7 @@ class AidApplicationFlow(CaseVisibilityMixin, flow.Flow):
     review = (
         flow.View(views.task_page)
         .Annotation(title=_("Review the application"))
-        .Permission(REVIEW_PERMISSION, obj=_center)
+        .Permission(REVIEW_PERMISSION, obj=organisation_at("center"))
         .Next(this.review_outcome)
     )
     review_outcome = (
@@ -83,7 +77,7 @@ class AidApplicationFlow(CaseVisibilityMixin, flow.Flow):
     confirm_review = (
         flow.View(views.task_page)
         .Annotation(title=_("Confirm the review after provisional aid"))
-        .Permission(REVIEW_PERMISSION, obj=_center)
+        .Permission(REVIEW_PERMISSION, obj=organisation_at("center"))
         .Next(this.end)
     )
     end = flow.End()

@@ -28,20 +28,15 @@ from assignments.models import Assignment, ClosingReport
 from assignments.recommend import recommendations_for
 from assignments.services import handling
 from directory.choices import AidForm
-from directory.models import Organisation
 
 from .. import follow_ups, letters, views
 from ..forms import TaskForm, YesNoField, reasons_field
 from ..models import AssignmentProcess, running_processes
 from ..registry import TaskSpec, register
-from ..visibility import CaseVisibilityMixin
+from ..visibility import CaseVisibilityMixin, organisation_at
 
 REVIEW_PERMISSION = "directory.review_applications"
 RECOMMENDATIONS_SHOWN = 20
-
-
-def _center(process: Process) -> Organisation:
-    return process.coerced.application.center
 
 
 def _offered_to(activation: Any) -> Any:
@@ -65,7 +60,7 @@ class AssignmentFlow(CaseVisibilityMixin, flow.Flow):
     assign = (
         flow.View(views.task_page)
         .Annotation(title=_("Assign a provider"))
-        .Permission(REVIEW_PERMISSION, obj=_center)
+        .Permission(REVIEW_PERMISSION, obj=organisation_at("center"))
         .Next(this.accept)
     )
     accept = (
@@ -88,7 +83,7 @@ class AssignmentFlow(CaseVisibilityMixin, flow.Flow):
     review_closure = (
         flow.View(views.task_page)
         .Annotation(title=_("Review the closing report"))
-        .Permission(REVIEW_PERMISSION, obj=_center)
+        .Permission(REVIEW_PERMISSION, obj=organisation_at("center"))
         .Next(this.after_review)
     )
     after_review = (

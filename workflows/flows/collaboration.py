@@ -27,21 +27,15 @@ from viewflow.workflow.models import Process, Task
 from aid_cases.collaboration_selectors import letter_history, letter_overdue, letters_visible_to
 from aid_cases.models import CollaborationLetter
 from aid_cases.services import collaboration as services
-from directory.models import Organisation
 from documents.selectors import document_by_code
 
 from .. import views
 from ..forms import TaskForm, YesNoField, reasons_field
 from ..models import CollaborationProcess
 from ..registry import TaskSpec, register
-from ..visibility import ArtifactVisibilityMixin
+from ..visibility import ArtifactVisibilityMixin, organisation_at
 
 ANSWER_PERMISSION = "directory.review_applications"
-
-
-def _receiving_center(process: Process) -> Organisation:
-    # viewflow calls this with a plain Process when it checks a stored task: coerce it.
-    return process.coerced.letter.to_center
 
 
 class CollaborationVisibilityMixin(ArtifactVisibilityMixin):
@@ -59,7 +53,7 @@ class CollaborationFlow(CollaborationVisibilityMixin, flow.Flow):
     answer_collaboration = (
         flow.View(views.task_page)
         .Annotation(title=_("Answer the collaboration letter"))
-        .Permission(ANSWER_PERMISSION, obj=_receiving_center)
+        .Permission(ANSWER_PERMISSION, obj=organisation_at("to_center"))
         .Next(this.end)
     )
     end = flow.End()

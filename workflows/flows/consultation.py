@@ -29,17 +29,11 @@ from consultations import services
 from consultations.choices import Referral
 from consultations.models import Consultation
 from consultations.selectors import ANSWER_PERMISSION, consultations_visible_to
-from directory.models import Organisation
 
 from .. import views
 from ..forms import TaskForm, reasons_field
 from ..registry import TaskSpec, register
-from ..visibility import ArtifactVisibilityMixin
-
-
-def _center(process: Process) -> Organisation:
-    # viewflow calls this with a plain Process when it checks a stored task: coerce it.
-    return process.coerced.artifact.center
+from ..visibility import ArtifactVisibilityMixin, organisation_at
 
 
 class ConsultationVisibilityMixin(ArtifactVisibilityMixin):
@@ -59,7 +53,7 @@ class ConsultationFlow(ConsultationVisibilityMixin, flow.Flow):
     answer_consultation = (
         flow.View(views.task_page)
         .Annotation(title=_("Answer the online legal question"))
-        .Permission(ANSWER_PERMISSION, obj=_center)
+        .Permission(ANSWER_PERMISSION, obj=organisation_at("center"))
         .Next(this.end)
     )
     end = flow.End()

@@ -27,14 +27,10 @@ from .. import letters, views
 from ..forms import TaskForm, YesNoField, reasons_field
 from ..models import FeeWaiverProcess
 from ..registry import TaskSpec, register
-from ..visibility import CaseVisibilityMixin
+from ..visibility import CaseVisibilityMixin, organisation_at
 
 REVIEW_PERMISSION = "directory.review_applications"
 ANSWER_PERMISSION = "directory.answer_fee_waivers"
-
-
-def _center(process: Process) -> Organisation:
-    return process.coerced.waiver.application.center
 
 
 def _institution(process: Process) -> Organisation:
@@ -50,7 +46,7 @@ class FeeWaiverFlow(CaseVisibilityMixin, flow.Flow):
     review_waiver = (
         flow.View(views.task_page)
         .Annotation(title=_("Review the fee waiver"))
-        .Permission(REVIEW_PERMISSION, obj=_center)
+        .Permission(REVIEW_PERMISSION, obj=organisation_at("application", "center"))
         .Next(this.after_review)
     )
     after_review = (

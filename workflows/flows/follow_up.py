@@ -20,7 +20,6 @@ from viewflow import this
 from viewflow.workflow import flow, lock
 from viewflow.workflow.models import Process, Task
 
-from directory.models import Organisation
 from quality.models import FollowUp
 from quality.selectors.follow_ups import follow_ups_for_case
 
@@ -28,13 +27,9 @@ from .. import follow_ups, views
 from ..forms import TaskForm, YesNoField, reasons_field
 from ..models import CaseProcess
 from ..registry import TaskSpec, register
-from ..visibility import CaseVisibilityMixin
+from ..visibility import CaseVisibilityMixin, organisation_at
 
 CALL_PERMISSION = "directory.review_applications"
-
-
-def _center(process: Process) -> Organisation:
-    return process.coerced.artifact.center
 
 
 class FollowUpFlow(CaseVisibilityMixin, flow.Flow):
@@ -46,7 +41,7 @@ class FollowUpFlow(CaseVisibilityMixin, flow.Flow):
     follow_up = (
         flow.View(views.task_page)
         .Annotation(title=_("Make the follow-up call"))
-        .Permission(CALL_PERMISSION, obj=_center)
+        .Permission(CALL_PERMISSION, obj=organisation_at("center"))
         .Next(this.end)
     )
     end = flow.End()

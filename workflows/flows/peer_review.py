@@ -30,7 +30,6 @@ from viewflow.workflow import flow, lock
 from viewflow.workflow.models import Process, Task
 
 from assignments import closing
-from directory.models import Organisation
 from quality.choices import Grade
 from quality.models import PeerReview
 from quality.scorecard import band_texts, points_text
@@ -42,13 +41,9 @@ from ..forms import TaskForm, reasons_field
 from ..models import CaseProcess
 from ..peer_review import correction_notice_send
 from ..registry import TaskSpec, register
-from ..visibility import ArtifactVisibilityMixin
+from ..visibility import ArtifactVisibilityMixin, organisation_at
 
 REVIEW_PERMISSION = "directory.review_applications"
-
-
-def _reviewer_center(process: Process) -> Organisation:
-    return process.coerced.artifact.reviewer_center
 
 
 def _reviewer(activation: Any) -> Any:
@@ -73,7 +68,7 @@ class PeerReviewFlow(PeerReviewVisibilityMixin, flow.Flow):
     peer_review = (
         flow.View(views.task_page)
         .Annotation(title=_("Score a closed file"))
-        .Permission(REVIEW_PERMISSION, obj=_reviewer_center)
+        .Permission(REVIEW_PERMISSION, obj=organisation_at("reviewer_center"))
         .Assign(_reviewer)
         .Next(this.end)
     )

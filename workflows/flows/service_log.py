@@ -21,18 +21,13 @@ from viewflow.workflow.models import Process, Task
 
 from assignments.models import ServiceLog
 from assignments.services import service_logs
-from directory.models import Organisation
 
 from .. import views
 from ..forms import TaskForm, YesNoField, reasons_field
 from ..registry import TaskSpec, register
-from ..visibility import ArtifactVisibilityMixin
+from ..visibility import ArtifactVisibilityMixin, organisation_at
 
 VERIFY_PERMISSION = "directory.review_applications"
-
-
-def _center(process: Process) -> Organisation:
-    return process.coerced.artifact.center
 
 
 class ServiceLogVisibilityMixin(ArtifactVisibilityMixin):
@@ -53,7 +48,7 @@ class ServiceLogFlow(ServiceLogVisibilityMixin, flow.Flow):
     verify_service_log = (
         flow.View(views.task_page)
         .Annotation(title=_("Verify public-interest service"))
-        .Permission(VERIFY_PERMISSION, obj=_center)
+        .Permission(VERIFY_PERMISSION, obj=organisation_at("center"))
         .Next(this.end)
     )
     end = flow.End()

@@ -24,13 +24,12 @@ from aid_cases.models import Application
 from assignments.choices import CaseOutcome
 from assignments.models import ClosingReport
 from assignments.services import handling
-from directory.models import Organisation
 
 from .. import views
 from ..forms import YesNoField
 from ..models import CaseProcess, running_processes
 from ..registry import TaskSpec, register
-from ..visibility import CaseVisibilityMixin
+from ..visibility import CaseVisibilityMixin, organisation_at
 from .assignment import (
     APPLICATION_RELATED,
     REVIEW_PERMISSION,
@@ -38,10 +37,6 @@ from .assignment import (
     ReviewClosureForm,
     closing_context,
 )
-
-
-def _center(process: Process) -> Organisation:
-    return process.coerced.artifact.center
 
 
 def _handled_by(activation: Any) -> Any:
@@ -70,7 +65,7 @@ class TerminationReportFlow(CaseVisibilityMixin, flow.Flow):
     review_termination_report = (
         flow.View(views.task_page)
         .Annotation(title=_("Review the report of the work before the termination"))
-        .Permission(REVIEW_PERMISSION, obj=_center)
+        .Permission(REVIEW_PERMISSION, obj=organisation_at("center"))
         .Next(this.after_review)
     )
     after_review = flow.If(_accepted).Then(this.end).Else(this.termination_report)
