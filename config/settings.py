@@ -109,14 +109,20 @@ DATABASES = {
 }
 
 
+SQLITE_ENGINE = "core.backends.sqlite3"
+
+
 def _tune_sqlite(db: dict) -> None:
     """WAL and IMMEDIATE transactions for every SQLite database (docs/architecture.md, transactions).
 
     IMMEDIATE takes the write lock at BEGIN, so two writers queue on the busy timeout instead of
-    one failing with "database is locked" when it upgrades a read transaction.
+    one failing with "database is locked" when it upgrades a read transaction. Django's backend is
+    replaced by ours, which queues the writers on a file lock rather than on SQLite's coarse sleeps
+    (core/backends/sqlite3/base.py).
     """
-    if db["ENGINE"] != "django.db.backends.sqlite3":
+    if db["ENGINE"] not in ("django.db.backends.sqlite3", SQLITE_ENGINE):
         return
+    db["ENGINE"] = SQLITE_ENGINE
     options = db.setdefault("OPTIONS", {})
     options.setdefault("transaction_mode", "IMMEDIATE")
     options.setdefault("timeout", 20)

@@ -8,7 +8,7 @@ os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
 
 from config.settings import *  # noqa: F403
-from config.settings import DATABASES, INSTALLED_APPS
+from config.settings import DATABASES, INSTALLED_APPS, SQLITE_ENGINE
 
 # A flow that exists only in the tests (tests/flowkit): it joins the task layer like any new flow.
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.flowkit"]
@@ -22,5 +22,5 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 # Tests run with the real locmem cache unless a Redis URL is given explicitly.
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if DATABASES["default"]["ENGINE"] == SQLITE_ENGINE:
     DATABASES["default"].setdefault("TEST", {})

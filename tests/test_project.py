@@ -78,6 +78,7 @@ def test_every_sqlite_database_gets_wal_and_immediate_transactions():
 
     db = {"ENGINE": "django.db.backends.sqlite3", "NAME": "other.sqlite3"}
     _tune_sqlite(db)
+    assert db["ENGINE"] == "core.backends.sqlite3"  # the writers queue on a file lock
     assert db["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
     assert db["OPTIONS"]["timeout"] == 20
     assert "journal_mode=WAL" in db["OPTIONS"]["init_command"]
