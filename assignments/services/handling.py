@@ -711,15 +711,20 @@ MAX_CLOSING_DOCUMENTS = 30
 CLOSING_FILE_STATUSES = (Status.IN_PROGRESS, Status.CLOSING)
 
 
+def termination_report_accepted(application_id: int) -> bool:
+    """Whether the center has accepted the report of the work done before the case's termination."""
+    return ClosingReport.objects.filter(
+        application_id=application_id, outcome=CaseOutcome.TERMINATED, approved=True
+    ).exists()
+
+
 def closing_file_open(application: Application) -> bool:
     """Whether the handling provider may still add to the case's closing file."""
     if application.status in CLOSING_FILE_STATUSES:
         return True
     if application.status != Status.TERMINATED:
         return False
-    return not ClosingReport.objects.filter(
-        application=application, outcome=CaseOutcome.TERMINATED, approved=True
-    ).exists()
+    return not termination_report_accepted(application.pk)
 
 
 def closing_checklist(application: Application) -> list[closing.ChecklistLine]:

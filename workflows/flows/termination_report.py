@@ -21,8 +21,6 @@ from viewflow.workflow.lock import after_lock_released
 from viewflow.workflow.models import Process, Task
 
 from aid_cases.models import Application
-from assignments.choices import CaseOutcome
-from assignments.models import ClosingReport
 from assignments.services import handling
 
 from .. import views
@@ -45,9 +43,7 @@ def _handled_by(activation: Any) -> Any:
 
 
 def _accepted(activation: Any) -> bool:
-    return ClosingReport.objects.filter(
-        application_id=activation.process.artifact_object_id, outcome=CaseOutcome.TERMINATED, approved=True
-    ).exists()
+    return handling.termination_report_accepted(activation.process.artifact_object_id)
 
 
 class TerminationReportFlow(CaseVisibilityMixin, flow.Flow):
