@@ -333,14 +333,15 @@ def my_cases(request):
     user = request.user
     inbox = tasks.tasks_inbox(user)
     offers = tasks.task_rows(tasks.tasks_filter(inbox, name="accept"), user=user)
-    # each case's closing report to file, linked from its row (every case in progress has one)
-    report_task = dict(
-        tasks.tasks_filter(inbox, name="close_report").values_list("process__seed_object_id", "pk")
-    )
-    # a terminated case's report of the work done until then (flows.termination_report)
-    work_report_task = dict(
-        tasks.tasks_filter(inbox, name="termination_report").values_list("process__seed_object_id", "pk")
-    )
+    # each case's closing report to file, linked from its row (every case in progress has one), or a
+    # terminated case's report of the work done until then (flows.termination_report): one query
+    report_task: dict[int, int] = {}
+    work_report_task: dict[int, int] = {}
+    by_name = {"close_report": report_task, "termination_report": work_report_task}
+    for case_id, task_id, node in tasks.tasks_filter(inbox, names=tuple(by_name)).values_list(
+        "process__seed_object_id", "pk", "flow_task"
+    ):
+        by_name[node.name][case_id] = task_id
     cases = list(
         selectors.applications_visible_to(user)
         .filter(provider__user=user)

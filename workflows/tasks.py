@@ -150,13 +150,20 @@ def tasks_queue(user: AbstractBaseUser) -> QuerySet[Task]:
 
 
 def tasks_filter(
-    qs: QuerySet[Task], *, application_id: int | None = None, name: str | None = None
+    qs: QuerySet[Task],
+    *,
+    application_id: int | None = None,
+    name: str | None = None,
+    names: Sequence[str] = (),
 ) -> QuerySet[Task]:
-    """Only the tasks of one case, or of one task name (the API's ``application_id`` and ``name``)."""
+    """Only the tasks of one case, or of one task name (the API's ``application_id`` and ``name``),
+    or of any of ``names``."""
     if application_id is not None:
         qs = qs.filter(case_filter(application_id))
     if name:
-        qs = qs.filter(flow_task__in=registry.nodes_named(name))
+        names = (*names, name)
+    if names:
+        qs = qs.filter(flow_task__in=[node for one in names for node in registry.nodes_named(one)])
     return qs
 
 
