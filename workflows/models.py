@@ -8,11 +8,8 @@ across flows (``case_filter``) without knowing the flows, and every proxy expose
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +17,6 @@ from viewflow.workflow.models import Process
 from viewflow.workflow.status import PROCESS
 
 from aid_cases.models import Application, Objection
-from aid_cases.selectors import applications_recused_for
 
 
 class CaseProcess(Process):
@@ -51,41 +47,6 @@ def running_processes(flow_class: Any, application_id: int) -> list[Process]:
             case_filter(application_id, prefix=""), flow_class=flow_class, status=PROCESS.NEW
         ).order_by("pk")
     )
-
-
-# A user id no account has: it marks where the user's id goes in the compiled statement.
-_USER_SLOT = -2_147_000_001
-
-
-@functools.cache
-def _recused_template(alias: str) -> tuple[str, tuple[Any, ...], tuple[int, ...]]:
-    """``applications_recused_for`` compiled once per database: its SQL, its parameters and the
-    positions of the user's id among them."""
-    placeholder = get_user_model()(pk=_USER_SLOT)
-    query = applications_recused_for(placeholder).values("pk").query
-    query.clear_ordering(force=True)  # a subquery: no ORDER BY
-    sql, params = query.get_compiler(alias).as_sql()
-    slots = tuple(i for i, value in enumerate(params) if value == _USER_SLOT)
-    if not slots:  # the selector no longer depends on the user: this template would be wrong
-        raise RuntimeError("applications_recused_for does not name the user")
-    return sql, tuple(params), slots
-
-
-def recused_sql(user: AbstractBaseUser, alias: str = "default") -> tuple[str, list[Any]]:
-    """The primary keys of the applications ``user`` may not decide (conflict of interest,
-    ``aid_cases.selectors.applications_recused_for``, the rule's one home), as a subquery's SQL and
-    parameters.
-
-    Why compiled once and not a queryset: the task layer puts this condition in every task list and
-    every claim or completion, and building and compiling its nested querysets cost about a
-    millisecond each time, more than running it (the same reason as workflows.tasks._grant_sql).
-    The selector still writes the statement; only the user's id changes from call to call.
-    """
-    sql, params, slots = _recused_template(alias)
-    bound = list(params)
-    for i in slots:
-        bound[i] = user.pk
-    return sql, bound
 
 
 class AidApplicationProcess(CaseProcess):

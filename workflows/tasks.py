@@ -36,13 +36,13 @@ from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import STATUS
 
 from aid_cases.models import Application
-from aid_cases.selectors import applications_visible_to
+from aid_cases.selectors import applications_recused_sql, applications_visible_to
 from core.errors import Conflict
 from core.transactions import all_or_nothing
 from directory.people import person_name
 
 from . import registry
-from .models import case_filter, recused_sql
+from .models import case_filter
 
 OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 
@@ -107,15 +107,16 @@ def _human(qs: QuerySet[Task]) -> QuerySet[Task]:
 def _not_recused(qs: QuerySet[Task], user: AbstractBaseUser) -> QuerySet[Task]:
     """Without the decisions on cases the user filed or is a party to: a colleague decides those.
 
-    One raw condition from ``workflows.models.recused_sql`` (the selector's own statement) and the
-    stored node names: as an ORM ``exclude`` it cost more to build than to run (see ``_grant_sql``).
+    One raw condition from ``aid_cases.selectors.applications_recused_sql`` (the selector's own
+    statement) and the stored node names: as an ORM ``exclude`` it cost more to build than to run
+    (see ``_grant_sql``).
     """
     refs = registry.node_refs("decision")
     if not user.is_authenticated or not refs:
         return qs
     qn = connection.ops.quote_name
     task, process = qn(Task._meta.db_table), qn(Process._meta.db_table)
-    recused, recused_params = recused_sql(user, connection.alias)
+    recused, recused_params = applications_recused_sql(user, connection.alias)
     # Identifiers only, from the models' metadata and quoted by the backend; values are parameters.
     decision = _in_sql(f"{task}.{qn('flow_task')}", refs)
     condition = (

@@ -13,13 +13,12 @@ from django.utils import timezone
 
 from aid_cases import services
 from aid_cases.models import Application, ApplicationDocument, Objection, SupplementRequest
-from aid_cases.selectors import applications_recused_for
+from aid_cases.selectors import applications_recused_for, applications_recused_sql, user_recused
 from core.errors import Conflict
 from directory.choices import OrganisationKind, Role
 from directory.models import Citizen
 from tests.factories import OrganisationFactory, region
 from tests.world import ADULT_ID, PDF_BYTES, application_payload, pdf_file, upload_material
-from workflows.models import recused_sql
 
 from .test_aid_flow_api import complete, file, inbox, queue, review_task, status_of
 
@@ -253,8 +252,9 @@ def test_a_reviewer_who_is_the_applicant_does_not_see_the_review(actors):
 
 
 def test_the_task_layers_compiled_recusal_is_the_selectors(actors):
-    """workflows.models.recused_sql compiles aid_cases.selectors.applications_recused_for once and
-    binds each user's id: it must name the same cases as the selector for every kind of user."""
+    """applications_recused_sql compiles applications_recused_for once and binds each user's id (the
+    task layer's condition and every decision's check): the same cases as the queryset, for every
+    kind of user."""
     recorded = actors.api(actors.reviewer).post(
         "/api/v1/applications/", application_payload(channel="window"), format="json"
     )
@@ -268,10 +268,12 @@ def test_the_task_layers_compiled_recusal_is_the_selectors(actors):
         (actors.applicant, {filed["id"]}),  # they filed it online
         (actors.bureau_officer, set()),
     ):
-        sql, params = recused_sql(user)
+        sql, params = applications_recused_sql(user)
         in_subquery = RawSQL(sql, params)  # noqa: S611
         compiled = set(Application.objects.filter(pk__in=in_subquery).values_list("pk", flat=True))
         assert compiled == set(applications_recused_for(user).values_list("pk", flat=True)) == expected
+        for application in Application.objects.all():  # the services' check (require_not_recused)
+            assert user_recused(user, application) == (application.pk in expected)
 
 
 def test_a_bureau_officer_who_is_the_applicant_does_not_decide_the_objection(actors, make_member):
