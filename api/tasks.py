@@ -42,7 +42,7 @@ class TaskList(APIView):
         )
         qs = tasks.tasks_filter(qs, application_id=params.get("application_id"), name=params.get("name"))
         paginator = Pagination()
-        page = tasks.with_subjects(paginator.paginate_queryset(qs, request, view=self))
+        page = tasks.with_subjects(paginator.paginate_queryset(qs, request, view=self), rows_only=True)
         return paginator.get_paginated_response([tasks.task_row(t) for t in page])
 
 
@@ -55,7 +55,7 @@ class TaskClaim(APIView):
             task = tasks.task_claim(user=request.user, task_id=pk)
         except tasks.TaskNotFound as exc:
             raise Http404 from exc
-        return Response(tasks.task_row(tasks.with_subjects([task])[0]))
+        return Response(tasks.task_row(tasks.with_subjects([task], rows_only=True)[0]))
 
 
 class TaskComplete(APIView):

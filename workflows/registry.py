@@ -66,6 +66,8 @@ class TaskSpec:
     subject_model: type[Model]  # the model of the process's artifact, the thing the task is about
     subject_related: tuple[str, ...] = ()  # select_related paths the handler, due and partial read
     due: Callable[[Any], datetime.date | None] = _no_due  # from the subject
+    # select_related paths the due date alone reads: the API's task rows load only these
+    due_related: tuple[str, ...] = ()
     on_claim: ClaimHook | None = None
     page_context: Callable[..., dict[str, Any]] = _no_context  # extra context for the partial
     subject_key: str | None = None  # the API row's field naming the subject, e.g. "waiver_id"
@@ -83,13 +85,14 @@ class TaskSpec:
 _SPECS: dict[Any, TaskSpec] = {}
 _discovered = False
 _subject_querysets: dict[type[Model], QuerySet] | None = None
+_due_querysets: dict[type[Model], QuerySet] | None = None
 _refs: dict[str, tuple[str, ...]] = {}
 
 
 def register(*specs: TaskSpec) -> None:
     """Called by each flow module at import, for each of its human nodes."""
-    global _subject_querysets
-    _subject_querysets = None  # built again from every spec on first use
+    global _subject_querysets, _due_querysets
+    _subject_querysets = _due_querysets = None  # built again from every spec on first use
     _refs.clear()
     for spec in specs:
         existing = _SPECS.get(spec.node)
@@ -139,17 +142,28 @@ def nodes_named(name: str) -> list[Any]:
     return [node for node in _specs() if node.name == name]
 
 
+def _querysets(paths_of: Callable[[TaskSpec], tuple[str, ...]]) -> dict[type[Model], QuerySet]:
+    related: dict[type[Model], set[str]] = {}
+    for spec in specs():
+        related.setdefault(spec.subject_model, set()).update(paths_of(spec))
+    return {model: model._default_manager.select_related(*sorted(paths)) for model, paths in related.items()}
+
+
 def subject_querysets() -> dict[type[Model], QuerySet]:
     """One queryset per subject model, joined with what every spec on that model reads (built once)."""
     global _subject_querysets
     if _subject_querysets is None:
-        related: dict[type[Model], set[str]] = {}
-        for spec in specs():
-            related.setdefault(spec.subject_model, set()).update(spec.subject_related)
-        _subject_querysets = {
-            model: model._default_manager.select_related(*sorted(paths)) for model, paths in related.items()
-        }
+        _subject_querysets = _querysets(lambda spec: spec.subject_related)
     return _subject_querysets
+
+
+def due_querysets() -> dict[type[Model], QuerySet]:
+    """One queryset per subject model, joined with only what the specs' due dates read (built once):
+    a task row needs no more, and a list compiles and loads the subject's own row alone."""
+    global _due_querysets
+    if _due_querysets is None:
+        _due_querysets = _querysets(lambda spec: spec.due_related)
+    return _due_querysets
 
 
 def subject_for(task: Task, process: Process) -> Any:

@@ -7,8 +7,10 @@ period and materials, nobody deciding their own filing, who may file and who may
 import datetime
 
 import pytest
+from django.db import connection
 from django.db.models.expressions import RawSQL
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from aid_cases import services
@@ -145,6 +147,35 @@ def supplement_requested(actors) -> tuple[dict, dict]:
     )
     assert asked.status_code == 200
     return filed, inbox(actors, actors.applicant)[0]
+
+
+def test_the_applicants_supplement_tasks_show_their_due_dates_in_constant_statements(actors):
+    """The API's rows load a subject with only what its due date reads (the supplement request)."""
+
+    def listed() -> tuple[list[dict], int]:
+        client = actors.api(actors.applicant)
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get("/api/v1/tasks/", {"scope": "inbox", "name": "supplement"})
+        assert response.status_code == 200
+        return response.json()["results"], len(ctx.captured_queries)
+
+    first, _ = supplement_requested(actors)
+    rows, statements = listed()
+    due = SupplementRequest.objects.get(application_id=first["id"]).due_on
+    assert [(r["application_id"], r["due"]) for r in rows] == [(first["id"], due.isoformat())]
+    for n in range(3):
+        filed = file(actors, matter={"summary": f"另一纠纷{n}", "opposing_party": f"李某{n}"})
+        asked = complete(
+            actors,
+            actors.reviewer,
+            review_task(actors, filed["id"])["id"],
+            outcome="request_supplement",
+            missing_items=["收入证明"],
+        )
+        assert asked.status_code == 200
+    rows, more_statements = listed()
+    assert len(rows) == 4 and all(r["due"] for r in rows)
+    assert more_statements == statements
 
 
 def test_a_supplement_after_its_due_date_is_409_even_before_the_timer_ran(actors):

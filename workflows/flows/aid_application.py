@@ -309,6 +309,7 @@ register(
         subject_model=Application,
         subject_related=APPLICATION_RELATED,
         due=_supplement_due,
+        due_related=("supplement_request",),
         page_context=_supplement_context,
     ),
     TaskSpec(
