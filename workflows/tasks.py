@@ -409,9 +409,10 @@ def next_task_names(task: Task, created: Sequence[Task]) -> list[str]:
 _new_tasks: ContextVar[list[Task] | None] = ContextVar("workflows_new_tasks", default=None)
 
 
-def record_new_task(sender: type[Model], instance: Model, created: bool, **kwargs: Any) -> None:
-    """``post_save`` receiver (workflows.apps): a task viewflow creates while a completion records."""
-    if created and isinstance(instance, Task):
+def record_new_task(sender: type[Task], instance: Task, created: bool, **kwargs: Any) -> None:
+    """``post_save`` receiver for ``Task`` (workflows.apps): a task viewflow creates while a
+    completion records."""
+    if created:
         bucket = _new_tasks.get()
         if bucket is not None:
             bucket.append(instance)

@@ -101,7 +101,6 @@ def test_a_second_writer_begins_once_the_first_has_finished(tmp_path, table, how
 def test_a_writer_that_waited_the_busy_timeout_leaves_it_to_sqlite(tmp_path, table):
     """Someone holds the file lock but no SQLite transaction (a stuck program): after the timeout
     the writer goes on without the file lock, and SQLite, whose lock is free, lets it write."""
-    (tmp_path / "q.sqlite3.writer-lock").touch()
     with open(tmp_path / "q.sqlite3.writer-lock", "a+b") as other:
         fcntl.flock(other.fileno(), fcntl.LOCK_EX)
         connection = handler(tmp_path, timeout=0.2)["default"]
