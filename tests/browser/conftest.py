@@ -61,6 +61,27 @@ def page(browser):
 
 
 @pytest.fixture(autouse=True)
+def _pages_settled_before_the_flush(transactional_db, browser):
+    """After each test, let every open page finish its requests, then close it, before the database
+    is flushed (this fixture's teardown runs before ``transactional_db``'s).
+
+    A page a test ends on may still be fetching (the application form loads its materials checklist
+    as it opens): served by the live server's thread during the flush, that request made the flush
+    fail with "database table is locked" and the thread answer a 500.
+    """
+    yield
+    from playwright.sync_api import Error as PlaywrightError
+
+    for context in list(browser.contexts):
+        for open_page in context.pages:
+            try:
+                open_page.wait_for_load_state("networkidle", timeout=5_000)
+            except PlaywrightError:  # a page that never settles is closed all the same
+                pass
+        context.close()
+
+
+@pytest.fixture(autouse=True)
 def _reference_data(transactional_db):
     """A transactional test flushes the database afterwards, data migrations' rows included:
     put the regions, role groups and means-test rule rows back before each browser test."""
